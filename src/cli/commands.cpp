@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#include "cli/commands.hpp"
+
+#include "cli/version.hpp"
+
+#include <array>
+
+namespace hooks::cli {
+namespace {
+
+constexpr std::array<Command, 4> k_commands = {{
+    {"sign", "Print the signature headers a provider would send for a body", register_sign},
+    {"verify", "Check a delivery's signature; exit 0 valid, 1 invalid, 2 bad input",
+     register_verify},
+    {"providers", "List the providers, or explain one's signature scheme", register_providers},
+    {"completion", "Print a shell completion script (bash, zsh, fish)", register_completion},
+}};
+
+} // namespace
+
+std::span<const Command> commands() { return k_commands; }
+
+void build_app(CLI::App& app, Context& context) {
+    app.description("hooks: send, sign, verify, receive and replay webhooks, for any provider, "
+                    "offline.");
+    app.set_version_flag("--version", std::string("hooks ") + k_version);
+    app.require_subcommand(1);
+    app.footer("Exit codes: 0 success or valid, 1 a negative result (invalid signature, expired,\n"
+               "missing header), 2 usage or input error, 130 interrupted.\n"
+               "Run 'hooks COMMAND --help' for a command's flags and examples; 'man hooks'.");
+    for (const Command& command : k_commands) {
+        command.register_command(app, context);
+    }
+}
+
+} // namespace hooks::cli

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+/// The table of subcommands: help, completions and the man-page drift test read it.
+#pragma once
+
+#include "cli/context.hpp"
+
+#include <CLI/CLI.hpp>
+#include <span>
+#include <string_view>
+
+namespace hooks::cli {
+
+/// One subcommand: its name, one-line summary and the function that adds it to the app.
+struct Command {
+    std::string_view name;
+    std::string_view summary;
+    void (*register_command)(CLI::App& app, Context& context);
+};
+
+/// Every subcommand, in the order `hooks --help` lists them.
+std::span<const Command> commands();
+
+/// Builds the whole command tree (global flags and every subcommand) into `app`.
+void build_app(CLI::App& app, Context& context);
+
+void register_sign(CLI::App& app, Context& context);
+void register_verify(CLI::App& app, Context& context);
+void register_providers(CLI::App& app, Context& context);
+void register_completion(CLI::App& app, Context& context);
+
+} // namespace hooks::cli

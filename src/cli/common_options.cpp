@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+#include "cli/common_options.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace hooks::cli {
+namespace {
+
+Result<std::string> read_stream(std::istream& in, const std::string& what) {
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (in.bad()) {
+        return fail(ErrorKind::input, "could not read " + what + " from standard input");
+    }
+    return buffer.str();
+}
+
+Result<std::string> read_stdin(Context& context, StdinGuard& guard, const std::string& what) {
+    if (guard.is_used) {
+        return fail(ErrorKind::usage, "standard input can be read only once; " + what +
+                                          " and another input both asked for '-'");
+    }
+    if (context.is_stdin_tty) {
+        return fail(ErrorKind::usage, "no " + what + " given: pass FILE or pipe it on standard input");
+    }
+    guard.is_used = true;
+    return read_stream(context.in, what);
+}
+
+// Secret files usually end in the newline an editor adds; it is never part of a key.
+std::string strip_one_newline(std::string text) {
+    if (!text.empty() && text.back() == '\n') {
+        text.pop_back();
+        if (!text.empty() && text.back() == '\r') {
+            text.pop_back();
+        }
+    }
+    return text;
+}
+
+} // namespace
+
+void add_secret_options(CLI::App& command, SecretOptions& options, const std::string& what) {
+    command.add_option("--secret", options.values,
+                       what + " (repeatable: any one matching passes). Visible in the process "
+                              "list: prefer --secret-file or --secret-env outside tests")
+        ->allow_extra_args(false);
+    command.add_option("--secret-file", options.files,
+                       "Read " + what + " from PATH, or '-' for stdin; one trailing newline "
+                                        "is dropped (repeatable)")
+        ->type_name("PATH")
+        ->allow_extra_args(false);
+    command.add_option("--secret-env", options.env_names,
+                       "Read " + what + " from environment variable NAME (repeatable); "
+                                        "without any secret flag HOOKS_SECRET is used")
+        ->type_name("NAME")
+        ->allow_extra_args(false);
+}
+
+Result<std::vector<providers::Secret>> resolve_secrets(const SecretOptions& options,
+                                                       Context& context, StdinGuard& stdin_guard) {
+    std::vector<providers::Secret> secrets;
+    for (size_t i = 0; i < options.values.size(); ++i) {
+        secrets.push_back({options.values[i], "--secret #" + std::to_string(i + 1)});
+    }
+    for (const std::string& path : options.files) {
+        auto text = path == "-" ? read_stdin(context, stdin_guard, "secret") : read_file(path);
+        if (!text) {
+            return tl::unexpected(text.error());
+        }
+        secrets.push_back({strip_one_newline(std::move(*text)), "--secret-file " + path});
+    }
+    for (const std::string& name : options.env_names) {
+        auto value = context.getenv(name);
+        if (!value) {
+            return fail(ErrorKind::usage, "environment variable " + name + " is not set");
+        }
+        secrets.push_back({*value, "--secret-env " + name});
+    }
+    if (secrets.empty()) {
+        if (auto value = context.getenv("HOOKS_SECRET")) {
+            secrets.push_back({*value, "HOOKS_SECRET"});
+        }
+    }
+    if (secrets.empty()) {
+        return fail(ErrorKind::usage,
+                    "no secret: give --secret, --secret-file or --secret-env, or set HOOKS_SECRET");
+    }
+    for (const providers::Secret& secret : secrets) {
+        if (secret.value.empty()) {
+            return fail(ErrorKind::input, "secret from " + secret.label + " is empty");
+        }
+    }
+    return secrets;
+}
+
+void add_header_options(CLI::App& command, HeaderOptions& options, bool with_file) {
+    command.add_option("-H,--header", options.headers, "A request header 'Name: value' (repeatable)")
+        ->type_name("'NAME: VALUE'")
+        ->allow_extra_args(false);
+    if (with_file) {
+        command.add_option("--headers-file", options.headers_file,
+                           "Read request headers from a raw header block, as copied from a "
+                           "request dump (an optional request line, then 'Name: value' lines)")
+            ->type_name("PATH");
+    }
+}
+
+Result<message::Message> resolve_headers(const HeaderOptions& options) {
+    message::Message message;
+    if (!options.headers_file.empty()) {
+        auto text = read_file(options.headers_file);
+        if (!text) {
+            return tl::unexpected(text.error());
+        }
+        auto parsed = message::parse_header_block(*text);
+        if (!parsed) {
+            return fail(ErrorKind::input, options.headers_file + ": " + parsed.error().message);
+        }
+        message = std::move(*parsed);
+    }
+    for (const std::string& line : options.headers) {
+        auto header = message::parse_header_line(line);
+        if (!header) {
+            return fail(ErrorKind::usage, "-H: " + header.error().message);
+        }
+        message.headers.push_back(std::move(*header));
+    }
+    return message;
+}
+
+void add_provider_options(CLI::App& command, ProviderOptions& options,
+                          const std::string& default_name) {
+    auto* option = command.add_option("--provider", options.name,
+                                      default_name.empty()
+                                          ? "The provider (see 'hooks providers')"
+                                          : "The provider (see 'hooks providers'), or 'auto' to "
+                                            "detect it from the headers");
+    option->type_name("NAME");
+    if (default_name.empty()) {
+        option->required();
+    } else {
+        options.name = default_name;
+        option->capture_default_str();
+    }
+    command
+        .add_option("--provider-file", options.files,
+                    "Load HMAC provider profiles from a JSON file (see 'hooks providers --help')")
+        ->type_name("PATH")
+        ->allow_extra_args(false);
+}
+
+Result<providers::Registry> load_registry(const ProviderOptions& options) {
+    providers::Registry registry = providers::Registry::builtin();
+    for (const std::string& path : options.files) {
+        auto text = read_file(path);
+        if (!text) {
+            return tl::unexpected(text.error());
+        }
+        if (auto added = registry.add_profiles(*text); !added) {
+            return fail(ErrorKind::config, path + ": " + added.error().message);
+        }
+    }
+    return registry;
+}
+
+void add_output_options(CLI::App& command, OutputOptions& options) {
+    command.add_flag("--json", options.is_json, "Print one JSON object (with \"v\": 1) instead of text");
+    command.add_option("--color", options.color, "Colour output: auto, always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
+}
+
+bool should_color(const OutputOptions& options, const Context& context) {
+    if (options.color == "always") {
+        return true;
+    }
+    if (options.color == "never" || context.getenv("NO_COLOR")) {
+        return false;
+    }
+    return context.is_stdout_tty;
+}
+
+std::string paint(std::string_view text, int ansi_code, bool is_on) {
+    if (!is_on) {
+        return std::string(text);
+    }
+    return "\x1b[" + std::to_string(ansi_code) + "m" + std::string(text) + "\x1b[0m";
+}
+
+Result<std::string> read_body(const std::string& path, Context& context, StdinGuard& stdin_guard) {
+    if (path.empty() || path == "-") {
+        return read_stdin(context, stdin_guard, "body");
+    }
+    return read_file(path);
+}
+
+Result<std::string> read_file(const std::string& path) {
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) {
+        return fail(ErrorKind::input, "cannot read " + path + ": it is a directory");
+    }
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+        return fail(ErrorKind::input, "cannot read " + path + ": " + std::strerror(errno));
+    }
+    std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+    if (file.bad()) {
+        return fail(ErrorKind::input, "cannot read " + path + ": " + std::strerror(errno));
+    }
+    return text;
+}
+
+} // namespace hooks::cli

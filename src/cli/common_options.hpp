@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/// Flags that several subcommands share (secrets, headers, provider, output), and their reading.
+#pragma once
+
+#include "cli/context.hpp"
+#include "core/error.hpp"
+#include "core/message/message.hpp"
+#include "core/providers/registry.hpp"
+#include "core/providers/secret.hpp"
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace hooks::cli {
+
+/// Tracks that standard input is read at most once (body or secret, not both).
+struct StdinGuard {
+    bool is_used = false;
+};
+
+struct SecretOptions {
+    std::vector<std::string> values;
+    std::vector<std::string> files;
+    std::vector<std::string> env_names;
+};
+
+/// Adds --secret, --secret-file and --secret-env.
+void add_secret_options(CLI::App& command, SecretOptions& options, const std::string& what);
+
+/// The secrets in the order given; HOOKS_SECRET when no flag names one. Fails (exit 2) on
+/// none, an empty one, an unreadable file or an unset variable, naming the source only.
+Result<std::vector<providers::Secret>> resolve_secrets(const SecretOptions& options,
+                                                       Context& context, StdinGuard& stdin_guard);
+
+struct HeaderOptions {
+    std::vector<std::string> headers;
+    std::string headers_file;
+};
+
+/// Adds -H/--header, and --headers-file when `with_file`.
+void add_header_options(CLI::App& command, HeaderOptions& options, bool with_file);
+
+/// The headers from --headers-file (in file order) then -H (in flag order); a request line in
+/// the file fills method and target.
+Result<message::Message> resolve_headers(const HeaderOptions& options);
+
+struct ProviderOptions {
+    std::string name;
+    std::vector<std::string> files;
+};
+
+/// Adds --provider (required unless `default_name` is set) and --provider-file.
+void add_provider_options(CLI::App& command, ProviderOptions& options,
+                          const std::string& default_name);
+
+/// The built-in providers plus those in --provider-file.
+Result<providers::Registry> load_registry(const ProviderOptions& options);
+
+struct OutputOptions {
+    bool is_json = false;
+    std::string color = "auto";
+};
+
+/// Adds --json and --color.
+void add_output_options(CLI::App& command, OutputOptions& options);
+
+/// Whether to colour: --color always/never, else a TTY and no NO_COLOR.
+bool should_color(const OutputOptions& options, const Context& context);
+
+/// Wraps `text` in an ANSI colour (31 red, 32 green, 33 yellow, 1 bold) when `is_on`.
+std::string paint(std::string_view text, int ansi_code, bool is_on);
+
+/// The raw bytes of FILE, or of stdin for "-" (or an empty path). Refuses to wait on a
+/// terminal.
+Result<std::string> read_body(const std::string& path, Context& context, StdinGuard& stdin_guard);
+
+/// The raw bytes of a file; fails naming the path and the system's reason.
+Result<std::string> read_file(const std::string& path);
+
+} // namespace hooks::cli

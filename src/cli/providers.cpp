@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+// `hooks providers [NAME]`: list the providers or explain one's scheme.
+#include "cli/commands.hpp"
+#include "cli/common_options.hpp"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace hooks::cli {
+namespace {
+
+struct ProvidersOptions {
+    ProviderOptions provider;
+    OutputOptions output;
+    std::string name;
+};
+
+std::string tolerance_text(const providers::ProviderInfo& info) {
+    if (!info.tolerance) {
+        return "none (no timestamp check)";
+    }
+    return std::to_string(info.tolerance->count()) + " s" +
+           (info.rejects_future ? ", in the past and the future" : ", in the past only");
+}
+
+nlohmann::json to_json(const providers::ProviderInfo& info) {
+    return {{"name", info.name},
+            {"title", info.title},
+            {"summary", info.summary},
+            {"algorithm", info.algorithm},
+            {"signed_content", info.signed_content},
+            {"signature_header", info.signature_header},
+            {"signature_syntax", info.signature_syntax},
+            {"other_headers", info.other_headers},
+            {"key_format", info.key_format},
+            {"tolerance_seconds", info.tolerance ? nlohmann::json(info.tolerance->count())
+                                                 : nlohmann::json(nullptr)},
+            {"rejects_future", info.rejects_future},
+            {"timestamp_unit",
+             info.timestamp_unit == providers::TimestampUnit::seconds ? "seconds" : "milliseconds"},
+            {"can_sign", info.can_sign}};
+}
+
+void print_details(const providers::ProviderInfo& info, std::ostream& out) {
+    out << info.name << " - " << info.title << '\n';
+    out << "  " << info.summary << '\n';
+    out << "  algorithm:        " << info.algorithm << '\n';
+    out << "  signed content:   " << info.signed_content << '\n';
+    out << "  signature header: " << info.signature_header << ": " << info.signature_syntax << '\n';
+    for (const std::string& header : info.other_headers) {
+        out << "  also sends:       " << header << '\n';
+    }
+    out << "  key:              " << info.key_format << '\n';
+    out << "  tolerance:        " << tolerance_text(info) << '\n';
+    if (info.tolerance) {
+        out << "  timestamp unit:   "
+            << (info.timestamp_unit == providers::TimestampUnit::seconds ? "seconds" : "milliseconds")
+            << '\n';
+    }
+}
+
+Result<int> run_providers(const ProvidersOptions& options, Context& context) {
+    auto registry = load_registry(options.provider);
+    if (!registry) {
+        return tl::unexpected(registry.error());
+    }
+    if (!options.name.empty()) {
+        auto scheme = registry->find(options.name);
+        if (!scheme) {
+            return tl::unexpected(scheme.error());
+        }
+        const providers::ProviderInfo& info = (*scheme)->info();
+        if (options.output.is_json) {
+            nlohmann::json document = to_json(info);
+            document["v"] = 1;
+            context.out << document.dump() << '\n';
+        } else {
+            print_details(info, context.out);
+        }
+        return 0;
+    }
+    if (options.output.is_json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& scheme : registry->all()) {
+            list.push_back(to_json(scheme->info()));
+        }
+        context.out << nlohmann::json{{"v", 1}, {"providers", list}}.dump() << '\n';
+        return 0;
+    }
+    for (const auto& scheme : registry->all()) {
+        const providers::ProviderInfo& info = scheme->info();
+        std::string name = info.name;
+        name.resize(std::max<size_t>(name.size(), 13), ' ');
+        context.out << name << ' ' << info.signature_header << " (" << info.algorithm << ")\n";
+    }
+    return 0;
+}
+
+} // namespace
+
+void register_providers(CLI::App& app, Context& context) {
+    auto options = std::make_shared<ProvidersOptions>();
+    CLI::App* command = app.add_subcommand("providers", commands()[2].summary.data());
+    command
+        ->add_option("--provider-file", options->provider.files,
+                     "Also load HMAC provider profiles from a JSON file")
+        ->type_name("PATH")
+        ->allow_extra_args(false);
+    add_output_options(*command, options->output);
+    command->add_option("NAME", options->name, "Show this provider's scheme in detail");
+    command->footer(
+        "Examples:\n"
+        "  hooks providers\n"
+        "  hooks providers stripe\n"
+        "  hooks providers --provider-file acme.json acme\n"
+        "\n"
+        "A profile file holds one JSON object, or an array, per HMAC provider:\n"
+        "  {\"name\": \"acme\", \"signature_header\": \"X-Acme-Signature\",\n"
+        "   \"signed_content\": \"{timestamp}.{body}\", \"timestamp_header\": \"X-Acme-Timestamp\",\n"
+        "   \"algorithm\": \"sha256\", \"encoding\": \"hex\", \"signature_prefix\": \"sha256=\",\n"
+        "   \"tolerance_seconds\": 300}\n"
+        "Fields: name, title, summary, algorithm (sha1|sha256|sha512), encoding (hex|base64),\n"
+        "signed_content (over {id} {timestamp} {body} {method} {url}), signature_header,\n"
+        "signature_format (plain|versioned|key-value), signature_prefix, signature_version,\n"
+        "pair_separator, timestamp_key, timestamp_header, id_header, timestamp_unit\n"
+        "(seconds|milliseconds), tolerance_seconds, rejects_future, key_format\n"
+        "(raw|whsec-base64|base64|hex). 'hooks providers --json' shows the built-in ones.");
+    command->callback([options, &context] {
+        context.action = [options, &context] { return run_providers(*options, context); };
+    });
+}
+
+} // namespace hooks::cli

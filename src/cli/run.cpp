@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#include "cli/run.hpp"
+
+#include "cli/commands.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <unistd.h>
+
+namespace hooks::cli {
+namespace {
+
+providers::UnixMillis current_time(const Context& context) {
+    // HOOKS_NOW pins the clock so that golden tests and examples are reproducible.
+    if (auto pinned = context.getenv("HOOKS_NOW")) {
+        if (auto parsed = providers::parse_unix_timestamp(*pinned, providers::TimestampUnit::seconds)) {
+            return *parsed;
+        }
+    }
+    return std::chrono::duration_cast<providers::UnixMillis>(
+        std::chrono::system_clock::now().time_since_epoch());
+}
+
+std::string one_line(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '.')) {
+        text.pop_back();
+    }
+    for (char& c : text) {
+        if (c == '\n' || c == '\r') {
+            c = ' ';
+        }
+    }
+    return text;
+}
+
+} // namespace
+
+int run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream& err) {
+    Context context{in, out, err};
+    context.getenv = [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        return value ? std::optional<std::string>(value) : std::nullopt;
+    };
+    context.is_stdin_tty = isatty(STDIN_FILENO) == 1;
+    context.is_stdout_tty = isatty(STDOUT_FILENO) == 1;
+    std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    return run(args, context);
+}
+
+int run(const std::vector<std::string>& args, Context& context) {
+    context.now = current_time(context);
+    try {
+        CLI::App app("", "hooks");
+        build_app(app, context);
+        std::vector<std::string> reversed(args.rbegin(), args.rend());
+        try {
+            app.parse(reversed);
+        } catch (const CLI::CallForHelp& e) {
+            return app.exit(e, context.out, context.err);
+        } catch (const CLI::CallForAllHelp& e) {
+            return app.exit(e, context.out, context.err);
+        } catch (const CLI::CallForVersion& e) {
+            return app.exit(e, context.out, context.err);
+        } catch (const CLI::RequiredError& e) {
+            if (args.empty()) {
+                context.err << app.help();
+                return 2;
+            }
+            context.err << "hooks: error: " << one_line(e.what()) << " (see --help)\n";
+            return 2;
+        } catch (const CLI::ParseError& e) {
+            context.err << "hooks: error: " << one_line(e.what()) << " (see --help)\n";
+            return 2;
+        }
+        if (!context.action) {
+            context.err << app.help();
+            return 2;
+        }
+        auto code = context.action();
+        if (!code) {
+            context.err << "hooks: error: " << one_line(code.error().message) << '\n';
+            return exit_code_for(code.error().kind);
+        }
+        context.out.flush();
+        return *code;
+    } catch (const std::exception& e) {
+        context.err << "hooks: internal error: " << one_line(e.what()) << '\n';
+        return 2;
+    }
+}
+
+} // namespace hooks::cli

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+// `hooks sign`: print the headers a provider would send for a body.
+#include "cli/commands.hpp"
+#include "cli/common_options.hpp"
+#include "core/crypto/hmac.hpp"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace hooks::cli {
+namespace {
+
+struct SignOptions {
+    ProviderOptions provider;
+    SecretOptions secrets;
+    HeaderOptions headers;
+    OutputOptions output;
+    std::string id;
+    std::optional<long long> timestamp;
+    std::string url;
+    std::string method = "POST";
+    std::string body_path = "-";
+};
+
+// A Svix-style message id: "msg_" and 24 base62 characters.
+std::string fresh_message_id() {
+    static constexpr std::string_view k_alphabet =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    std::string id = "msg_";
+    for (char byte : crypto::random_bytes(24)) {
+        id.push_back(k_alphabet[static_cast<unsigned char>(byte) % k_alphabet.size()]);
+    }
+    return id;
+}
+
+Result<int> run_sign(const SignOptions& options, Context& context) {
+    auto registry = load_registry(options.provider);
+    if (!registry) {
+        return tl::unexpected(registry.error());
+    }
+    auto scheme = registry->find(options.provider.name);
+    if (!scheme) {
+        return tl::unexpected(scheme.error());
+    }
+    if (!(*scheme)->info().can_sign) {
+        return fail(ErrorKind::usage, "provider " + options.provider.name + " can only be verified");
+    }
+    auto request = resolve_headers(options.headers);
+    if (!request) {
+        return tl::unexpected(request.error());
+    }
+    StdinGuard stdin_guard;
+    auto secrets = resolve_secrets(options.secrets, context, stdin_guard);
+    if (!secrets) {
+        return tl::unexpected(secrets.error());
+    }
+    auto body = read_body(options.body_path, context, stdin_guard);
+    if (!body) {
+        return tl::unexpected(body.error());
+    }
+    providers::SignInput input;
+    input.body = *body;
+    input.secrets = *secrets;
+    input.id = options.id.empty() ? fresh_message_id() : options.id;
+    if (auto valid = message::validate_header("id", input.id); !valid) {
+        return fail(ErrorKind::usage, "--id contains CR, LF or NUL");
+    }
+    input.timestamp = options.timestamp ? providers::UnixMillis(*options.timestamp * 1000)
+                                        : context.now;
+    input.url = options.url;
+    input.method = options.method;
+    input.headers = request->headers;
+    auto output = (*scheme)->sign(input);
+    if (!output) {
+        return tl::unexpected(output.error());
+    }
+    for (const std::string& note : output->notes) {
+        context.err << "hooks: note: " << note << '\n';
+    }
+    if (options.output.is_json) {
+        nlohmann::json headers = nlohmann::json::array();
+        for (const message::Header& header : output->headers) {
+            headers.push_back({header.name, header.value});
+        }
+        nlohmann::json document = {
+            {"v", 1}, {"provider", (*scheme)->info().name}, {"headers", headers}};
+        context.out << document.dump() << '\n';
+        return 0;
+    }
+    for (const message::Header& header : output->headers) {
+        context.out << header.name << ": " << header.value << '\n';
+    }
+    return 0;
+}
+
+} // namespace
+
+void register_sign(CLI::App& app, Context& context) {
+    auto options = std::make_shared<SignOptions>();
+    CLI::App* command = app.add_subcommand("sign", commands()[0].summary.data());
+    add_provider_options(*command, options->provider, "");
+    add_secret_options(*command, options->secrets,
+                       "The signing secret (Ed25519 providers: the private key)");
+    command->add_option("--id", options->id, "Message id for providers that sign one (default: fresh)");
+    command->add_option("--timestamp", options->timestamp, "UNIX time in seconds (default: now)")
+        ->type_name("UNIX")
+        ->check(CLI::Range(0LL, 9'999'999'999LL));
+    command->add_option("--url", options->url, "The URL the request goes to (Twilio signs it)");
+    command->add_option("--method", options->method, "HTTP method of the request")
+        ->capture_default_str();
+    add_header_options(*command, options->headers, false);
+    add_output_options(*command, options->output);
+    command->add_option("FILE", options->body_path, "The body, read as raw bytes; '-' for stdin")
+        ->capture_default_str();
+    command->footer(
+        "Examples:\n"
+        "  hooks sign --provider stripe --secret-env STRIPE_SECRET payload.json\n"
+        "  hooks sign --provider standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw \\\n"
+        "      --id msg_1 --timestamp 1700000000 payload.json\n"
+        "  printf '%s' '{\"event\":\"record.created\"}' | hooks sign --provider codenx --secret s -\n"
+        "Prints one 'Name: value' line per header; --json prints {\"v\":1,\"headers\":[[n,v],...]}.");
+    command->callback([options, &context] {
+        context.action = [options, &context] { return run_sign(*options, context); };
+    });
+}
+
+} // namespace hooks::cli

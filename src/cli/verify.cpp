@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// `hooks verify`: check a delivery's signature; the exit code and the one-line reason are its API.
+#include "cli/commands.hpp"
+#include "cli/common_options.hpp"
+#include "core/providers/explain.hpp"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace hooks::cli {
+namespace {
+
+struct VerifyOptions {
+    ProviderOptions provider;
+    SecretOptions secrets;
+    HeaderOptions headers;
+    OutputOptions output;
+    std::string url;
+    std::string method;
+    std::optional<long long> tolerance_seconds;
+    std::optional<long long> now;
+    bool should_explain = false;
+    std::string body_path = "-";
+};
+
+std::string describe_skew(const providers::VerifyResult& result) {
+    if (!result.skew_seconds) {
+        return "";
+    }
+    long long skew = *result.skew_seconds;
+    return skew >= 0 ? " (sent " + std::to_string(skew) + " s ago)"
+                     : " (sent " + std::to_string(-skew) + " s in the future)";
+}
+
+void print_text(const providers::VerifyResult& result, const std::string& provider,
+                const std::optional<providers::Explanation>& explanation, bool is_color,
+                std::ostream& out) {
+    if (result.is_valid) {
+        out << paint("valid", 32, is_color) << ": " << provider << ' ' << result.reason
+            << describe_skew(result) << '\n';
+    } else {
+        out << paint("invalid", 31, is_color) << ": " << result.reason << '\n';
+    }
+    if (!explanation) {
+        return;
+    }
+    out << "  provider:       " << provider << '\n';
+    out << "  signed content: " << explanation->signed_content << '\n';
+    out << "  body:           " << explanation->body_shape << '\n';
+    for (const std::string& finding : explanation->findings) {
+        out << "  likely cause:   " << finding << '\n';
+    }
+}
+
+void print_json(const providers::VerifyResult& result, const std::string& provider,
+                const std::optional<providers::Explanation>& explanation, std::ostream& out) {
+    nlohmann::json document = {{"v", 1},
+                               {"valid", result.is_valid},
+                               {"provider", provider.empty() ? nullptr : nlohmann::json(provider)},
+                               {"check", result.check},
+                               {"reason", result.reason}};
+    document["skew_seconds"] =
+        result.skew_seconds ? nlohmann::json(*result.skew_seconds) : nlohmann::json(nullptr);
+    document["matched_secret"] = result.matched_secret.empty()
+                                     ? nlohmann::json(nullptr)
+                                     : nlohmann::json(result.matched_secret);
+    if (explanation) {
+        document["explain"] = {{"signed_content", explanation->signed_content},
+                               {"body", explanation->body_shape},
+                               {"findings", explanation->findings}};
+    }
+    out << document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+Result<int> run_verify(const VerifyOptions& options, Context& context) {
+    auto registry = load_registry(options.provider);
+    if (!registry) {
+        return tl::unexpected(registry.error());
+    }
+    const providers::Scheme* scheme = nullptr;
+    if (options.provider.name != "auto") {
+        auto found = registry->find(options.provider.name);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        scheme = *found;
+    }
+    auto request = resolve_headers(options.headers);
+    if (!request) {
+        return tl::unexpected(request.error());
+    }
+    StdinGuard stdin_guard;
+    auto secrets = resolve_secrets(options.secrets, context, stdin_guard);
+    if (!secrets) {
+        return tl::unexpected(secrets.error());
+    }
+    auto body = read_body(options.body_path, context, stdin_guard);
+    if (!body) {
+        return tl::unexpected(body.error());
+    }
+    request->body = std::move(*body);
+    if (!options.method.empty()) {
+        request->method = options.method;
+    }
+    providers::VerifyResult result;
+    std::optional<providers::Explanation> explanation;
+    bool is_color = should_color(options.output, context);
+    if (scheme == nullptr) {
+        auto detected = registry->detect(*request);
+        if (!detected) {
+            result.check = "header";
+            result.reason = detected.error().message;
+            options.output.is_json ? print_json(result, "", explanation, context.out)
+                                   : print_text(result, "", explanation, is_color, context.out);
+            return 1;
+        }
+        scheme = *detected;
+    }
+    providers::VerifyInput input(*request, *secrets);
+    input.now = options.now ? providers::UnixMillis(*options.now * 1000) : context.now;
+    if (options.tolerance_seconds) {
+        input.tolerance = std::chrono::seconds(*options.tolerance_seconds);
+    }
+    input.url = options.url;
+    auto verified = scheme->verify(input);
+    if (!verified) {
+        return tl::unexpected(verified.error());
+    }
+    result = std::move(*verified);
+    if (options.should_explain) {
+        explanation = providers::explain(*scheme, input, result);
+    }
+    const std::string& name = scheme->info().name;
+    options.output.is_json ? print_json(result, name, explanation, context.out)
+                           : print_text(result, name, explanation, is_color, context.out);
+    return result.is_valid ? 0 : 1;
+}
+
+} // namespace
+
+void register_verify(CLI::App& app, Context& context) {
+    auto options = std::make_shared<VerifyOptions>();
+    CLI::App* command = app.add_subcommand("verify", commands()[1].summary.data());
+    add_provider_options(*command, options->provider, "auto");
+    add_secret_options(*command, options->secrets,
+                       "A secret to try (Ed25519 providers: the public key)");
+    add_header_options(*command, options->headers, true);
+    command->add_option("--url", options->url, "The full URL the request was sent to (Twilio)");
+    command->add_option("--method", options->method, "HTTP method of the request");
+    command
+        ->add_option("--tolerance", options->tolerance_seconds,
+                     "Maximum age of the timestamp in seconds (default: the provider's; 0: "
+                     "no check)")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(0LL, 100LL * 365 * 24 * 3600));
+    command->add_option("--now", options->now, "Check timestamps against this UNIX time in seconds")
+        ->type_name("UNIX")
+        ->check(CLI::Range(0LL, 9'999'999'999LL));
+    command->add_flag("--explain", options->should_explain,
+                      "Show the signed content and the likely cause of a mismatch");
+    add_output_options(*command, options->output);
+    command->add_option("FILE", options->body_path, "The body, read as raw bytes; '-' for stdin")
+        ->capture_default_str();
+    command->footer(
+        "Exit status: 0 valid; 1 invalid, with one line saying which check failed; 2 bad\n"
+        "usage or input (unreadable file, empty or undecodable secret).\n"
+        "Examples:\n"
+        "  hooks verify --provider stripe --secret-env STRIPE_SECRET \\\n"
+        "      -H \"Stripe-Signature: $SIG\" payload.json\n"
+        "  hooks verify --secret-file secret.txt --headers-file request-headers.txt body.json\n"
+        "  hooks verify --provider github --secret s --explain -H \"X-Hub-Signature-256: $S\" -");
+    command->callback([options, &context] {
+        context.action = [options, &context] { return run_verify(*options, context); };
+    });
+}
+
+} // namespace hooks::cli

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+#include "core/message/message.hpp"
+
+#include <algorithm>
+
+namespace hooks::message {
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool is_token_char(char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        return true;
+    }
+    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+std::string_view trim_blanks(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+// A request line is "METHOD SP target SP HTTP/x.y".
+bool split_request_line(std::string_view line, std::string& method, std::string& target) {
+    size_t first = line.find(' ');
+    size_t last = line.rfind(' ');
+    if (first == std::string_view::npos || first == last ||
+        line.substr(last + 1).rfind("HTTP/", 0) != 0) {
+        return false;
+    }
+    std::string_view name = line.substr(0, first);
+    if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char)) {
+        return false;
+    }
+    method = std::string(name);
+    target = std::string(line.substr(first + 1, last - first - 1));
+    return !target.empty();
+}
+
+std::string printable(std::string_view text) {
+    std::string out;
+    for (char c : text.substr(0, 40)) {
+        out.push_back((c >= 0x20 && c < 0x7f) ? c : '?');
+    }
+    return text.size() > 40 ? out + "..." : out;
+}
+
+} // namespace
+
+std::vector<std::string_view> Message::header_values(std::string_view name) const {
+    std::vector<std::string_view> values;
+    for (const Header& header : headers) {
+        if (names_equal(header.name, name)) {
+            values.emplace_back(header.value);
+        }
+    }
+    return values;
+}
+
+std::optional<std::string_view> Message::first_header(std::string_view name) const {
+    for (const Header& header : headers) {
+        if (names_equal(header.name, name)) {
+            return std::string_view(header.value);
+        }
+    }
+    return std::nullopt;
+}
+
+bool names_equal(std::string_view a, std::string_view b) {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+}
+
+Result<void> validate_header(std::string_view name, std::string_view value) {
+    if (name.empty()) {
+        return fail(ErrorKind::input, "header name is empty");
+    }
+    if (!std::all_of(name.begin(), name.end(), is_token_char)) {
+        return fail(ErrorKind::input, "header name '" + printable(name) +
+                                          "' contains a character not allowed in HTTP header names");
+    }
+    for (char c : value) {
+        if (c == '\r' || c == '\n' || c == '\0') {
+            return fail(ErrorKind::input, "header '" + std::string(name) +
+                                              "' value contains CR, LF or NUL");
+        }
+    }
+    return {};
+}
+
+Result<Header> parse_header_line(std::string_view line) {
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) {
+        return fail(ErrorKind::input,
+                    "header '" + printable(line) + "' has no ':' (expected 'Name: value')");
+    }
+    Header header{std::string(line.substr(0, colon)),
+                  std::string(trim_blanks(line.substr(colon + 1)))};
+    if (auto valid = validate_header(header.name, header.value); !valid) {
+        return tl::unexpected(valid.error());
+    }
+    return header;
+}
+
+Result<Message> parse_header_block(std::string_view text) {
+    Message message;
+    size_t line_number = 0;
+    while (!text.empty()) {
+        size_t end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        ++line_number;
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        if (line.empty()) {
+            break;
+        }
+        if (line_number == 1 && split_request_line(line, message.method, message.target)) {
+            continue;
+        }
+        if (line.front() == ' ' || line.front() == '\t') {
+            return fail(ErrorKind::input, "header line " + std::to_string(line_number) +
+                                              " is a folded continuation, which is not supported");
+        }
+        auto header = parse_header_line(line);
+        if (!header) {
+            return fail(ErrorKind::input,
+                        "line " + std::to_string(line_number) + ": " + header.error().message);
+        }
+        message.headers.push_back(std::move(*header));
+    }
+    return message;
+}
+
+} // namespace hooks::message

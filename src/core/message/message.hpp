@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+/// An HTTP message as it was on the wire: method, target, ordered headers, raw body bytes.
+#pragma once
+
+#include "core/error.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hooks::message {
+
+/// One header line, name in its original case, value exactly as received (no trimming inside).
+struct Header {
+    std::string name;
+    std::string value;
+    bool operator==(const Header&) const = default;
+};
+
+/// A request or the parts of one that a signature covers. Headers keep wire order and duplicates.
+struct Message {
+    std::string method = "POST";
+    std::string target = "/";
+    std::vector<Header> headers;
+    std::string body;
+
+    /// Every value of the header named `name` (compared case-insensitively), in wire order.
+    std::vector<std::string_view> header_values(std::string_view name) const;
+
+    /// The value of `name` if it appears at least once (the first one).
+    std::optional<std::string_view> first_header(std::string_view name) const;
+};
+
+/// Whether two header names are equal ignoring ASCII case.
+bool names_equal(std::string_view a, std::string_view b);
+
+/// Fails unless `name` is an HTTP token (RFC 9110) and `value` has no CR, LF or NUL.
+Result<void> validate_header(std::string_view name, std::string_view value);
+
+/// Parses one `Name: value` line as given to `-H`; the value is trimmed of surrounding
+/// spaces and tabs, as an HTTP parser would. Fails with a one-line reason.
+Result<Header> parse_header_line(std::string_view line);
+
+/// A header block as copied from a request dump: an optional request line
+/// (`POST /path HTTP/1.1`), then `Name: value` lines ending in LF or CRLF, up to the first
+/// blank line. Obsolete line folding is rejected. The request line fills method and target.
+Result<Message> parse_header_block(std::string_view text);
+
+} // namespace hooks::message

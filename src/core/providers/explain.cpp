@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+#include "core/providers/explain.hpp"
+
+#include "core/crypto/encoding.hpp"
+#include "core/providers/hmac_scheme.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace hooks::providers {
+namespace {
+
+bool matches(const Scheme& scheme, const VerifyInput& input) {
+    auto result = scheme.verify(input);
+    return result && result->is_valid;
+}
+
+VerifyInput with_parts(const VerifyInput& input, const message::Message& message,
+                       std::span<const Secret> secrets) {
+    VerifyInput variant(message, secrets);
+    variant.now = input.now;
+    variant.tolerance = input.tolerance;
+    variant.url = input.url;
+    return variant;
+}
+
+bool matches_with_body(const Scheme& scheme, const VerifyInput& input, std::string body) {
+    message::Message changed = input.message;
+    changed.body = std::move(body);
+    return matches(scheme, with_parts(input, changed, input.secrets));
+}
+
+bool matches_with_secret(const Scheme& scheme, const VerifyInput& input, Secret secret) {
+    std::vector<Secret> secrets{std::move(secret)};
+    return matches(scheme, with_parts(input, input.message, secrets));
+}
+
+std::string trim_whitespace(std::string_view text) {
+    size_t first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    size_t last = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+std::string shape_of(std::string_view body, bool& is_json, std::string& compact) {
+    std::string shape = std::to_string(body.size()) + " bytes";
+    auto parsed = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+    is_json = !parsed.is_discarded();
+    if (is_json) {
+        compact = parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        shape += compact == body ? ", compact JSON" : ", JSON that is not compact";
+    } else {
+        shape += body.empty() ? ", empty" : ", not JSON";
+    }
+    if (!body.empty() && body.back() == '\n') {
+        shape += body.size() > 1 && body[body.size() - 2] == '\r' ? ", ends in CRLF"
+                                                                  : ", ends in a newline";
+    } else {
+        shape += ", no trailing newline";
+    }
+    return shape;
+}
+
+void explain_body(const Scheme& scheme, const VerifyInput& input, bool is_json,
+                  const std::string& compact, std::vector<std::string>& findings) {
+    const std::string& body = input.message.body;
+    if (is_json && compact != body && matches_with_body(scheme, input, compact)) {
+        findings.push_back("the signature matches the body re-serialized as compact JSON (what "
+                           "JSON.stringify(req.body) gives): the body you have was re-formatted "
+                           "after signing, or the sender signed parsed JSON; verify raw bytes");
+        return;
+    }
+    if (!body.empty() && body.back() == '\n') {
+        std::string trimmed = body.substr(0, body.size() - 1);
+        if (!trimmed.empty() && trimmed.back() == '\r') {
+            trimmed.pop_back();
+        }
+        if (matches_with_body(scheme, input, trimmed)) {
+            findings.push_back("the signature matches the body without its trailing newline: "
+                               "an editor or `echo` added it; save the body byte-exact");
+        } else {
+            findings.push_back("the body ends in a newline; senders rarely sign one, but removing "
+                               "it does not make the signature match either");
+        }
+    }
+}
+
+void explain_secrets(const Scheme& scheme, const VerifyInput& input,
+                     std::vector<std::string>& findings) {
+    const auto* hmac_scheme = dynamic_cast<const HmacScheme*>(&scheme);
+    for (const Secret& secret : input.secrets) {
+        std::string trimmed = trim_whitespace(secret.value);
+        if (trimmed != secret.value) {
+            bool is_match =
+                !trimmed.empty() && matches_with_secret(scheme, input, {trimmed, secret.label});
+            findings.push_back("the secret from " + secret.label +
+                               " has leading or trailing whitespace" +
+                               (is_match ? "; the signature matches once it is trimmed" : ""));
+        }
+        if (hmac_scheme == nullptr || secret.value.rfind("whsec_", 0) != 0) {
+            continue;
+        }
+        std::string after_prefix = secret.value.substr(6);
+        if (hmac_scheme->profile().key_format == KeyFormat::raw) {
+            auto decoded = crypto::base64_decode(after_prefix);
+            if (decoded && !decoded->empty() &&
+                matches_with_secret(scheme, input, {*decoded, secret.label})) {
+                findings.push_back("the sender used the whsec_ secret from " + secret.label +
+                                   " the Standard Webhooks way (base64-decoded bytes after the "
+                                   "prefix); " + scheme.info().title +
+                                   " uses the whole string verbatim");
+            }
+        } else if (hmac_scheme->profile().key_format == KeyFormat::whsec_base64) {
+            if (matches_with_secret(scheme, input,
+                                    {"whsec_" + crypto::base64_encode(secret.value), secret.label})) {
+                findings.push_back("the sender used the whsec_ secret from " + secret.label +
+                                   " verbatim as the key (the Stripe way); " +
+                                   scheme.info().title +
+                                   " keys are the base64-decoded bytes after 'whsec_'");
+            } else if (matches_with_secret(
+                           scheme, input,
+                           {"whsec_" + crypto::base64_encode(after_prefix), secret.label})) {
+                findings.push_back("the sender used the base64 text after 'whsec_' from " +
+                                   secret.label + " without decoding it");
+            }
+        }
+    }
+}
+
+void explain_timestamp(const Scheme& scheme, const VerifyResult& result,
+                       std::vector<std::string>& findings) {
+    if (result.check != "timestamp" || !result.skew_seconds) {
+        return;
+    }
+    long long skew = *result.skew_seconds;
+    if (scheme.info().timestamp_unit == TimestampUnit::seconds &&
+        (skew < -1'000'000'000'000LL / 2)) {
+        findings.push_back("the timestamp looks like milliseconds; " + scheme.info().title +
+                           " sends seconds");
+    } else {
+        findings.push_back("the signature itself matches; the delivery is " +
+                           std::to_string(skew < 0 ? -skew : skew) + " s " +
+                           (skew < 0 ? "ahead of" : "behind") +
+                           " the clock: a replayed or stored delivery, or a wrong clock; "
+                           "--now sets the time checked against, --tolerance 0 skips the check");
+    }
+}
+
+} // namespace
+
+Explanation explain(const Scheme& scheme, const VerifyInput& input, const VerifyResult& result) {
+    Explanation explanation;
+    explanation.signed_content = scheme.describe_signed_content(input);
+    bool is_json = false;
+    std::string compact;
+    explanation.body_shape = shape_of(input.message.body, is_json, compact);
+    if (result.is_valid) {
+        return explanation;
+    }
+    explain_timestamp(scheme, result, explanation.findings);
+    if (result.check == "signature") {
+        explain_body(scheme, input, is_json, compact, explanation.findings);
+        explain_secrets(scheme, input, explanation.findings);
+        if (explanation.findings.empty()) {
+            explanation.findings.push_back(
+                "no common mistake explains the mismatch: check that the secret is this "
+                "endpoint's, that the body is the raw bytes received, and the provider");
+        }
+    }
+    return explanation;
+}
+
+} // namespace hooks::providers

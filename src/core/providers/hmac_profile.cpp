@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+#include "core/providers/hmac_profile.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+
+namespace hooks::providers {
+namespace {
+
+using nlohmann::json;
+
+Result<std::string> string_field(const json& object, const char* key, bool is_required) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) {
+        if (is_required) {
+            return fail(ErrorKind::config, std::string("profile field '") + key + "' is required");
+        }
+        return std::string();
+    }
+    if (!it->is_string()) {
+        return fail(ErrorKind::config, std::string("profile field '") + key + "' must be a string");
+    }
+    return it->get<std::string>();
+}
+
+template <typename Enum, size_t N>
+Result<Enum> enum_field(const json& object, const char* key, Enum fallback,
+                        const std::array<std::pair<const char*, Enum>, N>& choices) {
+    auto text = string_field(object, key, false);
+    if (!text) {
+        return tl::unexpected(text.error());
+    }
+    if (text->empty()) {
+        return fallback;
+    }
+    std::string names;
+    for (const auto& [name, value] : choices) {
+        if (*text == name) {
+            return value;
+        }
+        names += names.empty() ? name : std::string(", ") + name;
+    }
+    return fail(ErrorKind::config, std::string("profile field '") + key + "' must be one of " +
+                                       names + ", not '" + *text + "'");
+}
+
+bool is_valid_name(std::string_view name) {
+    return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+}
+
+Result<void> check_template(std::string_view text) {
+    static constexpr std::array<std::string_view, 5> k_placeholders = {
+        "{id}", "{timestamp}", "{body}", "{method}", "{url}"};
+    for (size_t open = text.find('{'); open != std::string_view::npos;
+         open = text.find('{', open + 1)) {
+        bool is_known = std::any_of(k_placeholders.begin(), k_placeholders.end(),
+                                    [&](std::string_view p) { return text.substr(open, p.size()) == p; });
+        if (!is_known) {
+            return fail(ErrorKind::config,
+                        "profile field 'signed_content' has an unknown placeholder at '" +
+                            std::string(text.substr(open, 12)) +
+                            "' (use {id}, {timestamp}, {body}, {method}, {url})");
+        }
+    }
+    return {};
+}
+
+Result<void> check_consistency(const HmacProfile& profile) {
+    if (!is_valid_name(profile.name)) {
+        return fail(ErrorKind::config,
+                    "profile name '" + profile.name + "' must be 1-64 of a-z, 0-9, '-', '_'");
+    }
+    if (auto valid = check_template(profile.signed_content); !valid) {
+        return valid;
+    }
+    if (profile.is_timestamped() && profile.timestamp_header.empty() &&
+        !(profile.format == SignatureFormat::key_value && !profile.timestamp_key.empty())) {
+        return fail(ErrorKind::config, "profile '" + profile.name +
+                                           "' signs {timestamp} but names no 'timestamp_header' "
+                                           "or key-value 'timestamp_key'");
+    }
+    if (profile.has_id() && profile.id_header.empty()) {
+        return fail(ErrorKind::config,
+                    "profile '" + profile.name + "' signs {id} but names no 'id_header'");
+    }
+    if (profile.format != SignatureFormat::plain && profile.signature_version.empty()) {
+        return fail(ErrorKind::config, "profile '" + profile.name +
+                                           "' needs 'signature_version' for its signature format");
+    }
+    if (profile.format == SignatureFormat::key_value && profile.pair_separator != ',' &&
+        profile.pair_separator != ';') {
+        return fail(ErrorKind::config, "profile field 'pair_separator' must be ',' or ';'");
+    }
+    return {};
+}
+
+Result<HmacProfile> profile_from_json(const json& object) {
+    if (!object.is_object()) {
+        return fail(ErrorKind::config, "a provider profile must be a JSON object");
+    }
+    HmacProfile profile;
+    struct StringField {
+        const char* key;
+        std::string* target;
+        bool is_required;
+    };
+    std::string separator;
+    const std::array<StringField, 12> strings = {{
+        {"name", &profile.name, true},
+        {"title", &profile.title, false},
+        {"summary", &profile.summary, false},
+        {"signed_content", &profile.signed_content, true},
+        {"signature_header", &profile.signature_header, true},
+        {"signature_prefix", &profile.signature_prefix, false},
+        {"signature_version", &profile.signature_version, false},
+        {"ed25519_version", &profile.ed25519_version, false},
+        {"timestamp_key", &profile.timestamp_key, false},
+        {"timestamp_header", &profile.timestamp_header, false},
+        {"id_header", &profile.id_header, false},
+        {"pair_separator", &separator, false},
+    }};
+    for (const StringField& field : strings) {
+        auto value = string_field(object, field.key, field.is_required);
+        if (!value) {
+            return tl::unexpected(value.error());
+        }
+        *field.target = std::move(*value);
+    }
+    if (!separator.empty()) {
+        if (separator.size() != 1) {
+            return fail(ErrorKind::config, "profile field 'pair_separator' must be ',' or ';'");
+        }
+        profile.pair_separator = separator[0];
+    }
+    if (profile.title.empty()) {
+        profile.title = profile.name;
+    }
+    auto algorithm = string_field(object, "algorithm", false);
+    if (!algorithm) {
+        return tl::unexpected(algorithm.error());
+    }
+    if (!algorithm->empty()) {
+        auto parsed = crypto::parse_digest_algorithm(*algorithm);
+        if (!parsed) {
+            return fail(ErrorKind::config, "profile field 'algorithm': " + parsed.error().message);
+        }
+        profile.algorithm = *parsed;
+    }
+    auto encoding = enum_field(object, "encoding", SignatureEncoding::hex,
+                               std::array<std::pair<const char*, SignatureEncoding>, 2>{
+                                   {{"hex", SignatureEncoding::hex},
+                                    {"base64", SignatureEncoding::base64}}});
+    auto format = enum_field(object, "signature_format", SignatureFormat::plain,
+                             std::array<std::pair<const char*, SignatureFormat>, 3>{
+                                 {{"plain", SignatureFormat::plain},
+                                  {"versioned", SignatureFormat::versioned},
+                                  {"key-value", SignatureFormat::key_value}}});
+    auto key_format = enum_field(object, "key_format", KeyFormat::raw,
+                                 std::array<std::pair<const char*, KeyFormat>, 4>{
+                                     {{"raw", KeyFormat::raw},
+                                      {"whsec-base64", KeyFormat::whsec_base64},
+                                      {"base64", KeyFormat::base64},
+                                      {"hex", KeyFormat::hex}}});
+    auto unit = enum_field(object, "timestamp_unit", TimestampUnit::seconds,
+                           std::array<std::pair<const char*, TimestampUnit>, 2>{
+                               {{"seconds", TimestampUnit::seconds},
+                                {"milliseconds", TimestampUnit::milliseconds}}});
+    if (!encoding || !format || !key_format || !unit) {
+        return tl::unexpected(!encoding     ? encoding.error()
+                              : !format     ? format.error()
+                              : !key_format ? key_format.error()
+                                            : unit.error());
+    }
+    profile.encoding = *encoding;
+    profile.format = *format;
+    profile.key_format = *key_format;
+    profile.timestamp_unit = *unit;
+    if (auto it = object.find("tolerance_seconds"); it != object.end() && !it->is_null()) {
+        if (!it->is_number_integer() || it->get<long long>() < 0 ||
+            it->get<long long>() > 10LL * 365 * 24 * 3600) {
+            return fail(ErrorKind::config,
+                        "profile field 'tolerance_seconds' must be a whole number of seconds >= 0");
+        }
+        if (it->get<long long>() > 0) {
+            profile.tolerance = std::chrono::seconds(it->get<long long>());
+        }
+    }
+    if (auto it = object.find("rejects_future"); it != object.end() && !it->is_null()) {
+        if (!it->is_boolean()) {
+            return fail(ErrorKind::config, "profile field 'rejects_future' must be true or false");
+        }
+        profile.rejects_future = it->get<bool>();
+    }
+    if (auto valid = check_consistency(profile); !valid) {
+        return tl::unexpected(valid.error());
+    }
+    return profile;
+}
+
+Result<json> parse_json(std::string_view text) {
+    json document = json::parse(text.begin(), text.end(), nullptr, false);
+    if (document.is_discarded()) {
+        return fail(ErrorKind::config, "provider profile is not valid JSON");
+    }
+    return document;
+}
+
+} // namespace
+
+bool HmacProfile::is_timestamped() const {
+    return signed_content.find("{timestamp}") != std::string::npos;
+}
+
+bool HmacProfile::has_id() const { return signed_content.find("{id}") != std::string::npos; }
+
+Result<HmacProfile> parse_hmac_profile(std::string_view json_text) {
+    return parse_json(json_text).and_then(
+        [](const json& document) { return profile_from_json(document); });
+}
+
+Result<std::vector<HmacProfile>> parse_hmac_profiles(std::string_view json_text) {
+    auto document = parse_json(json_text);
+    if (!document) {
+        return tl::unexpected(document.error());
+    }
+    std::vector<HmacProfile> profiles;
+    if (!document->is_array()) {
+        auto profile = profile_from_json(*document);
+        if (!profile) {
+            return tl::unexpected(profile.error());
+        }
+        profiles.push_back(std::move(*profile));
+        return profiles;
+    }
+    for (size_t i = 0; i < document->size(); ++i) {
+        auto profile = profile_from_json((*document)[i]);
+        if (!profile) {
+            return fail(ErrorKind::config,
+                        "profile #" + std::to_string(i + 1) + ": " + profile.error().message);
+        }
+        profiles.push_back(std::move(*profile));
+    }
+    return profiles;
+}
+
+} // namespace hooks::providers

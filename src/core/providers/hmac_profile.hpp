@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+/// A generic HMAC signature scheme described as data (built-in providers and --provider-file).
+#pragma once
+
+#include "core/crypto/hmac.hpp"
+#include "core/error.hpp"
+#include "core/providers/timestamp.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hooks::providers {
+
+/// How the signature header lays out its signatures.
+enum class SignatureFormat {
+    plain,     ///< `<prefix><signature>` (GitHub `sha256=…`, Shopify, seed platforms)
+    versioned, ///< space-separated `<version>,<signature>` (Standard Webhooks, Svix)
+    key_value, ///< `t=<ts>,v1=<sig>,v1=<sig>` with a configurable separator (Stripe, Paddle)
+};
+
+/// How the secret text becomes HMAC key bytes.
+enum class KeyFormat {
+    raw,          ///< the bytes as given (Stripe uses its `whsec_…` string verbatim)
+    whsec_base64, ///< strip an optional `whsec_`, then base64-decode (Standard Webhooks, Svix)
+    base64,       ///< base64-decode
+    hex,          ///< hex-decode
+};
+
+/// How the MAC is written in the header.
+enum class SignatureEncoding { hex, base64 };
+
+/// Everything that distinguishes one HMAC scheme from another.
+struct HmacProfile {
+    std::string name;
+    std::string title;
+    std::string summary;
+    crypto::DigestAlgorithm algorithm = crypto::DigestAlgorithm::sha256;
+    SignatureEncoding encoding = SignatureEncoding::hex;
+    /// Template over {id}, {timestamp}, {body}, {method}, {url}; body bytes are inserted raw.
+    std::string signed_content = "{body}";
+    std::string signature_header;
+    SignatureFormat format = SignatureFormat::plain;
+    std::string signature_prefix;      ///< plain: text before the signature
+    std::string signature_version;     ///< versioned: version tag; key_value: signature key
+    std::string ed25519_version;       ///< versioned: tag of Ed25519 signatures ("v1a"), or empty
+    char pair_separator = ',';         ///< key_value
+    std::string timestamp_key;         ///< key_value: key of the timestamp pair
+    std::string timestamp_header;      ///< header carrying the timestamp, or empty
+    std::string id_header;             ///< header carrying the message id, or empty
+    TimestampUnit timestamp_unit = TimestampUnit::seconds;
+    std::optional<std::chrono::seconds> tolerance;
+    bool rejects_future = false;
+    KeyFormat key_format = KeyFormat::raw;
+
+    /// Whether the signed content includes a timestamp.
+    bool is_timestamped() const;
+    /// Whether the signed content includes a message id.
+    bool has_id() const;
+};
+
+/// Parses one profile from a JSON object. Fails naming the offending field.
+Result<HmacProfile> parse_hmac_profile(std::string_view json_text);
+
+/// Parses a profile file: one JSON object, or an array of them.
+Result<std::vector<HmacProfile>> parse_hmac_profiles(std::string_view json_text);
+
+/// The JSON profiles of the built-in HMAC providers.
+std::string_view builtin_hmac_profiles_json();
+
+} // namespace hooks::providers

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: MIT
+#include "core/providers/hmac_scheme.hpp"
+
+#include "core/crypto/ed25519.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/providers/signature_header.hpp"
+#include "core/providers/verify_support.hpp"
+
+namespace hooks::providers {
+namespace {
+
+constexpr std::string_view k_whsec = "whsec_";
+constexpr std::string_view k_whsk = "whsk_";
+constexpr std::string_view k_whpk = "whpk_";
+
+std::string signature_syntax(const HmacProfile& p) {
+    switch (p.format) {
+    case SignatureFormat::plain:
+        return p.signature_prefix + "<signature>";
+    case SignatureFormat::versioned: {
+        std::string text = p.signature_version + ",<signature>";
+        if (!p.ed25519_version.empty()) {
+            text += " or " + p.ed25519_version + ",<ed25519 signature>";
+        }
+        return text + ", several separated by spaces";
+    }
+    case SignatureFormat::key_value: {
+        std::string sep(1, p.pair_separator);
+        return p.timestamp_key + "=<timestamp>" + sep + p.signature_version + "=<signature>[" +
+               sep + p.signature_version + "=<signature>...]";
+    }
+    }
+    return {};
+}
+
+std::string key_format_text(const HmacProfile& p) {
+    switch (p.key_format) {
+    case KeyFormat::raw:
+        return "the secret's bytes as given";
+    case KeyFormat::whsec_base64:
+        return "whsec_<base64>: the base64-decoded bytes after the prefix" +
+               std::string(p.ed25519_version.empty()
+                               ? ""
+                               : "; Ed25519: whsk_<base64> private key, whpk_<base64> public key");
+    case KeyFormat::base64:
+        return "base64-decoded secret";
+    case KeyFormat::hex:
+        return "hex-decoded secret";
+    }
+    return {};
+}
+
+ProviderInfo info_for(const HmacProfile& p) {
+    ProviderInfo info;
+    info.name = p.name;
+    info.title = p.title;
+    info.summary = p.summary;
+    std::string algorithm(crypto::digest_name(p.algorithm));
+    for (char& c : algorithm) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    info.algorithm = "HMAC-" + algorithm +
+                     (p.encoding == SignatureEncoding::hex ? ", hex" : ", base64");
+    info.signed_content = p.signed_content;
+    info.signature_header = p.signature_header;
+    info.signature_syntax = signature_syntax(p);
+    if (!p.id_header.empty()) {
+        info.other_headers.push_back(p.id_header);
+    }
+    if (!p.timestamp_header.empty()) {
+        info.other_headers.push_back(p.timestamp_header);
+    }
+    info.key_format = key_format_text(p);
+    info.tolerance = p.tolerance;
+    info.rejects_future = p.rejects_future;
+    info.timestamp_unit = p.timestamp_unit;
+    return info;
+}
+
+std::string encode(const HmacProfile& p, std::string_view mac) {
+    return p.encoding == SignatureEncoding::hex ? crypto::hex_encode(mac)
+                                                : crypto::base64_encode(mac);
+}
+
+Result<std::string> decode_signature(const HmacProfile& p, std::string_view text) {
+    return p.encoding == SignatureEncoding::hex ? crypto::hex_decode(text)
+                                                : crypto::base64_decode(text);
+}
+
+Result<DecodedKey> decode_ed25519(const Secret& secret, bool is_private) {
+    std::string_view text(secret.value);
+    text.remove_prefix(k_whsk.size());
+    auto bytes = crypto::base64_decode(text);
+    if (!bytes) {
+        return fail(ErrorKind::input, "secret from " + secret.label + " is not valid base64 after '" +
+                                          std::string(is_private ? k_whsk : k_whpk) + "'");
+    }
+    if (is_private && bytes->size() == 64) {
+        bytes->resize(crypto::k_ed25519_seed_size); // seed || public key, as libsodium stores it
+    }
+    if (bytes->size() != 32) {
+        return fail(ErrorKind::input, "secret from " + secret.label + " decodes to " +
+                                          std::to_string(bytes->size()) +
+                                          " bytes; an Ed25519 key is 32 bytes");
+    }
+    return DecodedKey{is_private ? DecodedKey::Kind::ed25519_private
+                                 : DecodedKey::Kind::ed25519_public,
+                      std::move(*bytes)};
+}
+
+// The timestamp and signature candidates that one signature header value carries.
+struct ParsedHeader {
+    std::vector<std::string> hmac_signatures;
+    std::vector<std::string> ed25519_signatures;
+    std::vector<std::string> other_versions;
+    std::optional<std::string> timestamp;
+};
+
+ParsedHeader parse_header(const HmacProfile& p, std::string_view value) {
+    ParsedHeader parsed;
+    switch (p.format) {
+    case SignatureFormat::plain:
+        if (value.substr(0, p.signature_prefix.size()) == p.signature_prefix) {
+            parsed.hmac_signatures.emplace_back(value.substr(p.signature_prefix.size()));
+        } else {
+            parsed.other_versions.emplace_back(value.substr(0, value.find_first_of("=,")));
+        }
+        break;
+    case SignatureFormat::versioned:
+        for (SignatureEntry& entry : parse_versioned_list(value)) {
+            if (entry.key == p.signature_version) {
+                parsed.hmac_signatures.push_back(std::move(entry.value));
+            } else if (!p.ed25519_version.empty() && entry.key == p.ed25519_version) {
+                parsed.ed25519_signatures.push_back(std::move(entry.value));
+            } else {
+                parsed.other_versions.push_back(std::move(entry.key));
+            }
+        }
+        break;
+    case SignatureFormat::key_value:
+        for (SignatureEntry& entry : parse_key_value_list(value, p.pair_separator)) {
+            if (entry.key == p.timestamp_key && !parsed.timestamp) {
+                parsed.timestamp = std::move(entry.value);
+            } else if (entry.key == p.signature_version) {
+                parsed.hmac_signatures.push_back(std::move(entry.value));
+            } else if (entry.key != p.timestamp_key) {
+                parsed.other_versions.push_back(std::move(entry.key));
+            }
+        }
+        break;
+    }
+    return parsed;
+}
+
+std::string render(const HmacProfile& p, std::string_view id, std::string_view timestamp,
+                   std::string_view body, std::string_view method, std::string_view url) {
+    std::string out;
+    out.reserve(p.signed_content.size() + body.size() + 64);
+    std::string_view text = p.signed_content;
+    while (!text.empty()) {
+        size_t open = text.find('{');
+        out.append(text.substr(0, open));
+        if (open == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(open);
+        size_t close = text.find('}');
+        std::string_view name = text.substr(0, close + 1);
+        if (name == "{body}") {
+            out.append(body);
+        } else if (name == "{id}") {
+            out.append(id);
+        } else if (name == "{timestamp}") {
+            out.append(timestamp);
+        } else if (name == "{method}") {
+            out.append(method);
+        } else if (name == "{url}") {
+            out.append(url);
+        }
+        text.remove_prefix(name.size());
+    }
+    return out;
+}
+
+struct SignedParts {
+    std::string id;
+    std::string timestamp;
+};
+
+} // namespace
+
+Result<DecodedKey> decode_key(const HmacProfile& profile, const Secret& secret) {
+    std::string_view text(secret.value);
+    if (text.empty()) {
+        return fail(ErrorKind::input, "secret from " + secret.label + " is empty");
+    }
+    if (!profile.ed25519_version.empty()) {
+        if (text.substr(0, k_whsk.size()) == k_whsk) {
+            return decode_ed25519(secret, true);
+        }
+        if (text.substr(0, k_whpk.size()) == k_whpk) {
+            return decode_ed25519(secret, false);
+        }
+    }
+    switch (profile.key_format) {
+    case KeyFormat::raw:
+        return DecodedKey{DecodedKey::Kind::hmac, secret.value};
+    case KeyFormat::whsec_base64: {
+        // Standard Webhooks and Svix: the key is the base64-decoded text after "whsec_".
+        if (text.substr(0, k_whsec.size()) == k_whsec) {
+            text.remove_prefix(k_whsec.size());
+        }
+        auto bytes = crypto::base64_decode(text);
+        if (!bytes || bytes->empty()) {
+            return fail(ErrorKind::input,
+                        "secret from " + secret.label + " is not a whsec_<base64> key (" +
+                            (bytes ? std::string("nothing after the prefix") : bytes.error().message) +
+                            ")");
+        }
+        return DecodedKey{DecodedKey::Kind::hmac, std::move(*bytes)};
+    }
+    case KeyFormat::base64:
+    case KeyFormat::hex: {
+        auto bytes = profile.key_format == KeyFormat::base64 ? crypto::base64_decode(text)
+                                                             : crypto::hex_decode(text);
+        if (!bytes || bytes->empty()) {
+            return fail(ErrorKind::input, "secret from " + secret.label + " is not valid " +
+                                              (profile.key_format == KeyFormat::base64 ? "base64"
+                                                                                       : "hex"));
+        }
+        return DecodedKey{DecodedKey::Kind::hmac, std::move(*bytes)};
+    }
+    }
+    return fail(ErrorKind::config, "unknown key format");
+}
+
+HmacScheme::HmacScheme(HmacProfile profile)
+    : m_profile(std::move(profile)), m_info(info_for(m_profile)) {}
+
+std::string HmacScheme::describe_signed_content(const VerifyInput& input) const {
+    const message::Message& m = input.message;
+    std::string id(m.first_header(m_profile.id_header).value_or("<missing id>"));
+    std::string timestamp = "<missing timestamp>";
+    if (!m_profile.timestamp_header.empty()) {
+        timestamp = std::string(m.first_header(m_profile.timestamp_header).value_or(timestamp));
+    } else if (auto header = m.first_header(m_profile.signature_header)) {
+        timestamp = parse_header(m_profile, *header).timestamp.value_or(timestamp);
+    }
+    return render(m_profile, id, timestamp, describe_body(m.body), m.method, input.url);
+}
+
+Result<VerifyResult> HmacScheme::verify(const VerifyInput& input) const {
+    const HmacProfile& p = m_profile;
+    const message::Message& m = input.message;
+    auto header = single_header(m, p.signature_header);
+    if (!header) {
+        return header.error();
+    }
+    ParsedHeader parsed = parse_header(p, *header);
+
+    SignedParts parts;
+    std::optional<UnixMillis> sent_at;
+    if (p.has_id()) {
+        auto id = single_header(m, p.id_header);
+        if (!id) {
+            return id.error();
+        }
+        parts.id = std::string(*id);
+    }
+    if (p.is_timestamped()) {
+        if (!p.timestamp_header.empty()) {
+            auto timestamp = single_header(m, p.timestamp_header);
+            if (!timestamp) {
+                return timestamp.error();
+            }
+            parts.timestamp = std::string(*timestamp);
+        } else if (parsed.timestamp) {
+            parts.timestamp = *parsed.timestamp;
+        } else {
+            return invalid("header", "no '" + p.timestamp_key + "=' timestamp in " +
+                                         p.signature_header);
+        }
+        auto time = parse_unix_timestamp(parts.timestamp, p.timestamp_unit);
+        if (!time) {
+            return invalid("timestamp", "malformed timestamp '" + printable(parts.timestamp) +
+                                            "': " + time.error().message);
+        }
+        sent_at = *time;
+    }
+    if (parsed.hmac_signatures.empty() && parsed.ed25519_signatures.empty()) {
+        return no_supported_signature(p.signature_header, parsed.other_versions,
+                                      p.format == SignatureFormat::plain
+                                          ? "'" + p.signature_prefix + "'"
+                                          : p.signature_version);
+    }
+
+    std::string content = render(p, parts.id, parts.timestamp, m.body, m.method, input.url);
+    std::vector<std::string> hmac_bytes;
+    for (const std::string& text : parsed.hmac_signatures) {
+        if (auto bytes = decode_signature(p, text); bytes && !bytes->empty()) {
+            hmac_bytes.push_back(std::move(*bytes));
+        }
+    }
+    std::vector<std::string> ed25519_bytes;
+    for (const std::string& text : parsed.ed25519_signatures) {
+        if (auto bytes = crypto::base64_decode(text); bytes && !bytes->empty()) {
+            ed25519_bytes.push_back(std::move(*bytes));
+        }
+    }
+    std::optional<std::string> matched;
+    for (const Secret& secret : input.secrets) {
+        auto key = decode_key(p, secret);
+        if (!key) {
+            return tl::unexpected(key.error());
+        }
+        bool is_match = false;
+        if (key->kind == DecodedKey::Kind::hmac) {
+            std::string mac = crypto::hmac(p.algorithm, key->bytes, content);
+            for (const std::string& candidate : hmac_bytes) {
+                is_match = is_match || crypto::constant_time_equal(mac, candidate);
+            }
+        } else {
+            std::string public_key = key->bytes;
+            if (key->kind == DecodedKey::Kind::ed25519_private) {
+                public_key = crypto::ed25519_public_key(key->bytes).value_or(std::string());
+            }
+            for (const std::string& candidate : ed25519_bytes) {
+                is_match = is_match || crypto::ed25519_verify(public_key, content, candidate);
+            }
+        }
+        if (is_match) {
+            matched = secret.label;
+            break;
+        }
+    }
+    VerifyResult result =
+        matched ? valid_result(p.signature_header, *matched)
+                : signature_mismatch(p.signature_header, input.secrets,
+                                     hmac_bytes.empty() && ed25519_bytes.empty());
+    if (sent_at) {
+        apply_tolerance(result, *sent_at, input.now, input.tolerance ? input.tolerance : p.tolerance,
+                        p.rejects_future);
+    }
+    return result;
+}
+
+Result<SignOutput> HmacScheme::sign(const SignInput& input) const {
+    const HmacProfile& p = m_profile;
+    if (input.secrets.empty()) {
+        return fail(ErrorKind::usage, "signing needs a secret");
+    }
+    if (p.format == SignatureFormat::plain && input.secrets.size() > 1) {
+        return fail(ErrorKind::usage, p.title + " sends a single signature; give one secret");
+    }
+    std::string timestamp = format_unix_timestamp(input.timestamp, p.timestamp_unit);
+    std::string content = render(p, input.id, timestamp, input.body, input.method, input.url);
+    std::vector<std::string> signatures;
+    std::vector<std::string> ed25519_signatures;
+    for (const Secret& secret : input.secrets) {
+        auto key = decode_key(p, secret);
+        if (!key) {
+            return tl::unexpected(key.error());
+        }
+        if (key->kind == DecodedKey::Kind::ed25519_public) {
+            return fail(ErrorKind::usage, "secret from " + secret.label +
+                                              " is a whpk_ public key; signing needs the whsk_ key");
+        }
+        if (key->kind == DecodedKey::Kind::ed25519_private) {
+            auto signature = crypto::ed25519_sign(key->bytes, content);
+            if (!signature) {
+                return tl::unexpected(signature.error());
+            }
+            ed25519_signatures.push_back(crypto::base64_encode(*signature));
+        } else {
+            signatures.push_back(encode(p, crypto::hmac(p.algorithm, key->bytes, content)));
+        }
+    }
+    std::string value;
+    switch (p.format) {
+    case SignatureFormat::plain:
+        value = p.signature_prefix + signatures.front();
+        break;
+    case SignatureFormat::versioned:
+        for (const std::string& s : signatures) {
+            value += (value.empty() ? "" : " ") + p.signature_version + "," + s;
+        }
+        for (const std::string& s : ed25519_signatures) {
+            value += (value.empty() ? "" : " ") + p.ed25519_version + "," + s;
+        }
+        break;
+    case SignatureFormat::key_value:
+        value = p.timestamp_key + "=" + timestamp;
+        for (const std::string& s : signatures) {
+            value += p.pair_separator + p.signature_version + "=" + s;
+        }
+        break;
+    }
+    SignOutput output;
+    if (p.has_id()) {
+        output.headers.push_back({p.id_header, input.id});
+    }
+    if (!p.timestamp_header.empty()) {
+        output.headers.push_back({p.timestamp_header, timestamp});
+    }
+    output.headers.push_back({p.signature_header, value});
+    return output;
+}
+
+} // namespace hooks::providers

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+/// The providers hooks knows: built-in ones and those loaded from profile files.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/providers/scheme.hpp"
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace hooks::providers {
+
+/// An ordered set of providers by name. Order matters for detection: earlier wins a tie.
+class Registry {
+  public:
+    /// The built-in providers.
+    static Registry builtin();
+
+    /// Adds the profiles in a JSON profile file's text; a name that exists is replaced, so a
+    /// user can correct a built-in. Fails on invalid JSON or an invalid profile.
+    Result<void> add_profiles(std::string_view json_text);
+
+    /// The provider called `name`, or an error listing the known names.
+    Result<const Scheme*> find(std::string_view name) const;
+
+    /// The provider whose signature header `message` carries. GitHub's SHA-256 header wins over
+    /// its legacy SHA-1 one; other combinations are ambiguous and fail, as does none at all.
+    Result<const Scheme*> detect(const message::Message& message) const;
+
+    /// All providers in listing order.
+    const std::vector<std::unique_ptr<Scheme>>& all() const { return m_schemes; }
+
+  private:
+    std::vector<std::unique_ptr<Scheme>> m_schemes;
+};
+
+} // namespace hooks::providers

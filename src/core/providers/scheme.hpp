@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+/// The interface every signature scheme implements: sign a body, verify a message, describe itself.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/message/message.hpp"
+#include "core/providers/secret.hpp"
+#include "core/providers/timestamp.hpp"
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace hooks::providers {
+
+/// What `hooks providers NAME` shows: every fact a user needs to sign or verify by hand.
+struct ProviderInfo {
+    std::string name;
+    std::string title;
+    std::string summary;
+    std::string algorithm;           ///< "HMAC-SHA256, hex" or "Ed25519, hex"
+    std::string signed_content;      ///< "{timestamp}.{body}"
+    std::string signature_header;    ///< the header detection looks for
+    std::string signature_syntax;    ///< "t=<timestamp>,v1=<signature>[,v1=...]"
+    std::vector<std::string> other_headers;
+    std::string key_format;
+    std::optional<std::chrono::seconds> tolerance; ///< empty: no timestamp check
+    bool rejects_future = false;
+    TimestampUnit timestamp_unit = TimestampUnit::seconds;
+    bool can_sign = true;
+};
+
+/// Everything a verification looks at.
+struct VerifyInput {
+    VerifyInput(const message::Message& message_to_check, std::span<const Secret> secrets_to_try)
+        : message(message_to_check), secrets(secrets_to_try) {}
+
+    const message::Message& message;
+    std::span<const Secret> secrets;
+    UnixMillis now{0};
+    /// Overrides the provider's tolerance; zero disables the timestamp check.
+    std::optional<std::chrono::seconds> tolerance;
+    /// The full URL the request was sent to (Twilio signs it).
+    std::string url;
+};
+
+/// The outcome of a verification. Invalid is a result, not an error.
+struct VerifyResult {
+    bool is_valid = false;
+    /// Which check decided: "signature", "timestamp", "header", "format", "version", "ambiguous".
+    std::string check;
+    /// One line: why it failed, or what matched.
+    std::string reason;
+    /// now - timestamp, in seconds, when the scheme has a timestamp.
+    std::optional<long long> skew_seconds;
+    /// Label of the secret that matched.
+    std::string matched_secret;
+};
+
+/// Everything signing needs.
+struct SignInput {
+    std::string_view body;
+    std::span<const Secret> secrets;
+    std::string id;
+    UnixMillis timestamp{0};
+    std::string url;
+    std::string method = "POST";
+    std::vector<message::Header> headers;
+};
+
+/// The headers the provider would send, in the provider's order, plus notes for the user.
+struct SignOutput {
+    std::vector<message::Header> headers;
+    std::vector<std::string> notes;
+};
+
+/// A provider's signature scheme.
+class Scheme {
+  public:
+    Scheme() = default;
+    Scheme(const Scheme&) = delete;
+    Scheme& operator=(const Scheme&) = delete;
+    virtual ~Scheme() = default;
+
+    /// Name, headers, key format and tolerance, for listing and explaining.
+    virtual const ProviderInfo& info() const = 0;
+
+    /// Checks the message against each secret. Fails (exit 2) only when a secret cannot be
+    /// decoded into a key of this scheme's format; every failed check is a VerifyResult.
+    virtual Result<VerifyResult> verify(const VerifyInput& input) const = 0;
+
+    /// The headers the provider would send for `input.body`. Fails on unusable secrets.
+    virtual Result<SignOutput> sign(const SignInput& input) const = 0;
+
+    /// The signed content for this message, with the body abbreviated: for `--explain`.
+    virtual std::string describe_signed_content(const VerifyInput& input) const = 0;
+
+    /// Whether `message` carries this scheme's signature header (for `--provider auto`).
+    virtual bool is_present_in(const message::Message& message) const {
+        return message.first_header(info().signature_header).has_value();
+    }
+};
+
+} // namespace hooks::providers

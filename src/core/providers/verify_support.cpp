@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+#include "core/providers/verify_support.hpp"
+
+namespace hooks::providers {
+
+VerifyResult invalid(std::string check, std::string reason) {
+    VerifyResult result;
+    result.check = std::move(check);
+    result.reason = std::move(reason);
+    return result;
+}
+
+VerifyResult valid_result(std::string_view header, std::string_view secret_label) {
+    VerifyResult result;
+    result.is_valid = true;
+    result.check = "signature";
+    result.reason = "signature in " + std::string(header) + " matches " + std::string(secret_label);
+    result.matched_secret = std::string(secret_label);
+    return result;
+}
+
+tl::expected<std::string_view, VerifyResult> single_header(const message::Message& message,
+                                                           std::string_view name) {
+    std::vector<std::string_view> values = message.header_values(name);
+    if (values.empty()) {
+        return tl::unexpected(invalid("header", "missing header " + std::string(name)));
+    }
+    for (std::string_view value : values) {
+        if (value != values.front()) {
+            return tl::unexpected(invalid("ambiguous", std::to_string(values.size()) +
+                                                           " differing " + std::string(name) +
+                                                           " headers; refusing to pick one"));
+        }
+    }
+    return values.front();
+}
+
+VerifyResult no_supported_signature(std::string_view header, const std::vector<std::string>& found,
+                                    const std::string& expected) {
+    std::string list;
+    for (const std::string& item : found) {
+        if (!item.empty()) {
+            list += (list.empty() ? "" : ", ") + printable(item);
+        }
+    }
+    if (list.empty()) {
+        return invalid("format", "no signature in " + std::string(header) + " (expected " +
+                                     expected + ")");
+    }
+    return invalid("version", "unsupported signature version " + list + " in " +
+                                  std::string(header) + " (only " + expected + " is checked)");
+}
+
+VerifyResult signature_mismatch(std::string_view header, std::span<const Secret> secrets,
+                                bool is_empty) {
+    if (is_empty) {
+        return invalid("signature",
+                       "empty or undecodable signature in " + std::string(header));
+    }
+    std::string labels;
+    for (const Secret& secret : secrets) {
+        labels += (labels.empty() ? "" : ", ") + secret.label;
+    }
+    if (secrets.size() == 1) {
+        return invalid("signature", "signature mismatch: " + std::string(header) +
+                                        " does not match the secret from " + labels);
+    }
+    return invalid("signature", "signature mismatch: " + std::string(header) +
+                                    " matches none of " + std::to_string(secrets.size()) +
+                                    " secrets (" + labels + ")");
+}
+
+void apply_tolerance(VerifyResult& result, UnixMillis sent_at, UnixMillis now,
+                     std::optional<std::chrono::seconds> tolerance, bool rejects_future) {
+    auto skew = std::chrono::duration_cast<std::chrono::seconds>(now - sent_at);
+    result.skew_seconds = skew.count();
+    if (!result.is_valid || !tolerance || tolerance->count() == 0) {
+        return;
+    }
+    if (skew > *tolerance) {
+        result = invalid("timestamp", "timestamp too old: sent " + std::to_string(skew.count()) +
+                                          " s ago, tolerance " +
+                                          std::to_string(tolerance->count()) + " s");
+        result.skew_seconds = skew.count();
+    } else if (rejects_future && -skew > *tolerance) {
+        result = invalid("timestamp", "timestamp in the future: " +
+                                          std::to_string(-skew.count()) +
+                                          " s ahead, tolerance " +
+                                          std::to_string(tolerance->count()) + " s");
+        result.skew_seconds = skew.count();
+    }
+}
+
+std::string describe_body(std::string_view body) {
+    return "<" + std::to_string(body.size()) + "-byte body>";
+}
+
+std::string printable(std::string_view text) {
+    std::string out;
+    for (char c : text.substr(0, 40)) {
+        out.push_back((c >= 0x20 && c < 0x7f) ? c : '?');
+    }
+    return text.size() > 40 ? out + "..." : out;
+}
+
+} // namespace hooks::providers
