@@ -45,10 +45,11 @@ std::string trim_whitespace(std::string_view text) {
 
 std::string shape_of(std::string_view body, bool& is_json, std::string& compact) {
     std::string shape = std::to_string(body.size()) + " bytes";
-    auto parsed = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+    // ordered_json keeps key order, as JSON.stringify(JSON.parse(body)) does.
+    auto parsed = nlohmann::ordered_json::parse(body.begin(), body.end(), nullptr, false);
     is_json = !parsed.is_discarded();
     if (is_json) {
-        compact = parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        compact = parsed.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
         shape += compact == body ? ", compact JSON" : ", JSON that is not compact";
     } else {
         shape += body.empty() ? ", empty" : ", not JSON";
@@ -65,13 +66,8 @@ std::string shape_of(std::string_view body, bool& is_json, std::string& compact)
 void explain_body(const Scheme& scheme, const VerifyInput& input, bool is_json,
                   const std::string& compact, std::vector<std::string>& findings) {
     const std::string& body = input.message.body;
-    if (is_json && compact != body && matches_with_body(scheme, input, compact)) {
-        findings.push_back("the signature matches the body re-serialized as compact JSON (what "
-                           "JSON.stringify(req.body) gives): the body you have was re-formatted "
-                           "after signing, or the sender signed parsed JSON; verify raw bytes");
-        return;
-    }
-    if (!body.empty() && body.back() == '\n') {
+    bool has_newline = !body.empty() && body.back() == '\n';
+    if (has_newline) {
         std::string trimmed = body.substr(0, body.size() - 1);
         if (!trimmed.empty() && trimmed.back() == '\r') {
             trimmed.pop_back();
@@ -79,10 +75,18 @@ void explain_body(const Scheme& scheme, const VerifyInput& input, bool is_json,
         if (matches_with_body(scheme, input, trimmed)) {
             findings.push_back("the signature matches the body without its trailing newline: "
                                "an editor or `echo` added it; save the body byte-exact");
-        } else {
-            findings.push_back("the body ends in a newline; senders rarely sign one, but removing "
-                               "it does not make the signature match either");
+            return;
         }
+    }
+    if (is_json && compact != body && matches_with_body(scheme, input, compact)) {
+        findings.push_back("the signature matches the body re-serialized as compact JSON (what "
+                           "JSON.stringify(req.body) gives): the body you have was re-formatted "
+                           "after signing, or the sender signed parsed JSON; verify raw bytes");
+        return;
+    }
+    if (has_newline) {
+        findings.push_back("the body ends in a newline; senders rarely sign one, but removing "
+                           "it does not make the signature match either");
     }
 }
 

@@ -122,8 +122,9 @@ ParsedHeader parse_header(const HmacProfile& p, std::string_view value) {
     case SignatureFormat::plain:
         if (value.substr(0, p.signature_prefix.size()) == p.signature_prefix) {
             parsed.hmac_signatures.emplace_back(value.substr(p.signature_prefix.size()));
-        } else {
-            parsed.other_versions.emplace_back(value.substr(0, value.find_first_of("=,")));
+        } else if (size_t equals = value.find('='); equals != std::string_view::npos && equals < 16) {
+            // Another scheme's prefix, such as sha1= where sha256= is expected.
+            parsed.other_versions.emplace_back(value.substr(0, equals + 1));
         }
         break;
     case SignatureFormat::versioned:

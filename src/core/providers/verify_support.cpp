@@ -77,12 +77,13 @@ void apply_tolerance(VerifyResult& result, UnixMillis sent_at, UnixMillis now,
     if (!result.is_valid || !tolerance || tolerance->count() == 0) {
         return;
     }
-    if (skew > *tolerance) {
+    auto skew_precise = now - sent_at;
+    if (skew_precise > *tolerance) {
         result = invalid("timestamp", "timestamp too old: sent " + std::to_string(skew.count()) +
                                           " s ago, tolerance " +
                                           std::to_string(tolerance->count()) + " s");
         result.skew_seconds = skew.count();
-    } else if (rejects_future && -skew > *tolerance) {
+    } else if (rejects_future && -skew_precise > *tolerance) {
         result = invalid("timestamp", "timestamp in the future: " +
                                           std::to_string(-skew.count()) +
                                           " s ahead, tolerance " +

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#include "core/crypto/encoding.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace hooks::crypto;
+
+TEST_CASE("hex encodes lower-case and decodes either case", "[crypto]") {
+    CHECK(hex_encode(std::string("\x00\x7f\xff", 3)) == "007fff");
+    CHECK(hex_decode("007FfF").value() == std::string("\x00\x7f\xff", 3));
+    CHECK(hex_decode("").value().empty());
+}
+
+TEST_CASE("hex rejects odd length and non-hex characters", "[crypto]") {
+    CHECK_FALSE(hex_decode("abc"));
+    CHECK_FALSE(hex_decode("zz"));
+    CHECK_FALSE(hex_decode("0:"));
+    CHECK_FALSE(hex_decode(" 00"));
+}
+
+TEST_CASE("base64 round-trips the RFC 4648 test vectors", "[crypto]") {
+    const std::pair<const char*, const char*> vectors[] = {
+        {"", ""},         {"f", "Zg=="},        {"fo", "Zm8="},        {"foo", "Zm9v"},
+        {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+    for (const auto& [plain, encoded] : vectors) {
+        CHECK(base64_encode(plain) == encoded);
+        CHECK(base64_decode(encoded).value() == plain);
+    }
+}
+
+TEST_CASE("base64 accepts missing padding and keeps zero bytes", "[crypto]") {
+    CHECK(base64_decode("Zg").value() == "f");
+    CHECK(base64_decode("AAA=").value() == std::string(2, '\0'));
+}
+
+TEST_CASE("base64 rejects whitespace, url-safe alphabet, bad padding and loose bits",
+          "[crypto]") {
+    CHECK_FALSE(base64_decode("Zm9v\n"));
+    CHECK_FALSE(base64_decode("Zm9v YmFy"));
+    CHECK_FALSE(base64_decode("-_8="));
+    CHECK_FALSE(base64_decode("Zg==="));
+    CHECK_FALSE(base64_decode("Z=g="));
+    CHECK_FALSE(base64_decode("Zm9vY"));
+    CHECK_FALSE(base64_decode("Zh=="));
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#include "core/message/message.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace hooks::message;
+
+TEST_CASE("header lookup ignores case and keeps duplicates in order", "[message]") {
+    Message message;
+    message.headers = {{"X-A", "1"}, {"x-b", "2"}, {"x-a", "3"}};
+    CHECK(message.header_values("x-A") == std::vector<std::string_view>{"1", "3"});
+    CHECK(message.first_header("X-B").value() == "2");
+    CHECK_FALSE(message.first_header("X-C"));
+}
+
+TEST_CASE("a -H line is split at the first colon and trimmed", "[message]") {
+    auto header = parse_header_line("Stripe-Signature:  t=1,v1=ab:cd \t");
+    REQUIRE(header);
+    CHECK(header->name == "Stripe-Signature");
+    CHECK(header->value == "t=1,v1=ab:cd");
+}
+
+TEST_CASE("header lines without a colon or with bad characters are rejected", "[message]") {
+    CHECK_FALSE(parse_header_line("no colon here"));
+    CHECK_FALSE(parse_header_line(": empty name"));
+    CHECK_FALSE(parse_header_line("Bad Name: x"));
+    CHECK_FALSE(validate_header("X-Ok", "a\r\nInjected: 1"));
+    CHECK_FALSE(validate_header("X-Ok", std::string("a\0b", 3)));
+    CHECK(validate_header("X-Ok", "%0D%0A stays as text"));
+}
+
+TEST_CASE("a header block takes a request line, CRLF or LF, and stops at the blank line",
+          "[message]") {
+    auto message = parse_header_block("POST /hooks?a=1 HTTP/1.1\r\nHost: example.test\r\n"
+                                      "webhook-id: msg_1\nX-Dup: a\r\nX-Dup: b\r\n\r\n{\"body\":1}");
+    REQUIRE(message);
+    CHECK(message->method == "POST");
+    CHECK(message->target == "/hooks?a=1");
+    REQUIRE(message->headers.size() == 4);
+    CHECK(message->headers[1] == Header{"webhook-id", "msg_1"});
+    CHECK(message->header_values("x-dup").size() == 2);
+}
+
+TEST_CASE("a header block with a folded or malformed line fails naming the line", "[message]") {
+    auto folded = parse_header_block("A: 1\r\n  continued\r\n");
+    REQUIRE_FALSE(folded);
+    CHECK(folded.error().message.find("line 2") != std::string::npos);
+    auto malformed = parse_header_block("A: 1\nnot a header\n");
+    REQUIRE_FALSE(malformed);
+    CHECK(malformed.error().message.find("line 2") != std::string::npos);
+}
