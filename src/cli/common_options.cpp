@@ -5,19 +5,29 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
-#include <sstream>
 
 namespace hooks::cli {
 namespace {
 
-Result<std::string> read_stream(std::istream& in, const std::string& what) {
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
+// Reads to the end in chunks; returns nothing if the stream failed for a reason other than EOF.
+std::optional<std::string> read_all(std::istream& in) {
+    std::string text;
+    char chunk[65536];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+        text.append(chunk, static_cast<size_t>(in.gcount()));
+    }
     if (in.bad()) {
+        return std::nullopt;
+    }
+    return text;
+}
+
+Result<std::string> read_stream(std::istream& in, const std::string& what) {
+    auto text = read_all(in);
+    if (!text) {
         return fail(ErrorKind::input, "could not read " + what + " from standard input");
     }
-    return buffer.str();
+    return std::move(*text);
 }
 
 Result<std::string> read_stdin(Context& context, StdinGuard& guard, const std::string& what) {
@@ -209,11 +219,11 @@ Result<std::string> read_file(const std::string& path) {
     if (!file) {
         return fail(ErrorKind::input, "cannot read " + path + ": " + std::strerror(errno));
     }
-    std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-    if (file.bad()) {
+    auto text = read_all(file);
+    if (!text) {
         return fail(ErrorKind::input, "cannot read " + path + ": " + std::strerror(errno));
     }
-    return text;
+    return std::move(*text);
 }
 
 } // namespace hooks::cli

@@ -29,15 +29,12 @@ struct CommandModel {
     std::vector<Argument> options;
     std::vector<Argument> positionals;
     std::vector<CommandModel> subcommands;
+    std::vector<std::string> subcommand_names;
 };
 
-// CLI11's own string tools, so that the scripts quote what its parser reads.
+// CLI11's own string tools.
 using CLI::detail::find_and_replace;
 using CLI::detail::join;
-
-std::string first_sentence(const std::string& text) {
-    return text.substr(0, text.find(". "));
-}
 
 // The values an IsMember check allows: CLI11 shows them in the type name as ":{a,b,c}".
 std::vector<std::string> member_words(const CLI::Option& option) {
@@ -49,21 +46,33 @@ std::vector<std::string> member_words(const CLI::Option& option) {
     return {};
 }
 
-std::vector<std::string> provider_names(bool with_auto) {
-    std::vector<std::string> names;
-    if (with_auto) {
-        names.emplace_back("auto");
+// The model knows which values a check allows, not what a free value names: that is this
+// table. A --provider that defaults to "auto" accepts "auto".
+void classify_value(const CLI::Option& option, Argument& argument) {
+    const std::string& key = argument.names.back();
+    argument.words = member_words(option);
+    if (!argument.words.empty()) {
+        argument.kind = ValueKind::words;
+    } else if (key == "--provider" || key == "NAME") {
+        argument.kind = ValueKind::words;
+        if (option.get_default_str() == "auto") {
+            argument.words.emplace_back("auto");
+        }
+        providers::Registry registry = providers::Registry::builtin();
+        for (const auto& scheme : registry.all()) {
+            argument.words.push_back(scheme->info().name);
+        }
+    } else if (key == "FILE" || option.get_type_name() == "PATH") {
+        argument.kind = ValueKind::files;
+    } else {
+        argument.kind = key == "--secret-env" ? ValueKind::env : ValueKind::text;
     }
-    providers::Registry registry = providers::Registry::builtin();
-    for (const auto& scheme : registry.all()) {
-        names.push_back(scheme->info().name);
-    }
-    return names;
 }
 
 Argument describe_option(const CLI::Option& option) {
     Argument argument;
-    argument.description = first_sentence(option.get_description());
+    const std::string& description = option.get_description();
+    argument.description = description.substr(0, description.find(". ")); // the first sentence
     argument.is_repeatable = option.get_expected_max() > 1;
     for (const std::string& name : option.get_snames()) {
         argument.names.push_back("-" + name);
@@ -74,30 +83,14 @@ Argument describe_option(const CLI::Option& option) {
     if (!option.nonpositional()) {
         argument.names.push_back(option.get_name(true));
     }
-    if (option.get_items_expected_max() == 0) { // a flag
-        return argument;
-    }
-    // The model knows which values a check allows, not what a free value names; that is
-    // the one table here. A --provider defaulting to "auto" accepts "auto".
-    const std::string& key = argument.names.back();
-    argument.words = member_words(option);
-    if (!argument.words.empty()) {
-        argument.kind = ValueKind::words;
-    } else if (key == "--provider" || key == "NAME") {
-        argument.kind = ValueKind::words;
-        argument.words = provider_names(option.get_default_str() == "auto");
-    } else if (key == "FILE" || option.get_type_name() == "PATH") {
-        argument.kind = ValueKind::files;
-    } else if (key == "--secret-env") {
-        argument.kind = ValueKind::env;
-    } else {
-        argument.kind = ValueKind::text;
+    if (option.get_items_expected_max() > 0) { // not a flag
+        classify_value(option, argument);
     }
     return argument;
 }
 
 CommandModel describe_app(CLI::App& app) {
-    CommandModel model{app.get_name(), app.get_description(), {}, {}, {}};
+    CommandModel model{app.get_name(), app.get_description(), {}, {}, {}, {}};
     for (const CLI::Option* option : app.get_options()) {
         if (!option->get_group().empty()) { // an empty group hides an option
             (option->nonpositional() ? model.options : model.positionals)
@@ -106,11 +99,12 @@ CommandModel describe_app(CLI::App& app) {
     }
     for (CLI::App* subcommand : app.get_subcommands({})) {
         model.subcommands.push_back(describe_app(*subcommand));
+        model.subcommand_names.push_back(subcommand->get_name());
     }
     return model;
 }
 
-std::string single_quoted(const std::string& text) {
+std::string sh_quoted(const std::string& text) {
     return "'" + find_and_replace(text, "'", "'\\''") + "'";
 }
 
@@ -119,44 +113,35 @@ std::string fish_quoted(const std::string& text) {
     return "'" + find_and_replace(find_and_replace(text, "\\", "\\\\"), "'", "\\'") + "'";
 }
 
-// Inside a zsh _arguments spec: brackets end a description, colons end a message.
-std::string zsh_escaped(const std::string& text) {
-    std::string escaped;
-    for (char c : text) {
-        escaped += (c == '[' || c == ']' || c == ':' || c == '\\' ? "\\" : "") + std::string(1, c);
+// Inside a zsh _arguments spec, brackets end a description and colons a message.
+std::string zsh_escaped(std::string text) {
+    for (const char* special : {"\\", "[", "]", ":"}) {
+        text = find_and_replace(text, special, std::string("\\") + special);
     }
-    return escaped;
+    return text;
 }
 
 enum class Shell { bash, zsh, fish };
 
-// How `shell` completes the value of `argument`; "" or ":" or " " completes nothing.
+// How `shell` completes a value of `argument`; ":", " " and "" complete nothing.
 std::string value_action(const Argument& argument, Shell shell) {
     std::string words = join(argument.words, " ");
     switch (argument.kind) {
     case ValueKind::words:
-        return shell == Shell::bash  ? "_hooks_words " + single_quoted(words)
+        return shell == Shell::bash  ? "_hooks_words " + sh_quoted(words)
                : shell == Shell::zsh ? "(" + words + ")"
                                      : " -a " + fish_quoted(words);
     case ValueKind::files:
         return shell == Shell::bash ? "_hooks_files" : shell == Shell::zsh ? "_files" : " -F";
     case ValueKind::env:
         return shell == Shell::bash  ? "_hooks_env"
-               : shell == Shell::zsh ? "_parameters -g \"*export*\""
+               : shell == Shell::zsh ? "_parameters -g '*export*'"
                                      : " -a '(set --names --export)'";
     case ValueKind::none:
     case ValueKind::text:
         break;
     }
     return shell == Shell::bash ? ":" : shell == Shell::zsh ? " " : "";
-}
-
-std::vector<std::string> subcommand_names(const CommandModel& command) {
-    std::vector<std::string> names;
-    for (const CommandModel& subcommand : command.subcommands) {
-        names.push_back(subcommand.name);
-    }
-    return names;
 }
 
 void write_bash_case(const CommandModel& command, std::ostream& out) {
@@ -169,15 +154,15 @@ void write_bash_case(const CommandModel& command, std::ostream& out) {
                 << value_action(option, Shell::bash) << " ;;\n";
         }
     }
-    // Every command here has at most one positional; a command without one offers options.
-    std::string operand =
-        !command.subcommands.empty()
-            ? "_hooks_words " + single_quoted(join(subcommand_names(command), " "))
-        : command.positionals.empty() ? "_hooks_words " + single_quoted(join(options, " "))
-                                      : value_action(command.positionals[0], Shell::bash);
-    out << "            *) if [[ $cur == -* ]]; then _hooks_words "
-        << single_quoted(join(options, " ")) << "; else " << operand << "; fi ;;\n"
-        << "        esac ;;\n";
+    // Each command has subcommands or at most one positional; without either, offer options.
+    std::string operand = "_hooks_words " + sh_quoted(join(options, " "));
+    if (!command.subcommand_names.empty()) {
+        operand = "_hooks_words " + sh_quoted(join(command.subcommand_names, " "));
+    } else if (!command.positionals.empty()) {
+        operand = value_action(command.positionals.front(), Shell::bash);
+    }
+    out << "            *) if [[ $cur == -* ]]; then _hooks_words " << sh_quoted(join(options, " "))
+        << "; else " << operand << "; fi ;;\n        esac ;;\n";
 }
 
 void write_bash(const CommandModel& root, std::ostream& out) {
@@ -193,13 +178,9 @@ _hooks() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
             )"
-        << join(subcommand_names(root), "|") << R"() command=${COMP_WORDS[i]}; break ;;
-        esac
-    done
-    COMPREPLY=()
-    case $command in
-    "")
-)";
+        << join(root.subcommand_names, "|")
+        << ") command=${COMP_WORDS[i]}; break ;;\n        esac\n    done\n    COMPREPLY=()\n"
+        << "    case $command in\n    \"\")\n";
     write_bash_case(root, out);
     for (const CommandModel& subcommand : root.subcommands) {
         out << "    " << subcommand.name << ")\n";
@@ -210,25 +191,24 @@ _hooks() {
 
 void write_zsh_arguments(const CommandModel& command, std::ostream& out) {
     for (const Argument& option : command.options) {
-        std::string exclusion = option.is_repeatable      ? "*"
-                                : option.names.size() > 1 ? "(" + join(option.names, " ") + ")"
-                                                          : "";
+        std::string exclusion = option.is_repeatable ? "*" : "(" + join(option.names, " ") + ")";
         for (const std::string& name : option.names) {
             std::string spec = exclusion + name;
-            spec += option.kind == ValueKind::none ? "" : name.size() == 2 ? "+" : "=";
-            spec += "[" + zsh_escaped(option.description) + "]";
             if (option.kind != ValueKind::none) {
-                spec +=
-                    ":" + option.names.back().substr(2) + ":" + value_action(option, Shell::zsh);
+                spec += (name.size() == 2 ? "+[" : "=[") + zsh_escaped(option.description) +
+                        "]:" + option.names.back().substr(2) + ":" +
+                        value_action(option, Shell::zsh);
+            } else {
+                spec += "[" + zsh_escaped(option.description) + "]";
             }
-            out << " \\\n        " << single_quoted(spec);
+            out << " \\\n        " << sh_quoted(spec);
         }
     }
     for (size_t i = 0; i < command.positionals.size(); ++i) {
         const Argument& positional = command.positionals[i];
         out << " \\\n        "
-            << single_quoted(std::to_string(i + 1) + ":" + zsh_escaped(positional.description) +
-                             ":" + value_action(positional, Shell::zsh));
+            << sh_quoted(std::to_string(i + 1) + ":" + zsh_escaped(positional.description) + ":" +
+                         value_action(positional, Shell::zsh));
     }
 }
 
@@ -243,27 +223,17 @@ void write_zsh(const CommandModel& root, std::ostream& out) {
     out << "\n_hooks() {\n    local curcontext=$curcontext state line\n    typeset -A opt_args\n"
         << "    _arguments -C";
     write_zsh_arguments(root, out);
-    out << R"( \
-        '1: :->command' \
-        '*:: :->argument'
-    case $state in
-    command)
-        local -a commands=(
-)";
+    out << " \\\n        '1: :->command' \\\n        '*:: :->argument'\n"
+        << "    case $state in\n    command)\n        local -a commands=(\n";
     for (const CommandModel& subcommand : root.subcommands) {
         out << "            "
-            << single_quoted(zsh_escaped(subcommand.name) + ":" + subcommand.description) << '\n';
+            << sh_quoted(zsh_escaped(subcommand.name) + ":" + subcommand.description) << '\n';
     }
     out << R"(        )
         _describe -t commands 'hooks command' commands ;;
     argument)
         curcontext=${curcontext%:*:*}:hooks-$line[1]:
-        case $line[1] in
-)";
-    for (const CommandModel& subcommand : root.subcommands) {
-        out << "        " << subcommand.name << ") _hooks_" << subcommand.name << " ;;\n";
-    }
-    out << R"(        esac ;;
+        (( $+functions[_hooks_$line[1]] )) && _hooks_$line[1] ;;
     esac
 }
 
@@ -278,11 +248,9 @@ void write_fish_arguments(const CommandModel& command, const std::string& condit
         for (const std::string& name : option.names) {
             out << (name.size() == 2 ? " -s " + name.substr(1) : " -l " + name.substr(2));
         }
-        out << (option.kind == ValueKind::none    ? ""
-                : option.kind == ValueKind::files ? " -r"
-                                                  : " -x")
-            << value_action(option, Shell::fish) << " -d " << fish_quoted(option.description)
-            << '\n';
+        const char* takes = option.kind == ValueKind::files ? " -r" : " -x";
+        out << (option.kind == ValueKind::none ? "" : takes) << value_action(option, Shell::fish)
+            << " -d " << fish_quoted(option.description) << '\n';
     }
     for (const Argument& positional : command.positionals) {
         if (positional.kind != ValueKind::text) {
@@ -332,8 +300,7 @@ void register_completion(CLI::App& app, Context& context) {
         "  hooks completion bash > ~/.local/share/bash-completion/completions/hooks\n"
         "  hooks completion zsh > ~/.zfunc/_hooks   # with fpath+=(~/.zfunc) before compinit\n"
         "  hooks completion fish > ~/.config/fish/completions/hooks.fish\n"
-        "Installed packages already ship these scripts; the output never depends on the "
-        "environment.");
+        "The script depends only on the command tree, never on the environment.");
     command->callback([options, command, &context] {
         context.action = [options, command, &context] {
             return run_completion(*options, *command->get_parent(), context);

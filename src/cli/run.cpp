@@ -68,6 +68,11 @@ int run(const std::vector<std::string>& args, Context& context) {
                 context.err << app.help();
                 return 2;
             }
+            if (!args.front().empty() && args.front()[0] != '-') {
+                context.err << "hooks: error: unknown command '" << args.front()
+                            << "' (see 'hooks --help')\n";
+                return 2;
+            }
             context.err << "hooks: error: " << one_line(e.what()) << " (see --help)\n";
             return 2;
         } catch (const CLI::ParseError& e) {

@@ -14,7 +14,10 @@ from pathlib import Path
 
 
 def run_case(binary: str, case: Path, update: bool) -> list[str]:
-    args = case.joinpath("args").read_text().splitlines()
+    # One argument per line; split on LF only so an argument may carry a CR.
+    args = case.joinpath("args").read_bytes().decode().split("\n")
+    if args and args[-1] == "":
+        args.pop()
     env = {"PATH": os.environ.get("PATH", ""), "NO_COLOR": "1", "HOOKS_NOW": "1700000000"}
     for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
         if name in os.environ:
@@ -49,13 +52,14 @@ def main() -> int:
     binary, root = sys.argv[1], Path(sys.argv[2])
     update = os.environ.get("HOOKS_UPDATE_GOLDEN") == "1"
     cases = sorted(p.parent for p in root.glob("*/*/args"))
-    failures = []
+    failed = 0
     for case in cases:
-        failures.extend(run_case(binary, case, update))
-    for failure in failures:
-        print(failure)
-    print(f"{len(cases) - len(failures)} passed, {len(failures)} failed")
-    return 1 if failures or not cases else 0
+        failures = run_case(binary, case, update)
+        failed += 1 if failures else 0
+        for failure in failures:
+            print(failure)
+    print(f"golden: {len(cases) - failed} passed, {failed} failed")
+    return 1 if failed or not cases else 0
 
 
 if __name__ == "__main__":

@@ -15,6 +15,11 @@ bool is_token_char(char c) {
     return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
+bool is_target_char(char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return byte > 0x20 && byte != 0x7f;
+}
+
 std::string_view trim_blanks(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
         text.remove_prefix(1);
@@ -37,9 +42,15 @@ bool split_request_line(std::string_view line, std::string& method, std::string&
     if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char)) {
         return false;
     }
+    // A request-target has no spaces or control characters (RFC 9112); one with a CR or NUL
+    // would be written verbatim into the request line when the message is sent again.
+    std::string_view path = line.substr(first + 1, last - first - 1);
+    if (path.empty() || !std::all_of(path.begin(), path.end(), is_target_char)) {
+        return false;
+    }
     method = std::string(name);
-    target = std::string(line.substr(first + 1, last - first - 1));
-    return !target.empty();
+    target = std::string(path);
+    return true;
 }
 
 std::string printable(std::string_view text) {

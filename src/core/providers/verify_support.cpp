@@ -78,17 +78,20 @@ void apply_tolerance(VerifyResult& result, UnixMillis sent_at, UnixMillis now,
         return;
     }
     auto skew_precise = now - sent_at;
+    std::string matched = result.matched_secret;
     if (skew_precise > *tolerance) {
         result = invalid("timestamp", "timestamp too old: sent " + std::to_string(skew.count()) +
                                           " s ago, tolerance " +
                                           std::to_string(tolerance->count()) + " s");
         result.skew_seconds = skew.count();
+        result.matched_secret = matched;
     } else if (rejects_future && -skew_precise > *tolerance) {
         result = invalid("timestamp", "timestamp in the future: " +
                                           std::to_string(-skew.count()) +
                                           " s ahead, tolerance " +
                                           std::to_string(tolerance->count()) + " s");
         result.skew_seconds = skew.count();
+        result.matched_secret = matched;
     }
 }
 

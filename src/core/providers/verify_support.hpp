@@ -30,7 +30,8 @@ VerifyResult signature_mismatch(std::string_view header, std::span<const Secret>
                                 bool is_empty);
 
 /// Records the skew and, when a tolerance applies (non-zero), turns a valid result invalid
-/// for a timestamp older than it, or newer than it when `rejects_future`.
+/// for a timestamp older than it, or newer than it when `rejects_future`; the matched secret
+/// stays named, since the signature itself was good.
 void apply_tolerance(VerifyResult& result, UnixMillis sent_at, UnixMillis now,
                      std::optional<std::chrono::seconds> tolerance, bool rejects_future);
 
