@@ -21,8 +21,8 @@ constexpr std::array<Command, 4> k_commands = {{
 std::span<const Command> commands() { return k_commands; }
 
 void build_app(CLI::App& app, Context& context) {
-    app.description("hooks: send, sign, verify, receive and replay webhooks, for any provider, "
-                    "offline.");
+    app.description("hooks: sign and verify webhooks byte-exactly as their providers do, for any "
+                    "provider, offline.");
     app.set_version_flag("--version", std::string("hooks ") + k_version);
     app.require_subcommand(1);
     app.footer("Exit codes: 0 success or valid, 1 a negative result (invalid signature, expired,\n"

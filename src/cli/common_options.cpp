@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli/common_options.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -56,8 +57,10 @@ std::string strip_one_newline(std::string text) {
 } // namespace
 
 void add_secret_options(CLI::App& command, SecretOptions& options, const std::string& what) {
+    std::string capitalized = what;
+    capitalized[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(capitalized[0])));
     command.add_option("--secret", options.values,
-                       what + " (repeatable: any one matching passes). Visible in the process "
+                       capitalized + " (repeatable: any one matching passes). Visible in the process "
                               "list: prefer --secret-file or --secret-env outside tests")
         ->allow_extra_args(false);
     command.add_option("--secret-file", options.files,

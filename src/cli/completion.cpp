@@ -92,14 +92,23 @@ Argument describe_option(const CLI::Option& option) {
 CommandModel describe_app(CLI::App& app) {
     CommandModel model{app.get_name(), app.get_description(), {}, {}, {}, {}};
     for (const CLI::Option* option : app.get_options()) {
-        if (!option->get_group().empty()) { // an empty group hides an option
+        // An empty group hides an option; an option group repeats its parent's --help.
+        bool is_repeated_help = app.get_name().empty() && option == app.get_help_ptr();
+        if (!option->get_group().empty() && !is_repeated_help) {
             (option->nonpositional() ? model.options : model.positionals)
                 .push_back(describe_option(*option));
         }
     }
     for (CLI::App* subcommand : app.get_subcommands({})) {
-        model.subcommands.push_back(describe_app(*subcommand));
-        model.subcommand_names.push_back(subcommand->get_name());
+        CommandModel child = describe_app(*subcommand);
+        if (subcommand->get_name().empty()) { // an option group: its options are the app's
+            model.options.insert(model.options.end(), child.options.begin(), child.options.end());
+            model.positionals.insert(model.positionals.end(), child.positionals.begin(),
+                                     child.positionals.end());
+        } else if (!subcommand->get_group().empty()) { // an empty group hides a command
+            model.subcommands.push_back(std::move(child));
+            model.subcommand_names.push_back(subcommand->get_name());
+        }
     }
     return model;
 }

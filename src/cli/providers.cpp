@@ -43,7 +43,9 @@ nlohmann::json to_json(const providers::ProviderInfo& info) {
 
 void print_details(const providers::ProviderInfo& info, std::ostream& out) {
     out << info.name << " - " << info.title << '\n';
-    out << "  " << info.summary << '\n';
+    if (!info.summary.empty()) {
+        out << "  " << info.summary << '\n';
+    }
     out << "  algorithm:        " << info.algorithm << '\n';
     out << "  signed content:   " << info.signed_content << '\n';
     out << "  signature header: " << info.signature_header << ": " << info.signature_syntax << '\n';
@@ -122,6 +124,7 @@ void register_providers(CLI::App& app, Context& context) {
         "Fields: name, title, summary, algorithm (sha1|sha256|sha512), encoding (hex|base64),\n"
         "signed_content (over {id} {timestamp} {body} {method} {url}), signature_header,\n"
         "signature_format (plain|versioned|key-value), signature_prefix, signature_version,\n"
+        "ed25519_version (versioned: the tag of Standard Webhooks Ed25519 signatures),\n"
         "pair_separator, timestamp_key, timestamp_header, id_header, timestamp_unit\n"
         "(seconds|milliseconds), tolerance_seconds, rejects_future, key_format\n"
         "(raw|whsec-base64|base64|hex). 'hooks providers --json' shows the built-in ones.");

@@ -64,11 +64,16 @@ int run(const std::vector<std::string>& args, Context& context) {
         } catch (const CLI::CallForVersion& e) {
             return app.exit(e, context.out, context.err);
         } catch (const CLI::RequiredError& e) {
+            // A missing subcommand and a missing required option both land here.
             if (args.empty()) {
                 context.err << app.help();
                 return 2;
             }
-            if (!args.front().empty() && args.front()[0] != '-') {
+            bool is_known = false;
+            for (const Command& command : commands()) {
+                is_known = is_known || command.name == args.front();
+            }
+            if (!is_known && !args.front().empty() && args.front()[0] != '-') {
                 context.err << "hooks: error: unknown command '" << args.front()
                             << "' (see 'hooks --help')\n";
                 return 2;

@@ -100,7 +100,7 @@ void register_sign(CLI::App& app, Context& context) {
     CLI::App* command = app.add_subcommand("sign", commands()[0].summary.data());
     add_provider_options(*command, options->provider, "");
     add_secret_options(*command, options->secrets,
-                       "The signing secret (Ed25519 providers: the private key)");
+                       "the signing secret (Ed25519 providers: the private key)");
     command->add_option("--id", options->id, "Message id for providers that sign one (default: fresh)");
     command->add_option("--timestamp", options->timestamp, "UNIX time in seconds (default: now)")
         ->type_name("UNIX")
@@ -118,7 +118,8 @@ void register_sign(CLI::App& app, Context& context) {
         "  hooks sign --provider standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw \\\n"
         "      --id msg_1 --timestamp 1700000000 payload.json\n"
         "  printf '%s' '{\"event\":\"record.created\"}' | hooks sign --provider codenx --secret s -\n"
-        "Prints one 'Name: value' line per header; --json prints {\"v\":1,\"headers\":[[n,v],...]}.");
+        "Prints one 'Name: value' line per header; --json prints\n"
+        "{\"v\":1,\"provider\":\"stripe\",\"headers\":[[name,value],...]}.");
     command->callback([options, &context] {
         context.action = [options, &context] { return run_sign(*options, context); };
     });

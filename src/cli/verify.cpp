@@ -143,17 +143,17 @@ void register_verify(CLI::App& app, Context& context) {
     CLI::App* command = app.add_subcommand("verify", commands()[1].summary.data());
     add_provider_options(*command, options->provider, "auto");
     add_secret_options(*command, options->secrets,
-                       "A secret to try (Ed25519 providers: the public key)");
+                       "a secret to try (Ed25519 providers: the public key)");
     add_header_options(*command, options->headers, true);
     command->add_option("--url", options->url, "The full URL the request was sent to (Twilio)");
     command->add_option("--method", options->method, "HTTP method of the request");
     command
         ->add_option("--tolerance", options->tolerance_seconds,
-                     "Maximum age of the timestamp in seconds (default: the provider's; 0: "
-                     "no check)")
+                     "Allowed clock skew in seconds: the timestamp's age, and for providers that "
+                     "check it its distance into the future (default: the provider's; 0: no check)")
         ->type_name("SECONDS")
         ->check(CLI::Range(0LL, 100LL * 365 * 24 * 3600));
-    command->add_option("--now", options->now, "Check timestamps against this UNIX time in seconds")
+    command->add_option("--now", options->now, "Check timestamps against this UNIX time in seconds (default: now)")
         ->type_name("UNIX")
         ->check(CLI::Range(0LL, 9'999'999'999LL));
     command->add_flag("--explain", options->should_explain,

@@ -98,11 +98,7 @@ Result<void> check_consistency(const HmacProfile& profile) {
     return {};
 }
 
-Result<HmacProfile> profile_from_json(const json& object) {
-    if (!object.is_object()) {
-        return fail(ErrorKind::config, "a provider profile must be a JSON object");
-    }
-    HmacProfile profile;
+Result<void> read_strings(const json& object, HmacProfile& profile) {
     struct StringField {
         const char* key;
         std::string* target;
@@ -139,6 +135,10 @@ Result<HmacProfile> profile_from_json(const json& object) {
     if (profile.title.empty()) {
         profile.title = profile.name;
     }
+    return {};
+}
+
+Result<void> read_choices(const json& object, HmacProfile& profile) {
     auto algorithm = string_field(object, "algorithm", false);
     if (!algorithm) {
         return tl::unexpected(algorithm.error());
@@ -179,9 +179,14 @@ Result<HmacProfile> profile_from_json(const json& object) {
     profile.format = *format;
     profile.key_format = *key_format;
     profile.timestamp_unit = *unit;
+    return {};
+}
+
+Result<void> read_tolerance(const json& object, HmacProfile& profile) {
     if (auto it = object.find("tolerance_seconds"); it != object.end() && !it->is_null()) {
+        constexpr long long k_ten_years = 10LL * 365 * 24 * 3600;
         if (!it->is_number_integer() || it->get<long long>() < 0 ||
-            it->get<long long>() > 10LL * 365 * 24 * 3600) {
+            it->get<long long>() > k_ten_years) {
             return fail(ErrorKind::config,
                         "profile field 'tolerance_seconds' must be a whole number of seconds >= 0");
         }
@@ -194,6 +199,19 @@ Result<HmacProfile> profile_from_json(const json& object) {
             return fail(ErrorKind::config, "profile field 'rejects_future' must be true or false");
         }
         profile.rejects_future = it->get<bool>();
+    }
+    return {};
+}
+
+Result<HmacProfile> profile_from_json(const json& object) {
+    if (!object.is_object()) {
+        return fail(ErrorKind::config, "a provider profile must be a JSON object");
+    }
+    HmacProfile profile;
+    for (auto* read : {&read_strings, &read_choices, &read_tolerance}) {
+        if (auto valid = read(object, profile); !valid) {
+            return tl::unexpected(valid.error());
+        }
     }
     if (auto valid = check_consistency(profile); !valid) {
         return tl::unexpected(valid.error());

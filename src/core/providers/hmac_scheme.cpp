@@ -183,12 +183,105 @@ std::string render(const HmacProfile& p, std::string_view id, std::string_view t
     return out;
 }
 
+// The id and timestamp that the signed content includes, from their headers.
 struct SignedParts {
     std::string id;
     std::string timestamp;
+    std::optional<UnixMillis> sent_at;
 };
 
+tl::expected<SignedParts, VerifyResult> read_signed_parts(const HmacProfile& p,
+                                                          const message::Message& m,
+                                                          const ParsedHeader& parsed) {
+    SignedParts parts;
+    if (p.has_id()) {
+        auto id = single_header(m, p.id_header);
+        if (!id) {
+            return tl::unexpected(id.error());
+        }
+        parts.id = std::string(*id);
+    }
+    if (!p.is_timestamped()) {
+        return parts;
+    }
+    if (!p.timestamp_header.empty()) {
+        auto timestamp = single_header(m, p.timestamp_header);
+        if (!timestamp) {
+            return tl::unexpected(timestamp.error());
+        }
+        parts.timestamp = std::string(*timestamp);
+    } else if (parsed.timestamp) {
+        parts.timestamp = *parsed.timestamp;
+    } else {
+        return tl::unexpected(
+            invalid("header", "no '" + p.timestamp_key + "=' timestamp in " + p.signature_header));
+    }
+    auto time = parse_unix_timestamp(parts.timestamp, p.timestamp_unit);
+    if (!time) {
+        return tl::unexpected(invalid("timestamp", "malformed timestamp '" +
+                                                       printable(parts.timestamp) +
+                                                       "': " + time.error().message));
+    }
+    parts.sent_at = *time;
+    return parts;
+}
+
+// The header's signatures as bytes; undecodable and empty ones are dropped (they never match).
+struct Candidates {
+    std::vector<std::string> hmac;
+    std::vector<std::string> ed25519;
+    bool is_empty() const { return hmac.empty() && ed25519.empty(); }
+};
+
+Candidates decode_candidates(const HmacProfile& p, const ParsedHeader& parsed) {
+    Candidates candidates;
+    for (const std::string& text : parsed.hmac_signatures) {
+        if (auto bytes = decode_signature(p, text); bytes && !bytes->empty()) {
+            candidates.hmac.push_back(std::move(*bytes));
+        }
+    }
+    for (const std::string& text : parsed.ed25519_signatures) {
+        if (auto bytes = crypto::base64_decode(text); bytes && !bytes->empty()) {
+            candidates.ed25519.push_back(std::move(*bytes));
+        }
+    }
+    return candidates;
+}
+
+// The label of the first secret whose key produces one of the candidates, if any.
+Result<std::optional<std::string>> find_matching_secret(const HmacProfile& p,
+                                                               const std::string& content,
+                                                               const Candidates& candidates,
+                                                               std::span<const Secret> secrets) {
+    for (const Secret& secret : secrets) {
+        auto key = decode_key(p, secret);
+        if (!key) {
+            return tl::unexpected(key.error());
+        }
+        bool is_match = false;
+        if (key->kind == DecodedKey::Kind::hmac) {
+            std::string mac = crypto::hmac(p.algorithm, key->bytes, content);
+            for (const std::string& candidate : candidates.hmac) {
+                is_match = is_match || crypto::constant_time_equal(mac, candidate);
+            }
+        } else {
+            std::string public_key = key->bytes;
+            if (key->kind == DecodedKey::Kind::ed25519_private) {
+                public_key = crypto::ed25519_public_key(key->bytes).value_or(std::string());
+            }
+            for (const std::string& candidate : candidates.ed25519) {
+                is_match = is_match || crypto::ed25519_verify(public_key, content, candidate);
+            }
+        }
+        if (is_match) {
+            return std::optional<std::string>(secret.label);
+        }
+    }
+    return std::optional<std::string>();
+}
+
 } // namespace
+
 
 Result<DecodedKey> decode_key(const HmacProfile& profile, const Secret& secret) {
     std::string_view text(secret.value);
@@ -258,35 +351,9 @@ Result<VerifyResult> HmacScheme::verify(const VerifyInput& input) const {
         return header.error();
     }
     ParsedHeader parsed = parse_header(p, *header);
-
-    SignedParts parts;
-    std::optional<UnixMillis> sent_at;
-    if (p.has_id()) {
-        auto id = single_header(m, p.id_header);
-        if (!id) {
-            return id.error();
-        }
-        parts.id = std::string(*id);
-    }
-    if (p.is_timestamped()) {
-        if (!p.timestamp_header.empty()) {
-            auto timestamp = single_header(m, p.timestamp_header);
-            if (!timestamp) {
-                return timestamp.error();
-            }
-            parts.timestamp = std::string(*timestamp);
-        } else if (parsed.timestamp) {
-            parts.timestamp = *parsed.timestamp;
-        } else {
-            return invalid("header", "no '" + p.timestamp_key + "=' timestamp in " +
-                                         p.signature_header);
-        }
-        auto time = parse_unix_timestamp(parts.timestamp, p.timestamp_unit);
-        if (!time) {
-            return invalid("timestamp", "malformed timestamp '" + printable(parts.timestamp) +
-                                            "': " + time.error().message);
-        }
-        sent_at = *time;
+    auto parts = read_signed_parts(p, m, parsed);
+    if (!parts) {
+        return parts.error();
     }
     if (parsed.hmac_signatures.empty() && parsed.ed25519_signatures.empty()) {
         return no_supported_signature(p.signature_header, parsed.other_versions,
@@ -294,53 +361,18 @@ Result<VerifyResult> HmacScheme::verify(const VerifyInput& input) const {
                                           ? "'" + p.signature_prefix + "'"
                                           : p.signature_version);
     }
-
-    std::string content = render(p, parts.id, parts.timestamp, m.body, m.method, input.url);
-    std::vector<std::string> hmac_bytes;
-    for (const std::string& text : parsed.hmac_signatures) {
-        if (auto bytes = decode_signature(p, text); bytes && !bytes->empty()) {
-            hmac_bytes.push_back(std::move(*bytes));
-        }
-    }
-    std::vector<std::string> ed25519_bytes;
-    for (const std::string& text : parsed.ed25519_signatures) {
-        if (auto bytes = crypto::base64_decode(text); bytes && !bytes->empty()) {
-            ed25519_bytes.push_back(std::move(*bytes));
-        }
-    }
-    std::optional<std::string> matched;
-    for (const Secret& secret : input.secrets) {
-        auto key = decode_key(p, secret);
-        if (!key) {
-            return tl::unexpected(key.error());
-        }
-        bool is_match = false;
-        if (key->kind == DecodedKey::Kind::hmac) {
-            std::string mac = crypto::hmac(p.algorithm, key->bytes, content);
-            for (const std::string& candidate : hmac_bytes) {
-                is_match = is_match || crypto::constant_time_equal(mac, candidate);
-            }
-        } else {
-            std::string public_key = key->bytes;
-            if (key->kind == DecodedKey::Kind::ed25519_private) {
-                public_key = crypto::ed25519_public_key(key->bytes).value_or(std::string());
-            }
-            for (const std::string& candidate : ed25519_bytes) {
-                is_match = is_match || crypto::ed25519_verify(public_key, content, candidate);
-            }
-        }
-        if (is_match) {
-            matched = secret.label;
-            break;
-        }
+    std::string content = render(p, parts->id, parts->timestamp, m.body, m.method, input.url);
+    Candidates candidates = decode_candidates(p, parsed);
+    auto matched = find_matching_secret(p, content, candidates, input.secrets);
+    if (!matched) {
+        return tl::unexpected(matched.error());
     }
     VerifyResult result =
-        matched ? valid_result(p.signature_header, *matched)
-                : signature_mismatch(p.signature_header, input.secrets,
-                                     hmac_bytes.empty() && ed25519_bytes.empty());
-    if (sent_at) {
-        apply_tolerance(result, *sent_at, input.now, input.tolerance ? input.tolerance : p.tolerance,
-                        p.rejects_future);
+        *matched ? valid_result(p.signature_header, **matched)
+                 : signature_mismatch(p.signature_header, input.secrets, candidates.is_empty());
+    if (parts->sent_at) {
+        apply_tolerance(result, *parts->sent_at, input.now,
+                        input.tolerance ? input.tolerance : p.tolerance, p.rejects_future);
     }
     return result;
 }
