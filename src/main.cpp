@@ -3,4 +3,6 @@
 
 #include <iostream>
 
-int main(int argc, char** argv) { return hooks::cli::run(argc, argv, std::cin, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+    return hooks::cli::run(argc, argv, std::cin, std::cout, std::cerr);
+}

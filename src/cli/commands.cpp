@@ -18,7 +18,9 @@ constexpr std::array<Command, 4> k_commands = {{
 
 } // namespace
 
-std::span<const Command> commands() { return k_commands; }
+std::span<const Command> commands() {
+    return k_commands;
+}
 
 void build_app(CLI::App& app, Context& context) {
     app.description("hooks: sign and verify webhooks byte-exactly as their providers do, for any "

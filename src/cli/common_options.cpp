@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli/common_options.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -37,7 +38,8 @@ Result<std::string> read_stdin(Context& context, StdinGuard& guard, const std::s
                                           " and another input both asked for '-'");
     }
     if (context.is_stdin_tty) {
-        return fail(ErrorKind::usage, "no " + what + " given: pass FILE or pipe it on standard input");
+        return fail(ErrorKind::usage,
+                    "no " + what + " given: pass FILE or pipe it on standard input");
     }
     guard.is_used = true;
     return read_stream(context.in, what);
@@ -59,18 +61,23 @@ std::string strip_one_newline(std::string text) {
 void add_secret_options(CLI::App& command, SecretOptions& options, const std::string& what) {
     std::string capitalized = what;
     capitalized[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(capitalized[0])));
-    command.add_option("--secret", options.values,
-                       capitalized + " (repeatable: any one matching passes). Visible in the process "
-                              "list: prefer --secret-file or --secret-env outside tests")
+    command
+        .add_option("--secret", options.values,
+                    capitalized + " (repeatable: any one matching passes). Visible in the process "
+                                  "list: prefer --secret-file or --secret-env outside tests")
         ->allow_extra_args(false);
-    command.add_option("--secret-file", options.files,
-                       "Read " + what + " from PATH, or '-' for stdin; one trailing newline "
-                                        "is dropped (repeatable)")
+    command
+        .add_option("--secret-file", options.files,
+                    "Read " + what +
+                        " from PATH, or '-' for stdin; one trailing newline "
+                        "is dropped (repeatable)")
         ->type_name("PATH")
         ->allow_extra_args(false);
-    command.add_option("--secret-env", options.env_names,
-                       "Read " + what + " from environment variable NAME (repeatable); "
-                                        "without any secret flag HOOKS_SECRET is used")
+    command
+        .add_option("--secret-env", options.env_names,
+                    "Read " + what +
+                        " from environment variable NAME (repeatable); "
+                        "without any secret flag HOOKS_SECRET is used")
         ->type_name("NAME")
         ->allow_extra_args(false);
 }
@@ -91,7 +98,17 @@ Result<std::vector<providers::Secret>> resolve_secrets(const SecretOptions& opti
     for (const std::string& name : options.env_names) {
         auto value = context.getenv(name);
         if (!value) {
-            return fail(ErrorKind::usage, "environment variable " + name + " is not set");
+            // Name the variable only when it looks like one, in case a secret was given here.
+            bool is_plausible_name =
+                !name.empty() && name.size() <= 64 &&
+                std::isdigit(static_cast<unsigned char>(name[0])) == 0 &&
+                std::all_of(name.begin(), name.end(), [](char c) {
+                    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+                });
+            return fail(ErrorKind::usage, is_plausible_name
+                                              ? "environment variable " + name + " is not set"
+                                              : "the environment variable named by --secret-env "
+                                                "is not set (names are upper case, digits and _)");
         }
         secrets.push_back({*value, "--secret-env " + name});
     }
@@ -113,13 +130,15 @@ Result<std::vector<providers::Secret>> resolve_secrets(const SecretOptions& opti
 }
 
 void add_header_options(CLI::App& command, HeaderOptions& options, bool with_file) {
-    command.add_option("-H,--header", options.headers, "A request header 'Name: value' (repeatable)")
+    command
+        .add_option("-H,--header", options.headers, "A request header 'Name: value' (repeatable)")
         ->type_name("'NAME: VALUE'")
         ->allow_extra_args(false);
     if (with_file) {
-        command.add_option("--headers-file", options.headers_file,
-                           "Read request headers from a raw header block, as copied from a "
-                           "request dump (an optional request line, then 'Name: value' lines)")
+        command
+            .add_option("--headers-file", options.headers_file,
+                        "Read request headers from a raw header block, as copied from a "
+                        "request dump (an optional request line, then 'Name: value' lines)")
             ->type_name("PATH");
     }
 }
@@ -183,7 +202,8 @@ Result<providers::Registry> load_registry(const ProviderOptions& options) {
 }
 
 void add_output_options(CLI::App& command, OutputOptions& options) {
-    command.add_flag("--json", options.is_json, "Print one JSON object (with \"v\": 1) instead of text");
+    command.add_flag("--json", options.is_json,
+                     "Print one JSON object (with \"v\": 1) instead of text");
     command.add_option("--color", options.color, "Colour output: auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->capture_default_str();

@@ -33,8 +33,8 @@ nlohmann::json to_json(const providers::ProviderInfo& info) {
             {"signature_syntax", info.signature_syntax},
             {"other_headers", info.other_headers},
             {"key_format", info.key_format},
-            {"tolerance_seconds", info.tolerance ? nlohmann::json(info.tolerance->count())
-                                                 : nlohmann::json(nullptr)},
+            {"tolerance_seconds",
+             info.tolerance ? nlohmann::json(info.tolerance->count()) : nlohmann::json(nullptr)},
             {"rejects_future", info.rejects_future},
             {"timestamp_unit",
              info.timestamp_unit == providers::TimestampUnit::seconds ? "seconds" : "milliseconds"},
@@ -56,7 +56,8 @@ void print_details(const providers::ProviderInfo& info, std::ostream& out) {
     out << "  tolerance:        " << tolerance_text(info) << '\n';
     if (info.tolerance) {
         out << "  timestamp unit:   "
-            << (info.timestamp_unit == providers::TimestampUnit::seconds ? "seconds" : "milliseconds")
+            << (info.timestamp_unit == providers::TimestampUnit::seconds ? "seconds"
+                                                                         : "milliseconds")
             << '\n';
     }
 }
@@ -118,7 +119,8 @@ void register_providers(CLI::App& app, Context& context) {
         "\n"
         "A profile file holds one JSON object, or an array, per HMAC provider:\n"
         "  {\"name\": \"acme\", \"signature_header\": \"X-Acme-Signature\",\n"
-        "   \"signed_content\": \"{timestamp}.{body}\", \"timestamp_header\": \"X-Acme-Timestamp\",\n"
+        "   \"signed_content\": \"{timestamp}.{body}\", \"timestamp_header\": "
+        "\"X-Acme-Timestamp\",\n"
         "   \"algorithm\": \"sha256\", \"encoding\": \"hex\", \"signature_prefix\": \"sha256=\",\n"
         "   \"tolerance_seconds\": 300}\n"
         "Fields: name, title, summary, algorithm (sha1|sha256|sha512), encoding (hex|base64),\n"

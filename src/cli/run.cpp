@@ -15,7 +15,8 @@ namespace {
 providers::UnixMillis current_time(const Context& context) {
     // HOOKS_NOW pins the clock so that golden tests and examples are reproducible.
     if (auto pinned = context.getenv("HOOKS_NOW")) {
-        if (auto parsed = providers::parse_unix_timestamp(*pinned, providers::TimestampUnit::seconds)) {
+        if (auto parsed =
+                providers::parse_unix_timestamp(*pinned, providers::TimestampUnit::seconds)) {
             return *parsed;
         }
     }
@@ -30,6 +31,53 @@ std::string one_line(std::string text) {
     for (char& c : text) {
         if (c == '\n' || c == '\r') {
             c = ' ';
+        }
+    }
+    return text;
+}
+
+// The values given to --secret on the command line, which no message may repeat.
+std::vector<std::string> secret_arguments(const std::vector<std::string>& args) {
+    std::vector<std::string> values;
+    constexpr std::string_view k_inline = "--secret=";
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--secret" && i + 1 < args.size()) {
+            values.push_back(args[i + 1]);
+        } else if (args[i].rfind(k_inline, 0) == 0) {
+            values.push_back(args[i].substr(k_inline.size()));
+        }
+    }
+    return values;
+}
+
+// CLI11 quotes the arguments it could not place, and a misplaced secret would be among them:
+// name only the options (their text before any '='), and count the rest.
+std::string describe_extras(const CLI::App& app) {
+    std::string names;
+    size_t values = 0;
+    for (const std::string& extra : app.remaining(true)) {
+        if (extra.size() > 1 && extra[0] == '-') {
+            names += (names.empty() ? "" : ", ") + extra.substr(0, extra.find('='));
+        } else {
+            ++values;
+        }
+    }
+    std::string text = "unexpected argument";
+    if (!names.empty()) {
+        text += "s " + names;
+    }
+    if (values > 0) {
+        text += (names.empty() ? "s: " : " and ") + std::to_string(values) + " value" +
+                (values == 1 ? "" : "s") + " that no option takes";
+    }
+    return text;
+}
+
+std::string redact(std::string text, const std::vector<std::string>& secrets) {
+    for (const std::string& secret : secrets) {
+        for (size_t at = secret.empty() ? std::string::npos : text.find(secret);
+             at != std::string::npos; at = text.find(secret, at)) {
+            text.replace(at, secret.size(), "***");
         }
     }
     return text;
@@ -80,8 +128,12 @@ int run(const std::vector<std::string>& args, Context& context) {
             }
             context.err << "hooks: error: " << one_line(e.what()) << " (see --help)\n";
             return 2;
+        } catch (const CLI::ExtrasError&) {
+            context.err << "hooks: error: " << describe_extras(app) << " (see --help)\n";
+            return 2;
         } catch (const CLI::ParseError& e) {
-            context.err << "hooks: error: " << one_line(e.what()) << " (see --help)\n";
+            context.err << "hooks: error: " << redact(one_line(e.what()), secret_arguments(args))
+                        << " (see --help)\n";
             return 2;
         }
         if (!context.action) {

@@ -43,7 +43,8 @@ Result<int> run_sign(const SignOptions& options, Context& context) {
         return tl::unexpected(scheme.error());
     }
     if (!(*scheme)->info().can_sign) {
-        return fail(ErrorKind::usage, "provider " + options.provider.name + " can only be verified");
+        return fail(ErrorKind::usage,
+                    "provider " + options.provider.name + " can only be verified");
     }
     auto request = resolve_headers(options.headers);
     if (!request) {
@@ -65,8 +66,8 @@ Result<int> run_sign(const SignOptions& options, Context& context) {
     if (auto valid = message::validate_header("id", input.id); !valid) {
         return fail(ErrorKind::usage, "--id contains CR, LF or NUL");
     }
-    input.timestamp = options.timestamp ? providers::UnixMillis(*options.timestamp * 1000)
-                                        : context.now;
+    input.timestamp =
+        options.timestamp ? providers::UnixMillis(*options.timestamp * 1000) : context.now;
     input.url = options.url;
     input.method = options.method;
     input.headers = request->headers;
@@ -101,7 +102,8 @@ void register_sign(CLI::App& app, Context& context) {
     add_provider_options(*command, options->provider, "");
     add_secret_options(*command, options->secrets,
                        "the signing secret (Ed25519 providers: the private key)");
-    command->add_option("--id", options->id, "Message id for providers that sign one (default: fresh)");
+    command->add_option("--id", options->id,
+                        "Message id for providers that sign one (default: fresh)");
     command->add_option("--timestamp", options->timestamp, "UNIX time in seconds (default: now)")
         ->type_name("UNIX")
         ->check(CLI::Range(0LL, 9'999'999'999LL));
@@ -117,7 +119,8 @@ void register_sign(CLI::App& app, Context& context) {
         "  hooks sign --provider stripe --secret-env STRIPE_SECRET payload.json\n"
         "  hooks sign --provider standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw \\\n"
         "      --id msg_1 --timestamp 1700000000 payload.json\n"
-        "  printf '%s' '{\"event\":\"record.created\"}' | hooks sign --provider codenx --secret s -\n"
+        "  printf '%s' '{\"event\":\"record.created\"}' | hooks sign --provider codenx --secret s "
+        "-\n"
         "Prints one 'Name: value' line per header; --json prints\n"
         "{\"v\":1,\"provider\":\"stripe\",\"headers\":[[name,value],...]}.");
     command->callback([options, &context] {

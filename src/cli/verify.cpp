@@ -153,7 +153,9 @@ void register_verify(CLI::App& app, Context& context) {
                      "check it its distance into the future (default: the provider's; 0: no check)")
         ->type_name("SECONDS")
         ->check(CLI::Range(0LL, 100LL * 365 * 24 * 3600));
-    command->add_option("--now", options->now, "Check timestamps against this UNIX time in seconds (default: now)")
+    command
+        ->add_option("--now", options->now,
+                     "Check timestamps against this UNIX time in seconds (default: now)")
         ->type_name("UNIX")
         ->check(CLI::Range(0LL, 9'999'999'999LL));
     command->add_flag("--explain", options->should_explain,

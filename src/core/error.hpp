@@ -10,11 +10,11 @@ namespace hooks {
 
 /// What went wrong, coarse enough to pick an exit code from.
 enum class ErrorKind {
-    usage,        ///< a flag or argument is wrong
-    input,        ///< a file, header, body or secret could not be read or decoded
-    config,       ///< a provider profile or setting is invalid
-    negative,     ///< a check failed (maps to exit code 1)
-    interrupted,  ///< SIGINT
+    usage,       ///< a flag or argument is wrong
+    input,       ///< a file, header, body or secret could not be read or decoded
+    config,      ///< a provider profile or setting is invalid
+    negative,    ///< a check failed (maps to exit code 1)
+    interrupted, ///< SIGINT
 };
 
 /// One error: a single line with no trailing period, written to follow `hooks: error: `.

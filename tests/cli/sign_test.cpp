@@ -43,9 +43,9 @@ TEST_CASE("sign --json prints the headers as name/value pairs", "[cli]") {
 }
 
 TEST_CASE("sign with two secrets gives two signatures where the provider allows it", "[cli]") {
-    auto stripe = sign({"--provider", "stripe", "--secret", "a", "--secret", "b", "--timestamp",
-                        "1700000000"},
-                       "{}");
+    auto stripe = sign(
+        {"--provider", "stripe", "--secret", "a", "--secret", "b", "--timestamp", "1700000000"},
+        "{}");
     CHECK(stripe.exit_code == 0);
     CHECK(std::count(stripe.out.begin(), stripe.out.end(), '=') == 3);
     auto github = sign({"--provider", "github", "--secret", "a", "--secret", "b"}, "{}");
@@ -56,9 +56,8 @@ TEST_CASE("sign with two secrets gives two signatures where the provider allows 
 TEST_CASE("sign usage errors exit 2", "[cli]") {
     CHECK(sign({"--secret", "s"}, "{}").exit_code == 2);
     CHECK(sign({"--provider", "github"}, "{}").exit_code == 2);
-    auto injected = sign({"--provider", "standard", "--secret", "whsec_c2VjcmV0", "--id",
-                          "a\r\nX-Evil: 1"},
-                         "{}");
+    auto injected = sign(
+        {"--provider", "standard", "--secret", "whsec_c2VjcmV0", "--id", "a\r\nX-Evil: 1"}, "{}");
     CHECK(injected.exit_code == 2);
     CHECK(sign({"--provider", "twilio", "--secret", "t"}, "a=b").exit_code == 2);
     CHECK(sign({"--provider", "stripe", "--secret", "s", "--timestamp", "soon"}, "{}").exit_code ==

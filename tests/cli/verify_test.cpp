@@ -132,9 +132,9 @@ TEST_CASE("verify usage and input errors exit 2 with one line on stderr", "[cli]
     CHECK(bad_flag.exit_code == 2);
     auto bad_tolerance = verify({"--tolerance", "-5", "--secret", "s"});
     CHECK(bad_tolerance.exit_code == 2);
-    auto bad_key = verify({"--provider", "standard", "--secret", "whsec_!!", "-H",
-                           "webhook-signature: v1,AA", "-H", "webhook-id: m", "-H",
-                           "webhook-timestamp: 1700000000"});
+    auto bad_key =
+        verify({"--provider", "standard", "--secret", "whsec_!!", "-H", "webhook-signature: v1,AA",
+                "-H", "webhook-id: m", "-H", "webhook-timestamp: 1700000000"});
     CHECK(bad_key.exit_code == 2);
     CHECK(std::count(bad_key.err.begin(), bad_key.err.end(), '\n') == 1);
     auto unreadable = run_cli({"verify", "--secret", "s", "/nonexistent/body.json"});
@@ -196,8 +196,9 @@ TEST_CASE("a headers file from a request dump is read with its request line", "[
 }
 
 TEST_CASE("two differing signature headers exit 1 as ambiguous", "[cli]") {
-    auto result = verify({"--provider", "github", "--secret", "s", "-H",
-                          "X-Hub-Signature-256: sha256=00", "-H", "X-Hub-Signature-256: sha256=11"});
+    auto result =
+        verify({"--provider", "github", "--secret", "s", "-H", "X-Hub-Signature-256: sha256=00",
+                "-H", "X-Hub-Signature-256: sha256=11"});
     CHECK(result.exit_code == 1);
     CHECK_THAT(result.out, Catch::Contains("2 differing X-Hub-Signature-256 headers"));
 }

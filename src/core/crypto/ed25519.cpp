@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/crypto/ed25519.hpp"
 
-#include <openssl/evp.h>
-
 #include <memory>
+#include <openssl/evp.h>
 
 namespace hooks::crypto {
 namespace {
@@ -25,8 +24,8 @@ PkeyPtr private_key_from_seed(std::string_view seed) {
 
 Result<std::string> ed25519_public_key(std::string_view seed) {
     if (seed.size() != k_ed25519_seed_size) {
-        return fail(ErrorKind::input, "an Ed25519 private key is 32 bytes, got " +
-                                          std::to_string(seed.size()));
+        return fail(ErrorKind::input,
+                    "an Ed25519 private key is 32 bytes, got " + std::to_string(seed.size()));
     }
     PkeyPtr key = private_key_from_seed(seed);
     std::string out(k_ed25519_public_key_size, '\0');
@@ -40,8 +39,8 @@ Result<std::string> ed25519_public_key(std::string_view seed) {
 
 Result<std::string> ed25519_sign(std::string_view seed, std::string_view message) {
     if (seed.size() != k_ed25519_seed_size) {
-        return fail(ErrorKind::input, "an Ed25519 private key is 32 bytes, got " +
-                                          std::to_string(seed.size()));
+        return fail(ErrorKind::input,
+                    "an Ed25519 private key is 32 bytes, got " + std::to_string(seed.size()));
     }
     PkeyPtr key = private_key_from_seed(seed);
     MdCtxPtr context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
@@ -70,8 +69,8 @@ bool ed25519_verify(std::string_view public_key, std::string_view message,
         EVP_DigestVerifyInit(context.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
         return false;
     }
-    return EVP_DigestVerify(context.get(), as_uchar(signature), signature.size(),
-                            as_uchar(message), message.size()) == 1;
+    return EVP_DigestVerify(context.get(), as_uchar(signature), signature.size(), as_uchar(message),
+                            message.size()) == 1;
 }
 
 } // namespace hooks::crypto

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "core/crypto/encoding.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include <cstdlib>
 #include <memory>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 namespace hooks::crypto {
 namespace {
@@ -15,7 +14,9 @@ bool is_base64_char(char c) {
            c == '/';
 }
 
-const unsigned char* as_uchar(const char* p) { return reinterpret_cast<const unsigned char*>(p); }
+const unsigned char* as_uchar(const char* p) {
+    return reinterpret_cast<const unsigned char*>(p);
+}
 
 } // namespace
 
@@ -58,8 +59,8 @@ Result<std::string> hex_decode(std::string_view text) {
 
 std::string base64_encode(std::string_view bytes) {
     std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), as_uchar(bytes.data()),
-                                  static_cast<int>(bytes.size()));
+    int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  as_uchar(bytes.data()), static_cast<int>(bytes.size()));
     out.resize(static_cast<size_t>(written));
     return out;
 }
@@ -84,8 +85,8 @@ Result<std::string> base64_decode(std::string_view text) {
     std::string padded(text.substr(0, data_length));
     padded.append((4 - data_length % 4) % 4, '=');
     std::string out(padded.size() / 4 * 3, '\0');
-    int decoded = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), as_uchar(padded.data()),
-                                  static_cast<int>(padded.size()));
+    int decoded = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  as_uchar(padded.data()), static_cast<int>(padded.size()));
     if (decoded < 0) {
         return fail(ErrorKind::input, "base64 could not be decoded");
     }

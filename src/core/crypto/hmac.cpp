@@ -5,7 +5,6 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
-
 #include <stdexcept>
 
 namespace hooks::crypto {
@@ -35,8 +34,8 @@ Result<DigestAlgorithm> parse_digest_algorithm(std::string_view name) {
     if (name == "sha512") {
         return DigestAlgorithm::sha512;
     }
-    return fail(ErrorKind::config,
-                "unknown digest algorithm '" + std::string(name) + "' (use sha1, sha256 or sha512)");
+    return fail(ErrorKind::config, "unknown digest algorithm '" + std::string(name) +
+                                       "' (use sha1, sha256 or sha512)");
 }
 
 std::string_view digest_name(DigestAlgorithm algorithm) {

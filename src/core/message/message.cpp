@@ -6,7 +6,9 @@
 namespace hooks::message {
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool is_token_char(char c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
@@ -83,8 +85,8 @@ std::optional<std::string_view> Message::first_header(std::string_view name) con
 }
 
 bool names_equal(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return lower(x) == lower(y); });
 }
 
 Result<void> validate_header(std::string_view name, std::string_view value) {
@@ -92,13 +94,14 @@ Result<void> validate_header(std::string_view name, std::string_view value) {
         return fail(ErrorKind::input, "header name is empty");
     }
     if (!std::all_of(name.begin(), name.end(), is_token_char)) {
-        return fail(ErrorKind::input, "header name '" + printable(name) +
-                                          "' contains a character not allowed in HTTP header names");
+        return fail(ErrorKind::input,
+                    "header name '" + printable(name) +
+                        "' contains a character not allowed in HTTP header names");
     }
     for (char c : value) {
         if (c == '\r' || c == '\n' || c == '\0') {
-            return fail(ErrorKind::input, "header '" + std::string(name) +
-                                              "' value contains CR, LF or NUL");
+            return fail(ErrorKind::input,
+                        "header '" + std::string(name) + "' value contains CR, LF or NUL");
         }
     }
     return {};
@@ -139,10 +142,12 @@ Result<Message> parse_header_block(std::string_view text) {
             return fail(ErrorKind::input, "header line " + std::to_string(line_number) +
                                               " is a folded continuation, which is not supported");
         }
+        // The file may not be what the user meant (a secret file, say): name the line, do not
+        // quote it.
         auto header = parse_header_line(line);
         if (!header) {
-            return fail(ErrorKind::input,
-                        "line " + std::to_string(line_number) + ": " + header.error().message);
+            return fail(ErrorKind::input, "line " + std::to_string(line_number) +
+                                              " is not a 'Name: value' header line");
         }
         message.headers.push_back(std::move(*header));
     }

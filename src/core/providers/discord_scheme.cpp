@@ -19,8 +19,8 @@ Result<std::string> decode_hex_key(const Secret& secret) {
     }
     auto bytes = crypto::hex_decode(secret.value);
     if (!bytes || (bytes->size() != 32 && bytes->size() != 64)) {
-        return fail(ErrorKind::input, "secret from " + secret.label +
-                                          " is not a Discord key (64 or 128 hex digits)");
+        return fail(ErrorKind::input,
+                    "secret from " + secret.label + " is not a Discord key (64 or 128 hex digits)");
     }
     return bytes;
 }
@@ -41,7 +41,8 @@ DiscordScheme::DiscordScheme() {
 }
 
 std::string DiscordScheme::describe_signed_content(const VerifyInput& input) const {
-    return std::string(input.message.first_header(k_timestamp_header).value_or("<missing timestamp>")) +
+    return std::string(
+               input.message.first_header(k_timestamp_header).value_or("<missing timestamp>")) +
            describe_body(input.message.body);
 }
 

@@ -112,15 +112,15 @@ void explain_secrets(const Scheme& scheme, const VerifyInput& input,
                 matches_with_secret(scheme, input, {*decoded, secret.label})) {
                 findings.push_back("the sender used the whsec_ secret from " + secret.label +
                                    " the Standard Webhooks way (base64-decoded bytes after the "
-                                   "prefix); " + scheme.info().title +
-                                   " uses the whole string verbatim");
+                                   "prefix); " +
+                                   scheme.info().title + " uses the whole string verbatim");
             }
         } else if (hmac_scheme->profile().key_format == KeyFormat::whsec_base64) {
-            if (matches_with_secret(scheme, input,
-                                    {"whsec_" + crypto::base64_encode(secret.value), secret.label})) {
+            if (matches_with_secret(
+                    scheme, input,
+                    {"whsec_" + crypto::base64_encode(secret.value), secret.label})) {
                 findings.push_back("the sender used the whsec_ secret from " + secret.label +
-                                   " verbatim as the key (the Stripe way); " +
-                                   scheme.info().title +
+                                   " verbatim as the key (the Stripe way); " + scheme.info().title +
                                    " keys are the base64-decoded bytes after 'whsec_'");
             } else if (matches_with_secret(
                            scheme, input,

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "core/providers/hmac_profile.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <array>
+#include <nlohmann/json.hpp>
 
 namespace hooks::providers {
 namespace {
@@ -57,8 +56,9 @@ Result<void> check_template(std::string_view text) {
         "{id}", "{timestamp}", "{body}", "{method}", "{url}"};
     for (size_t open = text.find('{'); open != std::string_view::npos;
          open = text.find('{', open + 1)) {
-        bool is_known = std::any_of(k_placeholders.begin(), k_placeholders.end(),
-                                    [&](std::string_view p) { return text.substr(open, p.size()) == p; });
+        bool is_known =
+            std::any_of(k_placeholders.begin(), k_placeholders.end(),
+                        [&](std::string_view p) { return text.substr(open, p.size()) == p; });
         if (!is_known) {
             return fail(ErrorKind::config,
                         "profile field 'signed_content' has an unknown placeholder at '" +
@@ -150,25 +150,25 @@ Result<void> read_choices(const json& object, HmacProfile& profile) {
         }
         profile.algorithm = *parsed;
     }
-    auto encoding = enum_field(object, "encoding", SignatureEncoding::hex,
-                               std::array<std::pair<const char*, SignatureEncoding>, 2>{
-                                   {{"hex", SignatureEncoding::hex},
-                                    {"base64", SignatureEncoding::base64}}});
+    auto encoding =
+        enum_field(object, "encoding", SignatureEncoding::hex,
+                   std::array<std::pair<const char*, SignatureEncoding>, 2>{
+                       {{"hex", SignatureEncoding::hex}, {"base64", SignatureEncoding::base64}}});
     auto format = enum_field(object, "signature_format", SignatureFormat::plain,
                              std::array<std::pair<const char*, SignatureFormat>, 3>{
                                  {{"plain", SignatureFormat::plain},
                                   {"versioned", SignatureFormat::versioned},
                                   {"key-value", SignatureFormat::key_value}}});
-    auto key_format = enum_field(object, "key_format", KeyFormat::raw,
-                                 std::array<std::pair<const char*, KeyFormat>, 4>{
-                                     {{"raw", KeyFormat::raw},
-                                      {"whsec-base64", KeyFormat::whsec_base64},
-                                      {"base64", KeyFormat::base64},
-                                      {"hex", KeyFormat::hex}}});
-    auto unit = enum_field(object, "timestamp_unit", TimestampUnit::seconds,
-                           std::array<std::pair<const char*, TimestampUnit>, 2>{
-                               {{"seconds", TimestampUnit::seconds},
-                                {"milliseconds", TimestampUnit::milliseconds}}});
+    auto key_format = enum_field(
+        object, "key_format", KeyFormat::raw,
+        std::array<std::pair<const char*, KeyFormat>, 4>{{{"raw", KeyFormat::raw},
+                                                          {"whsec-base64", KeyFormat::whsec_base64},
+                                                          {"base64", KeyFormat::base64},
+                                                          {"hex", KeyFormat::hex}}});
+    auto unit = enum_field(
+        object, "timestamp_unit", TimestampUnit::seconds,
+        std::array<std::pair<const char*, TimestampUnit>, 2>{
+            {{"seconds", TimestampUnit::seconds}, {"milliseconds", TimestampUnit::milliseconds}}});
     if (!encoding || !format || !key_format || !unit) {
         return tl::unexpected(!encoding     ? encoding.error()
                               : !format     ? format.error()
@@ -233,7 +233,9 @@ bool HmacProfile::is_timestamped() const {
     return signed_content.find("{timestamp}") != std::string::npos;
 }
 
-bool HmacProfile::has_id() const { return signed_content.find("{id}") != std::string::npos; }
+bool HmacProfile::has_id() const {
+    return signed_content.find("{id}") != std::string::npos;
+}
 
 Result<HmacProfile> parse_hmac_profile(std::string_view json_text) {
     return parse_json(json_text).and_then(

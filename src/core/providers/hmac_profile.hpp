@@ -43,13 +43,13 @@ struct HmacProfile {
     std::string signed_content = "{body}";
     std::string signature_header;
     SignatureFormat format = SignatureFormat::plain;
-    std::string signature_prefix;      ///< plain: text before the signature
-    std::string signature_version;     ///< versioned: version tag; key_value: signature key
-    std::string ed25519_version;       ///< versioned: tag of Ed25519 signatures ("v1a"), or empty
-    char pair_separator = ',';         ///< key_value
-    std::string timestamp_key;         ///< key_value: key of the timestamp pair
-    std::string timestamp_header;      ///< header carrying the timestamp, or empty
-    std::string id_header;             ///< header carrying the message id, or empty
+    std::string signature_prefix;  ///< plain: text before the signature
+    std::string signature_version; ///< versioned: version tag; key_value: signature key
+    std::string ed25519_version;   ///< versioned: tag of Ed25519 signatures ("v1a"), or empty
+    char pair_separator = ',';     ///< key_value
+    std::string timestamp_key;     ///< key_value: key of the timestamp pair
+    std::string timestamp_header;  ///< header carrying the timestamp, or empty
+    std::string id_header;         ///< header carrying the message id, or empty
     TimestampUnit timestamp_unit = TimestampUnit::seconds;
     std::optional<std::chrono::seconds> tolerance;
     bool rejects_future = false;

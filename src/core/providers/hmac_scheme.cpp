@@ -59,8 +59,8 @@ ProviderInfo info_for(const HmacProfile& p) {
     for (char& c : algorithm) {
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
-    info.algorithm = "HMAC-" + algorithm +
-                     (p.encoding == SignatureEncoding::hex ? ", hex" : ", base64");
+    info.algorithm =
+        "HMAC-" + algorithm + (p.encoding == SignatureEncoding::hex ? ", hex" : ", base64");
     info.signed_content = p.signed_content;
     info.signature_header = p.signature_header;
     info.signature_syntax = signature_syntax(p);
@@ -92,7 +92,8 @@ Result<DecodedKey> decode_ed25519(const Secret& secret, bool is_private) {
     text.remove_prefix(k_whsk.size());
     auto bytes = crypto::base64_decode(text);
     if (!bytes) {
-        return fail(ErrorKind::input, "secret from " + secret.label + " is not valid base64 after '" +
+        return fail(ErrorKind::input, "secret from " + secret.label +
+                                          " is not valid base64 after '" +
                                           std::string(is_private ? k_whsk : k_whpk) + "'");
     }
     if (is_private && bytes->size() == 64) {
@@ -122,7 +123,8 @@ ParsedHeader parse_header(const HmacProfile& p, std::string_view value) {
     case SignatureFormat::plain:
         if (value.substr(0, p.signature_prefix.size()) == p.signature_prefix) {
             parsed.hmac_signatures.emplace_back(value.substr(p.signature_prefix.size()));
-        } else if (size_t equals = value.find('='); equals != std::string_view::npos && equals < 16) {
+        } else if (size_t equals = value.find('=');
+                   equals != std::string_view::npos && equals < 16) {
             // Another scheme's prefix, such as sha1= where sha256= is expected.
             parsed.other_versions.emplace_back(value.substr(0, equals + 1));
         }
@@ -190,9 +192,8 @@ struct SignedParts {
     std::optional<UnixMillis> sent_at;
 };
 
-tl::expected<SignedParts, VerifyResult> read_signed_parts(const HmacProfile& p,
-                                                          const message::Message& m,
-                                                          const ParsedHeader& parsed) {
+tl::expected<SignedParts, VerifyResult>
+read_signed_parts(const HmacProfile& p, const message::Message& m, const ParsedHeader& parsed) {
     SignedParts parts;
     if (p.has_id()) {
         auto id = single_header(m, p.id_header);
@@ -250,9 +251,9 @@ Candidates decode_candidates(const HmacProfile& p, const ParsedHeader& parsed) {
 
 // The label of the first secret whose key produces one of the candidates, if any.
 Result<std::optional<std::string>> find_matching_secret(const HmacProfile& p,
-                                                               const std::string& content,
-                                                               const Candidates& candidates,
-                                                               std::span<const Secret> secrets) {
+                                                        const std::string& content,
+                                                        const Candidates& candidates,
+                                                        std::span<const Secret> secrets) {
     for (const Secret& secret : secrets) {
         auto key = decode_key(p, secret);
         if (!key) {
@@ -282,7 +283,6 @@ Result<std::optional<std::string>> find_matching_secret(const HmacProfile& p,
 
 } // namespace
 
-
 Result<DecodedKey> decode_key(const HmacProfile& profile, const Secret& secret) {
     std::string_view text(secret.value);
     if (text.empty()) {
@@ -306,10 +306,11 @@ Result<DecodedKey> decode_key(const HmacProfile& profile, const Secret& secret) 
         }
         auto bytes = crypto::base64_decode(text);
         if (!bytes || bytes->empty()) {
-            return fail(ErrorKind::input,
-                        "secret from " + secret.label + " is not a whsec_<base64> key (" +
-                            (bytes ? std::string("nothing after the prefix") : bytes.error().message) +
-                            ")");
+            return fail(
+                ErrorKind::input,
+                "secret from " + secret.label + " is not a whsec_<base64> key (" +
+                    (bytes ? std::string("nothing after the prefix") : bytes.error().message) +
+                    ")");
         }
         return DecodedKey{DecodedKey::Kind::hmac, std::move(*bytes)};
     }
@@ -318,9 +319,9 @@ Result<DecodedKey> decode_key(const HmacProfile& profile, const Secret& secret) 
         auto bytes = profile.key_format == KeyFormat::base64 ? crypto::base64_decode(text)
                                                              : crypto::hex_decode(text);
         if (!bytes || bytes->empty()) {
-            return fail(ErrorKind::input, "secret from " + secret.label + " is not valid " +
-                                              (profile.key_format == KeyFormat::base64 ? "base64"
-                                                                                       : "hex"));
+            return fail(ErrorKind::input,
+                        "secret from " + secret.label + " is not valid " +
+                            (profile.key_format == KeyFormat::base64 ? "base64" : "hex"));
         }
         return DecodedKey{DecodedKey::Kind::hmac, std::move(*bytes)};
     }
@@ -395,8 +396,9 @@ Result<SignOutput> HmacScheme::sign(const SignInput& input) const {
             return tl::unexpected(key.error());
         }
         if (key->kind == DecodedKey::Kind::ed25519_public) {
-            return fail(ErrorKind::usage, "secret from " + secret.label +
-                                              " is a whpk_ public key; signing needs the whsk_ key");
+            return fail(ErrorKind::usage,
+                        "secret from " + secret.label +
+                            " is a whpk_ public key; signing needs the whsk_ key");
         }
         if (key->kind == DecodedKey::Kind::ed25519_private) {
             auto signature = crypto::ed25519_sign(key->bytes, content);

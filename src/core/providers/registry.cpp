@@ -51,8 +51,8 @@ Result<const Scheme*> Registry::find(std::string_view name) const {
     for (const auto& scheme : m_schemes) {
         names += (names.empty() ? "" : ", ") + scheme->info().name;
     }
-    return fail(ErrorKind::usage, "unknown provider '" + std::string(name) + "' (known: " + names +
-                                      "; or 'auto')");
+    return fail(ErrorKind::usage,
+                "unknown provider '" + std::string(name) + "' (known: " + names + "; or 'auto')");
 }
 
 Result<const Scheme*> Registry::detect(const message::Message& message) const {

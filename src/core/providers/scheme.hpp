@@ -20,10 +20,10 @@ struct ProviderInfo {
     std::string name;
     std::string title;
     std::string summary;
-    std::string algorithm;           ///< "HMAC-SHA256, hex" or "Ed25519, hex"
-    std::string signed_content;      ///< "{timestamp}.{body}"
-    std::string signature_header;    ///< the header detection looks for
-    std::string signature_syntax;    ///< "t=<timestamp>,v1=<signature>[,v1=...]"
+    std::string algorithm;        ///< "HMAC-SHA256, hex" or "Ed25519, hex"
+    std::string signed_content;   ///< "{timestamp}.{body}"
+    std::string signature_header; ///< the header detection looks for
+    std::string signature_syntax; ///< "t=<timestamp>,v1=<signature>[,v1=...]"
     std::vector<std::string> other_headers;
     std::string key_format;
     std::optional<std::chrono::seconds> tolerance; ///< empty: no timestamp check

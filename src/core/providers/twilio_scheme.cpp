@@ -83,8 +83,8 @@ std::vector<std::string> url_variants(std::string_view url) {
     std::string_view authority = url.substr(host_start, host_end - host_start);
     size_t bracket = authority.rfind(']');
     size_t colon = authority.rfind(':');
-    bool has_port = colon != std::string_view::npos &&
-                    (bracket == std::string_view::npos || colon > bracket);
+    bool has_port =
+        colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket);
     std::string head(url.substr(0, host_start));
     std::string tail(url.substr(host_end));
     if (has_port) {
@@ -130,7 +130,7 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_
         size_t equals = pair.find('=');
         auto name = decode_component(pair.substr(0, equals));
         auto value = decode_component(equals == std::string_view::npos ? std::string_view()
-                                                                        : pair.substr(equals + 1));
+                                                                       : pair.substr(equals + 1));
         if (!name || !value) {
             return tl::unexpected(!name ? name.error() : value.error());
         }
@@ -179,8 +179,8 @@ Result<VerifyResult> TwilioScheme::verify(const VerifyInput& input) const {
     }
     auto expected = crypto::base64_decode(*header);
     if (auto body_hash = query_parameter(input.url, k_body_hash_parameter)) {
-        std::string actual = crypto::hex_encode(
-            crypto::digest(crypto::DigestAlgorithm::sha256, input.message.body));
+        std::string actual =
+            crypto::hex_encode(crypto::digest(crypto::DigestAlgorithm::sha256, input.message.body));
         if (!crypto::constant_time_equal(actual, *body_hash)) {
             return invalid("body", "bodySHA256 in the URL does not match the SHA-256 of the body");
         }

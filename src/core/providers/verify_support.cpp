@@ -44,8 +44,8 @@ VerifyResult no_supported_signature(std::string_view header, const std::vector<s
         }
     }
     if (list.empty()) {
-        return invalid("format", "no signature in " + std::string(header) + " (expected " +
-                                     expected + ")");
+        return invalid("format",
+                       "no signature in " + std::string(header) + " (expected " + expected + ")");
     }
     return invalid("version", "unsupported signature version " + list + " in " +
                                   std::string(header) + " (only " + expected + " is checked)");
@@ -54,8 +54,7 @@ VerifyResult no_supported_signature(std::string_view header, const std::vector<s
 VerifyResult signature_mismatch(std::string_view header, std::span<const Secret> secrets,
                                 bool is_empty) {
     if (is_empty) {
-        return invalid("signature",
-                       "empty or undecodable signature in " + std::string(header));
+        return invalid("signature", "empty or undecodable signature in " + std::string(header));
     }
     std::string labels;
     for (const Secret& secret : secrets) {
@@ -65,9 +64,8 @@ VerifyResult signature_mismatch(std::string_view header, std::span<const Secret>
         return invalid("signature", "signature mismatch: " + std::string(header) +
                                         " does not match the secret from " + labels);
     }
-    return invalid("signature", "signature mismatch: " + std::string(header) +
-                                    " matches none of " + std::to_string(secrets.size()) +
-                                    " secrets (" + labels + ")");
+    return invalid("signature", "signature mismatch: " + std::string(header) + " matches none of " +
+                                    std::to_string(secrets.size()) + " secrets (" + labels + ")");
 }
 
 void apply_tolerance(VerifyResult& result, UnixMillis sent_at, UnixMillis now,
@@ -86,8 +84,7 @@ void apply_tolerance(VerifyResult& result, UnixMillis sent_at, UnixMillis now,
         result.skew_seconds = skew.count();
         result.matched_secret = matched;
     } else if (rejects_future && -skew_precise > *tolerance) {
-        result = invalid("timestamp", "timestamp in the future: " +
-                                          std::to_string(-skew.count()) +
+        result = invalid("timestamp", "timestamp in the future: " + std::to_string(-skew.count()) +
                                           " s ahead, tolerance " +
                                           std::to_string(tolerance->count()) + " s");
         result.skew_seconds = skew.count();

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "core/crypto/ed25519.hpp"
-
 #include "core/crypto/encoding.hpp"
 
 #include <catch2/catch.hpp>

@@ -19,9 +19,13 @@ TEST_CASE("hex rejects odd length and non-hex characters", "[crypto]") {
 }
 
 TEST_CASE("base64 round-trips the RFC 4648 test vectors", "[crypto]") {
-    const std::pair<const char*, const char*> vectors[] = {
-        {"", ""},         {"f", "Zg=="},        {"fo", "Zm8="},        {"foo", "Zm9v"},
-        {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+    const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                           {"f", "Zg=="},
+                                                           {"fo", "Zm8="},
+                                                           {"foo", "Zm9v"},
+                                                           {"foob", "Zm9vYg=="},
+                                                           {"fooba", "Zm9vYmE="},
+                                                           {"foobar", "Zm9vYmFy"}};
     for (const auto& [plain, encoded] : vectors) {
         CHECK(base64_encode(plain) == encoded);
         CHECK(base64_decode(encoded).value() == plain);
@@ -33,8 +37,7 @@ TEST_CASE("base64 accepts missing padding and keeps zero bytes", "[crypto]") {
     CHECK(base64_decode("AAA=").value() == std::string(2, '\0'));
 }
 
-TEST_CASE("base64 rejects whitespace, url-safe alphabet, bad padding and loose bits",
-          "[crypto]") {
+TEST_CASE("base64 rejects whitespace, url-safe alphabet, bad padding and loose bits", "[crypto]") {
     CHECK_FALSE(base64_decode("Zm9v\n"));
     CHECK_FALSE(base64_decode("Zm9v YmFy"));
     CHECK_FALSE(base64_decode("-_8="));

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "core/crypto/hmac.hpp"
-
 #include "core/crypto/encoding.hpp"
+#include "core/crypto/hmac.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -31,8 +31,9 @@ TEST_CASE("header lines without a colon or with bad characters are rejected", "[
 
 TEST_CASE("a header block takes a request line, CRLF or LF, and stops at the blank line",
           "[message]") {
-    auto message = parse_header_block("POST /hooks?a=1 HTTP/1.1\r\nHost: example.test\r\n"
-                                      "webhook-id: msg_1\nX-Dup: a\r\nX-Dup: b\r\n\r\n{\"body\":1}");
+    auto message =
+        parse_header_block("POST /hooks?a=1 HTTP/1.1\r\nHost: example.test\r\n"
+                           "webhook-id: msg_1\nX-Dup: a\r\nX-Dup: b\r\n\r\n{\"body\":1}");
     REQUIRE(message);
     CHECK(message->method == "POST");
     CHECK(message->target == "/hooks?a=1");

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "core/providers/discord_scheme.hpp"
-
 #include "core/crypto/ed25519.hpp"
 #include "core/crypto/encoding.hpp"
+#include "core/providers/discord_scheme.hpp"
 #include "support/provider_fixtures.hpp"
 
 #include <catch2/catch.hpp>
@@ -22,15 +21,15 @@ TEST_CASE("discord signs timestamp + body with Ed25519 and verifies with the pub
     auto headers = sign_with("discord", seed_hex, k_body, 1'700'000'000);
     REQUIRE(headers.size() == 2);
     CHECK(headers[1].value == "1700000000");
-    std::string expected = crypto::hex_encode(
-        crypto::ed25519_sign(k_seed, "1700000000" + k_body).value());
+    std::string expected =
+        crypto::hex_encode(crypto::ed25519_sign(k_seed, "1700000000" + k_body).value());
     CHECK(headers[0].value == expected);
     auto message = make_message(headers, k_body);
     CHECK(verify_with("discord", message, {public_hex}, 1'700'000'000).is_valid);
     CHECK(verify_with("discord", message, {seed_hex + public_hex}, 1'700'000'000).is_valid);
-    CHECK_FALSE(verify_with("discord", make_message(headers, k_body + "\n"), {public_hex},
-                            1'700'000'000)
-                    .is_valid);
+    CHECK_FALSE(
+        verify_with("discord", make_message(headers, k_body + "\n"), {public_hex}, 1'700'000'000)
+            .is_valid);
 }
 
 TEST_CASE("discord rejects a malformed signature and a non-hex key", "[providers]") {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "core/providers/explain.hpp"
-
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
+#include "core/providers/explain.hpp"
 #include "support/provider_fixtures.hpp"
 
 #include <catch2/catch.hpp>
@@ -89,7 +88,8 @@ TEST_CASE("explain says a stale timestamp is the only problem", "[providers]") {
 
 TEST_CASE("explain never repeats a secret's value", "[providers]") {
     auto headers = sign_with("github", "right", k_body, 0);
-    auto explanation = explain_for("github", make_message(headers, k_body + "\n"), " wrong-canary ");
+    auto explanation =
+        explain_for("github", make_message(headers, k_body + "\n"), " wrong-canary ");
     for (const auto& finding : explanation.findings) {
         CHECK(finding.find("wrong-canary") == std::string::npos);
     }

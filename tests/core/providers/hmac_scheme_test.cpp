@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "core/providers/hmac_scheme.hpp"
-
 #include "core/crypto/ed25519.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
+#include "core/providers/hmac_scheme.hpp"
 #include "support/provider_fixtures.hpp"
 
 #include <catch2/catch.hpp>
@@ -51,8 +50,8 @@ TEST_CASE("standard whsec_ keys are the base64-decoded bytes, stripe uses whsec_
                                                      "msg_test.1700000000." + k_body)));
     auto stripe = sign_with("stripe", k_whsec, k_body, k_time);
     CHECK(value_of(stripe, "Stripe-Signature") ==
-          "t=1700000000,v1=" +
-              crypto::hex_encode(crypto::hmac(DigestAlgorithm::sha256, k_whsec, "1700000000." + k_body)));
+          "t=1700000000,v1=" + crypto::hex_encode(crypto::hmac(DigestAlgorithm::sha256, k_whsec,
+                                                               "1700000000." + k_body)));
 }
 
 TEST_CASE("standard rejects timestamps too far in the future, stripe only in the past",
@@ -94,9 +93,9 @@ TEST_CASE("slack's current scheme is literally v0", "[providers]") {
 TEST_CASE("paddle signs ts:body in a semicolon list with h1 entries", "[providers]") {
     auto headers = sign_with("paddle", "pdl_ntfset_secret", k_body, k_time);
     CHECK(value_of(headers, "Paddle-Signature") ==
-          "ts=1700000000;h1=" + crypto::hex_encode(crypto::hmac(DigestAlgorithm::sha256,
-                                                                "pdl_ntfset_secret",
-                                                                "1700000000:" + k_body)));
+          "ts=1700000000;h1=" +
+              crypto::hex_encode(crypto::hmac(DigestAlgorithm::sha256, "pdl_ntfset_secret",
+                                              "1700000000:" + k_body)));
 }
 
 TEST_CASE("standard signature lists are space separated and any entry may match", "[providers]") {
@@ -126,8 +125,8 @@ TEST_CASE("an empty signature never matches", "[providers]") {
 TEST_CASE("two differing signature headers are ambiguous, identical copies are fine",
           "[providers]") {
     auto headers = sign_with("github", "s", k_body, k_time);
-    auto doubled = make_message({headers[0], {headers[0].name, "sha256=" + std::string(64, 'a')}},
-                                k_body);
+    auto doubled =
+        make_message({headers[0], {headers[0].name, "sha256=" + std::string(64, 'a')}}, k_body);
     auto result = verify_with("github", doubled, {"s"}, k_time);
     CHECK_FALSE(result.is_valid);
     CHECK(result.check == "ambiguous");
@@ -140,22 +139,21 @@ TEST_CASE("verification names the missing header, malformed timestamp and wrong 
     auto missing = verify_with("github", make_message({}, k_body), {"s"}, k_time);
     CHECK(missing.check == "header");
     CHECK(missing.reason == "missing header X-Hub-Signature-256");
-    auto no_id = verify_with("standard",
-                             make_message({{"webhook-signature", "v1,AAAA"},
-                                           {"webhook-timestamp", "1700000000"}},
-                                          k_body),
-                             {k_whsec}, k_time);
+    auto no_id = verify_with(
+        "standard",
+        make_message({{"webhook-signature", "v1,AAAA"}, {"webhook-timestamp", "1700000000"}},
+                     k_body),
+        {k_whsec}, k_time);
     CHECK(no_id.reason == "missing header webhook-id");
-    auto bad_time = verify_with("slack",
-                                make_message({{"X-Slack-Signature", "v0=00"},
-                                              {"X-Slack-Request-Timestamp", "17e8"}},
-                                             k_body),
-                                {"s"}, k_time);
+    auto bad_time = verify_with(
+        "slack",
+        make_message({{"X-Slack-Signature", "v0=00"}, {"X-Slack-Request-Timestamp", "17e8"}},
+                     k_body),
+        {"s"}, k_time);
     CHECK(bad_time.check == "timestamp");
     CHECK_THAT(bad_time.reason, Catch::Contains("malformed timestamp '17e8'"));
-    auto wrong_prefix =
-        verify_with("centrali", make_message({{"x-centrali-signature", "abcdef"}}, k_body), {"s"},
-                    k_time);
+    auto wrong_prefix = verify_with(
+        "centrali", make_message({{"x-centrali-signature", "abcdef"}}, k_body), {"s"}, k_time);
     CHECK(wrong_prefix.check == "format");
     CHECK_THAT(wrong_prefix.reason, Catch::Contains("'sha256='"));
 }
@@ -209,8 +207,8 @@ TEST_CASE("standard v1a signs with whsk_ Ed25519 keys and verifies with whpk_", 
     CHECK(verify_with("standard", message, {whsk}, k_time).is_valid);
     std::string libsodium_form = "whsk_" + crypto::base64_encode(seed + public_key);
     CHECK(verify_with("standard", message, {libsodium_form}, k_time).is_valid);
-    CHECK_FALSE(verify_with("standard", make_message(headers, k_body + " "), {whpk}, k_time)
-                    .is_valid);
+    CHECK_FALSE(
+        verify_with("standard", make_message(headers, k_body + " "), {whpk}, k_time).is_valid);
     // An HMAC key does not verify an Ed25519 signature.
     CHECK_FALSE(verify_with("standard", message, {k_whsec}, k_time).is_valid);
 }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "core/providers/registry.hpp"
-
 #include "support/provider_fixtures.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,9 +9,9 @@ using namespace hooks::testing;
 
 TEST_CASE("the registry holds every provider this release promises", "[providers]") {
     auto registry = providers::Registry::builtin();
-    for (const char* name : {"standard", "svix", "stripe", "github", "github-sha1", "slack",
-                             "shopify", "twilio", "paddle", "discord", "codenx", "cognexia",
-                             "fluxbase", "centrali"}) {
+    for (const char* name :
+         {"standard", "svix", "stripe", "github", "github-sha1", "slack", "shopify", "twilio",
+          "paddle", "discord", "codenx", "cognexia", "fluxbase", "centrali"}) {
         INFO(name);
         CHECK(registry.find(name));
     }
@@ -32,8 +31,7 @@ TEST_CASE("detection picks the provider whose signature header is present", "[pr
     CHECK((*github)->info().name == "github");
 }
 
-TEST_CASE("detection fails on no signature header or on two providers' headers",
-          "[providers]") {
+TEST_CASE("detection fails on no signature header or on two providers' headers", "[providers]") {
     auto registry = providers::Registry::builtin();
     auto none = registry.detect(make_message({{"Content-Type", "application/json"}}, ""));
     REQUIRE_FALSE(none);

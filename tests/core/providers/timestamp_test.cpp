@@ -15,7 +15,8 @@ TEST_CASE("timestamps parse in seconds and milliseconds", "[providers]") {
 
 TEST_CASE("timestamps with signs, spaces, fractions or too many digits are rejected",
           "[providers]") {
-    for (const char* text : {"", "-1", "+1", " 1", "1 ", "1.5", "1e9", "0x10", "12345678901234567"}) {
+    for (const char* text :
+         {"", "-1", "+1", " 1", "1 ", "1.5", "1e9", "0x10", "12345678901234567"}) {
         CHECK_FALSE(parse_unix_timestamp(text, TimestampUnit::seconds));
     }
 }

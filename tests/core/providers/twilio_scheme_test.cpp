@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "core/providers/twilio_scheme.hpp"
-
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
+#include "core/providers/twilio_scheme.hpp"
 #include "support/provider_fixtures.hpp"
 
 #include <catch2/catch.hpp>
@@ -29,14 +28,14 @@ TEST_CASE("twilio signs the URL followed by the sorted form parameters", "[provi
 }
 
 TEST_CASE("twilio accepts the URL with or without the default port", "[providers]") {
-    auto headers = sign_with("twilio", "token", k_form, 0, "https://example.test:443/twilio/voice?foo=1");
+    auto headers =
+        sign_with("twilio", "token", k_form, 0, "https://example.test:443/twilio/voice?foo=1");
     CHECK(verify_with("twilio", make_message(headers, k_form), {"token"}, 0, k_url).is_valid);
 }
 
 TEST_CASE("twilio JSON bodies are signed through bodySHA256 in the URL", "[providers]") {
     const std::string body = R"({"event":"call.completed"})";
-    std::string hash =
-        crypto::hex_encode(crypto::digest(crypto::DigestAlgorithm::sha256, body));
+    std::string hash = crypto::hex_encode(crypto::digest(crypto::DigestAlgorithm::sha256, body));
     std::string url = "https://example.test/hook?bodySHA256=" + hash;
     auto headers = sign_with("twilio", "token", body, 0, url);
     CHECK(headers.at(0).value ==
@@ -47,8 +46,7 @@ TEST_CASE("twilio JSON bodies are signed through bodySHA256 in the URL", "[provi
     CHECK_THAT(tampered.reason, Catch::Contains("bodySHA256"));
 }
 
-TEST_CASE("twilio sign adds bodySHA256 for a JSON body and says where to send it",
-          "[providers]") {
+TEST_CASE("twilio sign adds bodySHA256 for a JSON body and says where to send it", "[providers]") {
     std::vector<providers::Secret> secrets{{"token", "--secret #1"}};
     providers::SignInput input;
     input.body = R"({"a":1})";
@@ -60,8 +58,7 @@ TEST_CASE("twilio sign adds bodySHA256 for a JSON body and says where to send it
     CHECK_THAT(output->notes[0], Catch::Contains("https://example.test/hook?bodySHA256="));
 }
 
-TEST_CASE("form parsing decodes plus and percent escapes and rejects broken ones",
-          "[providers]") {
+TEST_CASE("form parsing decodes plus and percent escapes and rejects broken ones", "[providers]") {
     auto params = providers::parse_form("a=1+2&b=%41%2b&c&=x&&");
     REQUIRE(params);
     REQUIRE(params->size() == 4);

@@ -38,10 +38,10 @@ TEST_CASE("signing svix's example reproduces its published signature", "[provide
 
 TEST_CASE("github's documented example verifies", "[providers]") {
     // docs.github.com, "Validating webhook deliveries", testing the signature.
-    auto message = make_message(
-        {{"X-Hub-Signature-256",
-          "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"}},
-        "Hello, World!");
+    auto message =
+        make_message({{"X-Hub-Signature-256",
+                       "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"}},
+                     "Hello, World!");
     CHECK(verify_with("github", message, {"It's a Secret to Everybody"}, 0).is_valid);
     CHECK_FALSE(verify_with("github", message, {"It's a secret to everybody"}, 0).is_valid);
 }
@@ -54,14 +54,15 @@ TEST_CASE("slack's documented example verifies", "[providers]") {
         "collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%"
         "2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121."
         "803a0bc887a14d10d2c447fce8b6703c";
-    auto message = make_message(
-        {{"X-Slack-Request-Timestamp", "1531420618"},
-         {"X-Slack-Signature",
-          "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"}},
-        body);
+    auto message =
+        make_message({{"X-Slack-Request-Timestamp", "1531420618"},
+                      {"X-Slack-Signature",
+                       "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"}},
+                     body);
     CHECK(verify_with("slack", message, {"8f742231b10e8888abcd99yyyzzz85a5"}, 1'531'420'618)
               .is_valid);
-    auto signed_headers = sign_with("slack", "8f742231b10e8888abcd99yyyzzz85a5", body, 1'531'420'618);
+    auto signed_headers =
+        sign_with("slack", "8f742231b10e8888abcd99yyyzzz85a5", body, 1'531'420'618);
     CHECK(signed_headers.back().value ==
           "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503");
 }
