@@ -226,6 +226,42 @@ std::string paint(std::string_view text, int ansi_code, bool is_on) {
     return "\x1b[" + std::to_string(ansi_code) + "m" + std::string(text) + "\x1b[0m";
 }
 
+Result<RequestInputs> read_request_inputs(const ProviderOptions& provider,
+                                          const SecretOptions& secrets,
+                                          const HeaderOptions& headers,
+                                          const std::string& body_path, Context& context) {
+    auto registry = load_registry(provider);
+    if (!registry) {
+        return tl::unexpected(registry.error());
+    }
+    RequestInputs inputs;
+    inputs.registry = std::move(*registry);
+    if (provider.name != "auto") {
+        auto found = inputs.registry.find(provider.name);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        inputs.scheme = *found;
+    }
+    auto message = resolve_headers(headers);
+    if (!message) {
+        return tl::unexpected(message.error());
+    }
+    inputs.message = std::move(*message);
+    StdinGuard stdin_guard;
+    auto resolved = resolve_secrets(secrets, context, stdin_guard);
+    if (!resolved) {
+        return tl::unexpected(resolved.error());
+    }
+    inputs.secrets = std::move(*resolved);
+    auto body = read_body(body_path, context, stdin_guard);
+    if (!body) {
+        return tl::unexpected(body.error());
+    }
+    inputs.message.body = std::move(*body);
+    return inputs;
+}
+
 Result<std::string> read_body(const std::string& path, Context& context, StdinGuard& stdin_guard) {
     if (path.empty() || path == "-") {
         return read_stdin(context, stdin_guard, "body");

@@ -71,6 +71,23 @@ bool should_color(const OutputOptions& options, const Context& context);
 /// Wraps `text` in an ANSI colour (31 red, 32 green, 33 yellow, 1 bold) when `is_on`.
 std::string paint(std::string_view text, int ansi_code, bool is_on);
 
+/// What sign and verify read before their own work: providers, headers, secrets and body.
+struct RequestInputs {
+    providers::Registry registry;
+    /// The provider named by --provider; null for "auto".
+    const providers::Scheme* scheme = nullptr;
+    /// The -H/--headers-file headers with the body read from FILE or stdin.
+    message::Message message;
+    std::vector<providers::Secret> secrets;
+};
+
+/// Reads everything a signing or verifying command needs, in the order that reports the
+/// first problem a user would fix: provider, headers, secrets, body.
+Result<RequestInputs> read_request_inputs(const ProviderOptions& provider,
+                                          const SecretOptions& secrets,
+                                          const HeaderOptions& headers,
+                                          const std::string& body_path, Context& context);
+
 /// The raw bytes of FILE, or of stdin for "-" (or an empty path). Refuses to wait on a
 /// terminal.
 Result<std::string> read_body(const std::string& path, Context& context, StdinGuard& stdin_guard);

@@ -34,34 +34,19 @@ std::string fresh_message_id() {
 }
 
 Result<int> run_sign(const SignOptions& options, Context& context) {
-    auto registry = load_registry(options.provider);
-    if (!registry) {
-        return tl::unexpected(registry.error());
+    auto inputs = read_request_inputs(options.provider, options.secrets, options.headers,
+                                      options.body_path, context);
+    if (!inputs) {
+        return tl::unexpected(inputs.error());
     }
-    auto scheme = registry->find(options.provider.name);
-    if (!scheme) {
-        return tl::unexpected(scheme.error());
-    }
-    if (!(*scheme)->info().can_sign) {
+    const providers::Scheme& scheme = *inputs->scheme;
+    if (!scheme.info().can_sign) {
         return fail(ErrorKind::usage,
                     "provider " + options.provider.name + " can only be verified");
     }
-    auto request = resolve_headers(options.headers);
-    if (!request) {
-        return tl::unexpected(request.error());
-    }
-    StdinGuard stdin_guard;
-    auto secrets = resolve_secrets(options.secrets, context, stdin_guard);
-    if (!secrets) {
-        return tl::unexpected(secrets.error());
-    }
-    auto body = read_body(options.body_path, context, stdin_guard);
-    if (!body) {
-        return tl::unexpected(body.error());
-    }
     providers::SignInput input;
-    input.body = *body;
-    input.secrets = *secrets;
+    input.body = inputs->message.body;
+    input.secrets = inputs->secrets;
     input.id = options.id.empty() ? fresh_message_id() : options.id;
     if (auto valid = message::validate_header("id", input.id); !valid) {
         return fail(ErrorKind::usage, "--id contains CR, LF or NUL");
@@ -70,8 +55,8 @@ Result<int> run_sign(const SignOptions& options, Context& context) {
         options.timestamp ? providers::UnixMillis(*options.timestamp * 1000) : context.now;
     input.url = options.url;
     input.method = options.method;
-    input.headers = request->headers;
-    auto output = (*scheme)->sign(input);
+    input.headers = inputs->message.headers;
+    auto output = scheme.sign(input);
     if (!output) {
         return tl::unexpected(output.error());
     }
@@ -84,7 +69,7 @@ Result<int> run_sign(const SignOptions& options, Context& context) {
             headers.push_back({header.name, header.value});
         }
         nlohmann::json document = {
-            {"v", 1}, {"provider", (*scheme)->info().name}, {"headers", headers}};
+            {"v", 1}, {"provider", scheme.info().name}, {"headers", headers}};
         context.out << document.dump() << '\n';
         return 0;
     }

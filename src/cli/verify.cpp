@@ -73,40 +73,21 @@ void print_json(const providers::VerifyResult& result, const std::string& provid
 }
 
 Result<int> run_verify(const VerifyOptions& options, Context& context) {
-    auto registry = load_registry(options.provider);
-    if (!registry) {
-        return tl::unexpected(registry.error());
+    auto inputs = read_request_inputs(options.provider, options.secrets, options.headers,
+                                      options.body_path, context);
+    if (!inputs) {
+        return tl::unexpected(inputs.error());
     }
-    const providers::Scheme* scheme = nullptr;
-    if (options.provider.name != "auto") {
-        auto found = registry->find(options.provider.name);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
-        scheme = *found;
-    }
-    auto request = resolve_headers(options.headers);
-    if (!request) {
-        return tl::unexpected(request.error());
-    }
-    StdinGuard stdin_guard;
-    auto secrets = resolve_secrets(options.secrets, context, stdin_guard);
-    if (!secrets) {
-        return tl::unexpected(secrets.error());
-    }
-    auto body = read_body(options.body_path, context, stdin_guard);
-    if (!body) {
-        return tl::unexpected(body.error());
-    }
-    request->body = std::move(*body);
+    message::Message& request = inputs->message;
+    const providers::Scheme* scheme = inputs->scheme;
     if (!options.method.empty()) {
-        request->method = options.method;
+        request.method = options.method;
     }
     providers::VerifyResult result;
     std::optional<providers::Explanation> explanation;
     bool is_color = should_color(options.output, context);
     if (scheme == nullptr) {
-        auto detected = registry->detect(*request);
+        auto detected = inputs->registry.detect(request);
         if (!detected) {
             result.check = "header";
             result.reason = detected.error().message;
@@ -116,7 +97,7 @@ Result<int> run_verify(const VerifyOptions& options, Context& context) {
         }
         scheme = *detected;
     }
-    providers::VerifyInput input(*request, *secrets);
+    providers::VerifyInput input(request, inputs->secrets);
     input.now = options.now ? providers::UnixMillis(*options.now * 1000) : context.now;
     if (options.tolerance_seconds) {
         input.tolerance = std::chrono::seconds(*options.tolerance_seconds);

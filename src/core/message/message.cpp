@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/message/message.hpp"
 
+#include "core/text/text.hpp"
+
 #include <algorithm>
 
 namespace hooks::message {
@@ -20,16 +22,6 @@ bool is_token_char(char c) {
 bool is_target_char(char c) {
     auto byte = static_cast<unsigned char>(c);
     return byte > 0x20 && byte != 0x7f;
-}
-
-std::string_view trim_blanks(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
 }
 
 // A request line is "METHOD SP target SP HTTP/x.y".
@@ -53,14 +45,6 @@ bool split_request_line(std::string_view line, std::string& method, std::string&
     method = std::string(name);
     target = std::string(path);
     return true;
-}
-
-std::string printable(std::string_view text) {
-    std::string out;
-    for (char c : text.substr(0, 40)) {
-        out.push_back((c >= 0x20 && c < 0x7f) ? c : '?');
-    }
-    return text.size() > 40 ? out + "..." : out;
 }
 
 } // namespace
@@ -95,7 +79,7 @@ Result<void> validate_header(std::string_view name, std::string_view value) {
     }
     if (!std::all_of(name.begin(), name.end(), is_token_char)) {
         return fail(ErrorKind::input,
-                    "header name '" + printable(name) +
+                    "header name '" + text::printable(name) +
                         "' contains a character not allowed in HTTP header names");
     }
     for (char c : value) {
@@ -111,10 +95,10 @@ Result<Header> parse_header_line(std::string_view line) {
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) {
         return fail(ErrorKind::input,
-                    "header '" + printable(line) + "' has no ':' (expected 'Name: value')");
+                    "header '" + text::printable(line) + "' has no ':' (expected 'Name: value')");
     }
     Header header{std::string(line.substr(0, colon)),
-                  std::string(trim_blanks(line.substr(colon + 1)))};
+                  std::string(text::trim_blanks(line.substr(colon + 1)))};
     if (auto valid = validate_header(header.name, header.value); !valid) {
         return tl::unexpected(valid.error());
     }

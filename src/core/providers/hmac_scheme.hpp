@@ -2,6 +2,7 @@
 /// The scheme for every provider that an HmacProfile describes.
 #pragma once
 
+#include "core/providers/decoded_key.hpp"
 #include "core/providers/hmac_profile.hpp"
 #include "core/providers/scheme.hpp"
 
@@ -23,15 +24,5 @@ class HmacScheme final : public Scheme {
     HmacProfile m_profile;
     ProviderInfo m_info;
 };
-
-/// A key ready to use: HMAC bytes, or an Ed25519 seed or public key.
-struct DecodedKey {
-    enum class Kind { hmac, ed25519_private, ed25519_public } kind = Kind::hmac;
-    std::string bytes;
-};
-
-/// Turns a secret into key bytes per the profile's key format. Fails with a message that
-/// names the secret's label and never its value.
-Result<DecodedKey> decode_key(const HmacProfile& profile, const Secret& secret);
 
 } // namespace hooks::providers

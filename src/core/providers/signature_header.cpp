@@ -1,18 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "core/providers/signature_header.hpp"
 
+#include "core/text/text.hpp"
+
 namespace hooks::providers {
 namespace {
-
-std::string_view trim_spaces(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 template <typename Visit> void split_on(std::string_view text, char separator, Visit visit) {
     while (true) {
@@ -48,11 +40,11 @@ std::vector<SignatureEntry> parse_versioned_list(std::string_view header) {
 std::vector<SignatureEntry> parse_key_value_list(std::string_view header, char separator) {
     std::vector<SignatureEntry> entries;
     split_on(header, separator, [&](std::string_view item) {
-        item = trim_spaces(item);
+        item = text::trim_blanks(item);
         if (!item.empty()) {
             SignatureEntry entry = split_entry(item, '=');
-            entry.key = std::string(trim_spaces(entry.key));
-            entry.value = std::string(trim_spaces(entry.value));
+            entry.key = std::string(text::trim_blanks(entry.key));
+            entry.value = std::string(text::trim_blanks(entry.value));
             entries.push_back(std::move(entry));
         }
     });

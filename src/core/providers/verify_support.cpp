@@ -96,12 +96,4 @@ std::string describe_body(std::string_view body) {
     return "<" + std::to_string(body.size()) + "-byte body>";
 }
 
-std::string printable(std::string_view text) {
-    std::string out;
-    for (char c : text.substr(0, 40)) {
-        out.push_back((c >= 0x20 && c < 0x7f) ? c : '?');
-    }
-    return text.size() > 40 ? out + "..." : out;
-}
-
 } // namespace hooks::providers

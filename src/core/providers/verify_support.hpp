@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/providers/scheme.hpp"
+#include "core/text/text.hpp"
 
 #include <tl/expected.hpp>
 
@@ -38,7 +39,6 @@ void apply_tolerance(VerifyResult& result, UnixMillis sent_at, UnixMillis now,
 /// "<N-byte body>" for showing the signed content without printing the body.
 std::string describe_body(std::string_view body);
 
-/// Up to 40 characters of `text` with non-printable bytes as '?', for quoting input in reasons.
-std::string printable(std::string_view text);
+using text::printable;
 
 } // namespace hooks::providers
