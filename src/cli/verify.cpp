@@ -110,6 +110,13 @@ Result<int> run_verify(const VerifyOptions& options, Context& context) {
     result = std::move(*verified);
     if (options.should_explain) {
         explanation = providers::explain(*scheme, input, result);
+        // A missing signature header often means the wrong --provider: name the one present.
+        if (auto present = inputs->registry.detect(request);
+            result.check == "header" && present && *present != scheme) {
+            explanation->findings.push_back("the request carries " + (*present)->info().title +
+                                            "'s signature header; try --provider " +
+                                            (*present)->info().name);
+        }
     }
     const std::string& name = scheme->info().name;
     options.output.is_json ? print_json(result, name, explanation, context.out)

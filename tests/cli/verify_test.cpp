@@ -208,3 +208,12 @@ TEST_CASE("body and secret cannot both come from stdin", "[cli]") {
     CHECK(result.exit_code == 2);
     CHECK_THAT(result.err, Catch::Contains("read only once"));
 }
+
+TEST_CASE("verify --explain names the provider whose header is present", "[cli]") {
+    auto args = header_flags(signature_for("stripe", "s"));
+    args.insert(args.end(), {"--provider", "github", "--secret", "s", "--explain"});
+    auto result = verify(args);
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.out, Catch::Contains("missing header X-Hub-Signature-256") &&
+                               Catch::Contains("try --provider stripe"));
+}

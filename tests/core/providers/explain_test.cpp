@@ -94,3 +94,15 @@ TEST_CASE("explain never repeats a secret's value", "[providers]") {
         CHECK(finding.find("wrong-canary") == std::string::npos);
     }
 }
+
+TEST_CASE("explain spots a millisecond timestamp where seconds are expected", "[providers]") {
+    // A sender that signs and sends Date.now() instead of seconds.
+    std::string mac = crypto::base64_encode(
+        crypto::hmac(crypto::DigestAlgorithm::sha256, "secret", "m.1700000000000." + k_body));
+    auto message = make_message({{"webhook-id", "m"},
+                                 {"webhook-timestamp", "1700000000000"},
+                                 {"webhook-signature", "v1," + mac}},
+                                k_body);
+    auto explanation = explain_for("standard", message, "whsec_c2VjcmV0");
+    CHECK(has_finding(explanation, "looks like milliseconds"));
+}
