@@ -85,15 +85,18 @@ Result<int> run_verify(const VerifyOptions& options, Context& context) {
     }
     providers::VerifyResult result;
     std::optional<providers::Explanation> explanation;
-    bool is_color = should_color(options.output, context);
+    auto print = [&](const std::string& provider) {
+        options.output.is_json ? print_json(result, provider, explanation, context.out)
+                               : print_text(result, provider, explanation,
+                                            should_color(options.output, context), context.out);
+        return result.is_valid ? 0 : 1;
+    };
     if (scheme == nullptr) {
         auto detected = inputs->registry.detect(request);
         if (!detected) {
             result.check = "header";
             result.reason = detected.error().message;
-            options.output.is_json ? print_json(result, "", explanation, context.out)
-                                   : print_text(result, "", explanation, is_color, context.out);
-            return 1;
+            return print("");
         }
         scheme = *detected;
     }
@@ -118,10 +121,7 @@ Result<int> run_verify(const VerifyOptions& options, Context& context) {
                                             (*present)->info().name);
         }
     }
-    const std::string& name = scheme->info().name;
-    options.output.is_json ? print_json(result, name, explanation, context.out)
-                           : print_text(result, name, explanation, is_color, context.out);
-    return result.is_valid ? 0 : 1;
+    return print(scheme->info().name);
 }
 
 } // namespace
