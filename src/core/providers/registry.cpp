@@ -6,6 +6,7 @@
 #include "core/providers/twilio_scheme.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 namespace hooks::providers {
 
@@ -62,10 +63,19 @@ Result<const Scheme*> Registry::detect(const message::Message& message) const {
             found.push_back(scheme.get());
         }
     }
-    // GitHub sends both X-Hub-Signature-256 and the legacy X-Hub-Signature; prefer SHA-256.
-    if (found.size() == 2 && found[0]->info().name == "github" &&
-        found[1]->info().name == "github-sha1") {
-        found.pop_back();
+    // Some senders send two providers' headers for one delivery: GitHub adds the legacy
+    // X-Hub-Signature to X-Hub-Signature-256, Svix adds Standard Webhooks' webhook-* headers to
+    // its svix-* ones. The first of each pair names the delivery.
+    static constexpr std::pair<std::string_view, std::string_view> k_pairs[] = {
+        {"github", "github-sha1"}, {"svix", "standard"}};
+    if (found.size() == 2) {
+        for (const auto& [winner, loser] : k_pairs) {
+            for (size_t i = 0; i < 2; ++i) {
+                if (found[i]->info().name == winner && found[1 - i]->info().name == loser) {
+                    return found[i];
+                }
+            }
+        }
     }
     if (found.size() == 1) {
         return found.front();

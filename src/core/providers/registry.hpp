@@ -25,7 +25,8 @@ class Registry {
     Result<const Scheme*> find(std::string_view name) const;
 
     /// The provider whose signature header `message` carries. GitHub's SHA-256 header wins over
-    /// its legacy SHA-1 one; other combinations are ambiguous and fail, as does none at all.
+    /// its legacy SHA-1 one and Svix over the Standard Webhooks headers it also sends; other
+    /// combinations are ambiguous and fail (ErrorKind::negative), as does none at all.
     Result<const Scheme*> detect(const message::Message& message) const;
 
     /// All providers in listing order.

@@ -29,6 +29,10 @@ TEST_CASE("detection picks the provider whose signature header is present", "[pr
         make_message({{"X-Hub-Signature", "sha1=a"}, {"X-Hub-Signature-256", "sha256=b"}}, ""));
     REQUIRE(github);
     CHECK((*github)->info().name == "github");
+    auto svix = registry.detect(
+        make_message({{"webhook-signature", "v1,a"}, {"svix-signature", "v1,a"}}, ""));
+    REQUIRE(svix);
+    CHECK((*svix)->info().name == "svix");
 }
 
 TEST_CASE("detection fails on no signature header or on two providers' headers", "[providers]") {
