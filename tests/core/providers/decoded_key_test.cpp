@@ -19,8 +19,7 @@ TEST_CASE("key formats decode the secret text into key bytes", "[providers]") {
     CHECK(decode_key(profile_with(KeyFormat::raw), {"whsec_abc", "s"})->bytes == "whsec_abc");
     CHECK(decode_key(profile_with(KeyFormat::whsec_base64), {"whsec_c2VjcmV0", "s"})->bytes ==
           "secret");
-    CHECK(decode_key(profile_with(KeyFormat::whsec_base64), {"c2VjcmV0", "s"})->bytes ==
-          "secret");
+    CHECK(decode_key(profile_with(KeyFormat::whsec_base64), {"c2VjcmV0", "s"})->bytes == "secret");
     CHECK(decode_key(profile_with(KeyFormat::base64), {"c2VjcmV0", "s"})->bytes == "secret");
     CHECK(decode_key(profile_with(KeyFormat::hex), {"736563726574", "s"})->bytes == "secret");
 }
@@ -37,8 +36,8 @@ TEST_CASE("undecodable keys fail naming the label, not the value", "[providers]"
 
 TEST_CASE("whsk_ and whpk_ keys are Ed25519 only where the profile signs v1a", "[providers]") {
     std::string seed_b64 = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
-    auto with_ed25519 = decode_key(profile_with(KeyFormat::whsec_base64, "v1a"),
-                                   {"whsk_" + seed_b64, "s"});
+    auto with_ed25519 =
+        decode_key(profile_with(KeyFormat::whsec_base64, "v1a"), {"whsk_" + seed_b64, "s"});
     REQUIRE(with_ed25519);
     CHECK(with_ed25519->kind == DecodedKey::Kind::ed25519_private);
     CHECK(with_ed25519->bytes.size() == 32);
