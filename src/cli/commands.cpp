@@ -31,7 +31,8 @@ void build_app(CLI::App& app, Context& context) {
                "missing header), 2 usage or input error, 130 interrupted.\n"
                "Run 'hooks COMMAND --help' for a command's flags and examples; 'man hooks'.");
     for (const Command& command : k_commands) {
-        command.register_command(app, context);
+        command.register_command(
+            *app.add_subcommand(std::string(command.name), std::string(command.summary)), context);
     }
 }
 

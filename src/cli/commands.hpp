@@ -10,11 +10,12 @@
 
 namespace hooks::cli {
 
-/// One subcommand: its name, one-line summary and the function that adds it to the app.
+/// One subcommand: its name, one-line summary and the function that fills in its flags,
+/// footer and callback once build_app() has added it under that name and summary.
 struct Command {
     std::string_view name;
     std::string_view summary;
-    void (*register_command)(CLI::App& app, Context& context);
+    void (*register_command)(CLI::App& command, Context& context);
 };
 
 /// Every subcommand, in the order `hooks --help` lists them.
@@ -23,9 +24,9 @@ std::span<const Command> commands();
 /// Builds the whole command tree (global flags and every subcommand) into `app`.
 void build_app(CLI::App& app, Context& context);
 
-void register_sign(CLI::App& app, Context& context);
-void register_verify(CLI::App& app, Context& context);
-void register_providers(CLI::App& app, Context& context);
-void register_completion(CLI::App& app, Context& context);
+void register_sign(CLI::App& command, Context& context);
+void register_verify(CLI::App& command, Context& context);
+void register_providers(CLI::App& command, Context& context);
+void register_completion(CLI::App& command, Context& context);
 
 } // namespace hooks::cli

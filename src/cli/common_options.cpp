@@ -24,14 +24,6 @@ std::optional<std::string> read_all(std::istream& in) {
     return text;
 }
 
-Result<std::string> read_stream(std::istream& in, const std::string& what) {
-    auto text = read_all(in);
-    if (!text) {
-        return fail(ErrorKind::input, "could not read " + what + " from standard input");
-    }
-    return std::move(*text);
-}
-
 Result<std::string> read_stdin(Context& context, StdinGuard& guard, const std::string& what) {
     if (guard.is_used) {
         return fail(ErrorKind::usage, "standard input can be read only once; " + what +
@@ -42,7 +34,11 @@ Result<std::string> read_stdin(Context& context, StdinGuard& guard, const std::s
                     "no " + what + " given: pass FILE or pipe it on standard input");
     }
     guard.is_used = true;
-    return read_stream(context.in, what);
+    auto text = read_all(context.in);
+    if (!text) {
+        return fail(ErrorKind::input, "could not read " + what + " from standard input");
+    }
+    return std::move(*text);
 }
 
 // Secret files usually end in the newline an editor adds; it is never part of a key.

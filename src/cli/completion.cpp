@@ -297,22 +297,21 @@ Result<int> run_completion(const CompletionOptions& options, CLI::App& root, Con
 
 } // namespace
 
-void register_completion(CLI::App& app, Context& context) {
+void register_completion(CLI::App& command, Context& context) {
     auto options = std::make_shared<CompletionOptions>();
-    CLI::App* command = app.add_subcommand("completion", commands()[3].summary.data());
-    command->add_option("SHELL", options->shell, "The shell to print a completion script for")
+    command.add_option("SHELL", options->shell, "The shell to print a completion script for")
         ->required()
         ->check(CLI::IsMember({"bash", "zsh", "fish"}));
-    command->footer(
+    command.footer(
         "Examples:\n"
         "  source <(hooks completion bash)          # this bash session only\n"
         "  hooks completion bash > ~/.local/share/bash-completion/completions/hooks\n"
         "  hooks completion zsh > ~/.zfunc/_hooks   # with fpath+=(~/.zfunc) before compinit\n"
         "  hooks completion fish > ~/.config/fish/completions/hooks.fish\n"
         "The script depends only on the command tree, never on the environment.");
-    command->callback([options, command, &context] {
-        context.action = [options, command, &context] {
-            return run_completion(*options, *command->get_parent(), context);
+    command.callback([options, &command, &context] {
+        context.action = [options, &command, &context] {
+            return run_completion(*options, *command.get_parent(), context);
         };
     });
 }

@@ -101,17 +101,16 @@ Result<int> run_providers(const ProvidersOptions& options, Context& context) {
 
 } // namespace
 
-void register_providers(CLI::App& app, Context& context) {
+void register_providers(CLI::App& command, Context& context) {
     auto options = std::make_shared<ProvidersOptions>();
-    CLI::App* command = app.add_subcommand("providers", commands()[2].summary.data());
     command
-        ->add_option("--provider-file", options->provider.files,
-                     "Also load HMAC provider profiles from a JSON file")
+        .add_option("--provider-file", options->provider.files,
+                    "Also load HMAC provider profiles from a JSON file")
         ->type_name("PATH")
         ->allow_extra_args(false);
-    add_output_options(*command, options->output);
-    command->add_option("NAME", options->name, "Show this provider's scheme in detail");
-    command->footer(
+    add_output_options(command, options->output);
+    command.add_option("NAME", options->name, "Show this provider's scheme in detail");
+    command.footer(
         "Examples:\n"
         "  hooks providers\n"
         "  hooks providers stripe\n"
@@ -130,7 +129,7 @@ void register_providers(CLI::App& app, Context& context) {
         "pair_separator, timestamp_key, timestamp_header, id_header, timestamp_unit\n"
         "(seconds|milliseconds), tolerance_seconds, rejects_future, key_format\n"
         "(raw|whsec-base64|base64|hex). 'hooks providers --json' shows the built-in ones.");
-    command->callback([options, &context] {
+    command.callback([options, &context] {
         context.action = [options, &context] { return run_providers(*options, context); };
     });
 }

@@ -81,25 +81,24 @@ Result<int> run_sign(const SignOptions& options, Context& context) {
 
 } // namespace
 
-void register_sign(CLI::App& app, Context& context) {
+void register_sign(CLI::App& command, Context& context) {
     auto options = std::make_shared<SignOptions>();
-    CLI::App* command = app.add_subcommand("sign", commands()[0].summary.data());
-    add_provider_options(*command, options->provider, "");
-    add_secret_options(*command, options->secrets,
+    add_provider_options(command, options->provider, "");
+    add_secret_options(command, options->secrets,
                        "the signing secret (Ed25519 providers: the private key)");
-    command->add_option("--id", options->id,
-                        "Message id for providers that sign one (default: fresh)");
-    command->add_option("--timestamp", options->timestamp, "UNIX time in seconds (default: now)")
+    command.add_option("--id", options->id,
+                       "Message id for providers that sign one (default: fresh)");
+    command.add_option("--timestamp", options->timestamp, "UNIX time in seconds (default: now)")
         ->type_name("UNIX")
         ->check(CLI::Range(0LL, 9'999'999'999LL));
-    command->add_option("--url", options->url, "The URL the request goes to (Twilio signs it)");
-    command->add_option("--method", options->method, "HTTP method of the request")
+    command.add_option("--url", options->url, "The URL the request goes to (Twilio signs it)");
+    command.add_option("--method", options->method, "HTTP method of the request")
         ->capture_default_str();
-    add_header_options(*command, options->headers, false);
-    add_output_options(*command, options->output);
-    command->add_option("FILE", options->body_path, "The body, read as raw bytes; '-' for stdin")
+    add_header_options(command, options->headers, false);
+    add_output_options(command, options->output);
+    command.add_option("FILE", options->body_path, "The body, read as raw bytes; '-' for stdin")
         ->capture_default_str();
-    command->footer(
+    command.footer(
         "Examples:\n"
         "  hooks sign --provider stripe --secret-env STRIPE_SECRET payload.json\n"
         "  hooks sign --provider standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw \\\n"
@@ -108,7 +107,7 @@ void register_sign(CLI::App& app, Context& context) {
         "-\n"
         "Prints one 'Name: value' line per header; --json prints\n"
         "{\"v\":1,\"provider\":\"stripe\",\"headers\":[[name,value],...]}.");
-    command->callback([options, &context] {
+    command.callback([options, &context] {
         context.action = [options, &context] { return run_sign(*options, context); };
     });
 }

@@ -126,32 +126,31 @@ Result<int> run_verify(const VerifyOptions& options, Context& context) {
 
 } // namespace
 
-void register_verify(CLI::App& app, Context& context) {
+void register_verify(CLI::App& command, Context& context) {
     auto options = std::make_shared<VerifyOptions>();
-    CLI::App* command = app.add_subcommand("verify", commands()[1].summary.data());
-    add_provider_options(*command, options->provider, "auto");
-    add_secret_options(*command, options->secrets,
+    add_provider_options(command, options->provider, "auto");
+    add_secret_options(command, options->secrets,
                        "a secret to try (Ed25519 providers: the public key)");
-    add_header_options(*command, options->headers, true);
-    command->add_option("--url", options->url, "The full URL the request was sent to (Twilio)");
-    command->add_option("--method", options->method, "HTTP method of the request");
+    add_header_options(command, options->headers, true);
+    command.add_option("--url", options->url, "The full URL the request was sent to (Twilio)");
+    command.add_option("--method", options->method, "HTTP method of the request");
     command
-        ->add_option("--tolerance", options->tolerance_seconds,
-                     "Allowed clock skew in seconds: the timestamp's age, and for providers that "
-                     "check it its distance into the future (default: the provider's; 0: no check)")
+        .add_option("--tolerance", options->tolerance_seconds,
+                    "Allowed clock skew in seconds: the timestamp's age, and for providers that "
+                    "check it its distance into the future (default: the provider's; 0: no check)")
         ->type_name("SECONDS")
         ->check(CLI::Range(0LL, 100LL * 365 * 24 * 3600));
     command
-        ->add_option("--now", options->now,
-                     "Check timestamps against this UNIX time in seconds (default: now)")
+        .add_option("--now", options->now,
+                    "Check timestamps against this UNIX time in seconds (default: now)")
         ->type_name("UNIX")
         ->check(CLI::Range(0LL, 9'999'999'999LL));
-    command->add_flag("--explain", options->should_explain,
-                      "Show the signed content and the likely cause of a mismatch");
-    add_output_options(*command, options->output);
-    command->add_option("FILE", options->body_path, "The body, read as raw bytes; '-' for stdin")
+    command.add_flag("--explain", options->should_explain,
+                     "Show the signed content and the likely cause of a mismatch");
+    add_output_options(command, options->output);
+    command.add_option("FILE", options->body_path, "The body, read as raw bytes; '-' for stdin")
         ->capture_default_str();
-    command->footer(
+    command.footer(
         "Exit status: 0 valid; 1 invalid, with one line saying which check failed; 2 bad\n"
         "usage or input (unreadable file, empty or undecodable secret).\n"
         "Examples:\n"
@@ -159,7 +158,7 @@ void register_verify(CLI::App& app, Context& context) {
         "      -H \"Stripe-Signature: $SIG\" payload.json\n"
         "  hooks verify --secret-file secret.txt --headers-file request-headers.txt body.json\n"
         "  hooks verify --provider github --secret s --explain -H \"X-Hub-Signature-256: $S\" -");
-    command->callback([options, &context] {
+    command.callback([options, &context] {
         context.action = [options, &context] { return run_verify(*options, context); };
     });
 }

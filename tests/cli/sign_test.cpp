@@ -4,16 +4,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-using hooks::testing::CliEnvironment;
 using hooks::testing::run_cli;
 
 namespace {
 hooks::testing::CliResult sign(std::vector<std::string> args, const std::string& body) {
-    CliEnvironment environment;
-    environment.stdin_text = body;
-    args.insert(args.begin(), "sign");
-    args.push_back("-");
-    return run_cli(args, environment);
+    return hooks::testing::run_with_body("sign", std::move(args), body);
 }
 } // namespace
 

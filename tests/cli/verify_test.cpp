@@ -50,12 +50,7 @@ struct TempFile {
 
 hooks::testing::CliResult verify(std::vector<std::string> args, const std::string& body = k_body,
                                  long long now = 1'700'000'010) {
-    CliEnvironment environment;
-    environment.stdin_text = body;
-    environment.now = now;
-    args.insert(args.begin(), "verify");
-    args.push_back("-");
-    return run_cli(args, environment);
+    return hooks::testing::run_with_body("verify", std::move(args), body, now);
 }
 } // namespace
 

@@ -22,4 +22,14 @@ CliResult run_cli(const std::vector<std::string>& args, const CliEnvironment& en
     return result;
 }
 
+CliResult run_with_body(const std::string& command, std::vector<std::string> args,
+                        const std::string& body, long long now) {
+    CliEnvironment environment;
+    environment.stdin_text = body;
+    environment.now = now;
+    args.insert(args.begin(), command);
+    args.push_back("-");
+    return run_cli(args, environment);
+}
+
 } // namespace hooks::testing

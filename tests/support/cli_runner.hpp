@@ -29,4 +29,8 @@ struct CliEnvironment {
 /// Runs `hooks args...` and returns its exit code and output.
 CliResult run_cli(const std::vector<std::string>& args, const CliEnvironment& environment = {});
 
+/// Runs `hooks COMMAND args... -` with `body` on stdin and the clock at `now` (UNIX seconds).
+CliResult run_with_body(const std::string& command, std::vector<std::string> args,
+                        const std::string& body, long long now = CliEnvironment{}.now);
+
 } // namespace hooks::testing

@@ -4,6 +4,7 @@
 #include "core/crypto/ed25519.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/providers/verify_support.hpp"
+#include "core/text/text.hpp"
 
 namespace hooks::providers {
 namespace {
@@ -57,7 +58,7 @@ Result<VerifyResult> DiscordScheme::verify(const VerifyInput& input) const {
     }
     auto sent_at = parse_unix_timestamp(*timestamp, TimestampUnit::seconds);
     if (!sent_at) {
-        return invalid("timestamp", "malformed timestamp '" + printable(*timestamp) +
+        return invalid("timestamp", "malformed timestamp '" + text::printable(*timestamp) +
                                         "': " + sent_at.error().message);
     }
     auto signature = crypto::hex_decode(*signature_text);

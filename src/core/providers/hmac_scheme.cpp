@@ -5,6 +5,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/providers/signature_header.hpp"
 #include "core/providers/verify_support.hpp"
+#include "core/text/text.hpp"
 
 namespace hooks::providers {
 namespace {
@@ -194,7 +195,7 @@ read_signed_parts(const HmacProfile& p, const message::Message& m, const ParsedH
     auto time = parse_unix_timestamp(parts.timestamp, p.timestamp_unit);
     if (!time) {
         return tl::unexpected(invalid("timestamp", "malformed timestamp '" +
-                                                       printable(parts.timestamp) +
+                                                       text::printable(parts.timestamp) +
                                                        "': " + time.error().message));
     }
     parts.sent_at = *time;

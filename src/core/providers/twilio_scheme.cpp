@@ -105,16 +105,14 @@ std::string mac(std::string_view token, std::string_view content) {
     return crypto::hmac(crypto::DigestAlgorithm::sha1, token, content);
 }
 
-// What Twilio signs for this request: the URL alone (bodySHA256 form) or URL + parameters.
-Result<std::string> signed_content(std::string_view url, std::string_view body) {
+using FormParams = std::vector<std::pair<std::string, std::string>>;
+
+// The form parameters Twilio signs after the URL; none when the URL carries bodySHA256.
+Result<FormParams> signed_params(std::string_view url, std::string_view body) {
     if (query_parameter(url, k_body_hash_parameter)) {
-        return std::string(url);
+        return FormParams();
     }
-    auto params = parse_form(body);
-    if (!params) {
-        return tl::unexpected(params.error());
-    }
-    return twilio_form_content(url, std::move(*params));
+    return parse_form(body);
 }
 
 } // namespace
@@ -185,14 +183,14 @@ Result<VerifyResult> TwilioScheme::verify(const VerifyInput& input) const {
             return invalid("body", "bodySHA256 in the URL does not match the SHA-256 of the body");
         }
     }
+    auto params = signed_params(input.url, input.message.body);
+    if (!params) {
+        return invalid("format", "body is neither form-encoded nor covered by bodySHA256: " +
+                                     params.error().message);
+    }
     std::vector<std::string> contents;
     for (const std::string& url : url_variants(input.url)) {
-        auto content = signed_content(url, input.message.body);
-        if (!content) {
-            return invalid("format", "body is neither form-encoded nor covered by bodySHA256: " +
-                                         content.error().message);
-        }
-        contents.push_back(std::move(*content));
+        contents.push_back(twilio_form_content(url, *params));
     }
     for (const Secret& secret : input.secrets) {
         if (secret.value.empty()) {
@@ -231,12 +229,13 @@ Result<SignOutput> TwilioScheme::sign(const SignInput& input) const {
         output.notes.push_back("the body is JSON, so Twilio signs the URL with its hash: send to " +
                                url);
     }
-    auto content = signed_content(url, input.body);
-    if (!content) {
-        return fail(ErrorKind::input, "body is not form-encoded: " + content.error().message);
+    auto params = signed_params(url, input.body);
+    if (!params) {
+        return fail(ErrorKind::input, "body is not form-encoded: " + params.error().message);
     }
+    std::string content = twilio_form_content(url, std::move(*params));
     output.headers.push_back({std::string(k_signature_header),
-                              crypto::base64_encode(mac(input.secrets.front().value, *content))});
+                              crypto::base64_encode(mac(input.secrets.front().value, content))});
     return output;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/providers/verify_support.hpp"
 
+#include "core/text/text.hpp"
+
 namespace hooks::providers {
 
 VerifyResult invalid(std::string check, std::string reason) {
@@ -40,7 +42,7 @@ VerifyResult no_supported_signature(std::string_view header, const std::vector<s
     std::string list;
     for (const std::string& item : found) {
         if (!item.empty()) {
-            list += (list.empty() ? "" : ", ") + printable(item);
+            list += (list.empty() ? "" : ", ") + text::printable(item);
         }
     }
     if (list.empty()) {

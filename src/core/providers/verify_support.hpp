@@ -3,7 +3,6 @@
 #pragma once
 
 #include "core/providers/scheme.hpp"
-#include "core/text/text.hpp"
 
 #include <tl/expected.hpp>
 
@@ -38,7 +37,5 @@ void apply_tolerance(VerifyResult& result, UnixMillis sent_at, UnixMillis now,
 
 /// "<N-byte body>" for showing the signed content without printing the body.
 std::string describe_body(std::string_view body);
-
-using text::printable;
 
 } // namespace hooks::providers
