@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/// The HTTP client adapter (cpp-httplib, confined to client.cpp) that forwards, sends and
+/// replays messages. Every outgoing header is validated before it reaches the library.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/message/message.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace hooks::http {
+
+/// An absolute http:// or https:// URL split into what the client needs.
+struct Url {
+    std::string scheme; ///< "http" or "https"
+    std::string host;   ///< without brackets for IPv6
+    std::uint16_t port = 80;
+    std::string target; ///< path and query, "/" when empty
+    /// scheme://host:port, the part a connection is made to
+    std::string origin() const;
+    bool has_path = false; ///< whether the URL named a path (even "/")
+};
+
+/// Parses `text`; fails with one line naming what is wrong (usage error).
+Result<Url> parse_url(std::string_view text);
+
+struct ClientOptions {
+    std::chrono::milliseconds connect_timeout{5'000};
+    std::chrono::milliseconds timeout{30'000}; ///< for the whole response
+    bool insecure = false;                     ///< skip TLS certificate checks
+    std::string ca_file;                       ///< extra CA bundle for https
+};
+
+/// The answer, or why there was none.
+struct ClientResponse {
+    int status = 0;
+    std::vector<message::Header> headers;
+    std::string body;
+    std::chrono::microseconds latency{0};
+};
+
+/// Why a request got no response: which stage failed, for retry decisions and messages.
+enum class Failure { connect, timeout, tls, read, other };
+
+struct ClientError {
+    Failure failure = Failure::other;
+    std::string message; ///< one line
+};
+
+/// A connection to one origin, kept alive between requests. Not thread-safe: use one per thread.
+class Client {
+  public:
+    static Result<std::unique_ptr<Client>> create(const Url& origin, const ClientOptions& options);
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+    ~Client();
+
+    /// Sends `request` (method, target, headers in order, body) and waits for the response.
+    /// Redirects are not followed; bodies are not decompressed.
+    tl::expected<ClientResponse, ClientError> send(const message::Message& request);
+
+  private:
+    struct Impl;
+    explicit Client(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace hooks::http
