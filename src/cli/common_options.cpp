@@ -163,7 +163,7 @@ Result<message::Message> resolve_headers(const HeaderOptions& options) {
 }
 
 void add_provider_options(CLI::App& command, ProviderOptions& options,
-                          const std::string& default_name) {
+                          const std::string& default_name, bool is_required) {
     auto* option = command.add_option("--provider", options.name,
                                       default_name.empty()
                                           ? "The provider (see 'hooks providers')"
@@ -171,7 +171,7 @@ void add_provider_options(CLI::App& command, ProviderOptions& options,
                                             "detect it from the headers");
     option->type_name("NAME");
     if (default_name.empty()) {
-        option->required();
+        option->required(is_required);
     } else {
         options.name = default_name;
         option->capture_default_str();

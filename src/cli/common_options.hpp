@@ -50,9 +50,10 @@ struct ProviderOptions {
     std::vector<std::string> files;
 };
 
-/// Adds --provider (required unless `default_name` is set) and --provider-file.
+/// Adds --provider (required unless `default_name` is set or `is_required` is false) and
+/// --provider-file.
 void add_provider_options(CLI::App& command, ProviderOptions& options,
-                          const std::string& default_name);
+                          const std::string& default_name, bool is_required = true);
 
 /// The built-in providers plus those in --provider-file.
 Result<providers::Registry> load_registry(const ProviderOptions& options);

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: MIT
+// `hooks listen`: a local receiver that shows, checks, records and forwards every delivery.
+#include "cli/commands.hpp"
+#include "cli/common_options.hpp"
+#include "cli/listen_print.hpp"
+#include "cli/listen_receiver.hpp"
+#include "core/text/duration.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <ostream>
+#include <thread>
+
+namespace hooks::cli {
+namespace {
+
+struct ListenOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;
+    ProviderOptions provider;
+    SecretOptions secrets;
+    std::optional<long long> tolerance_seconds;
+    std::string log_path;
+    std::string forward_to;
+    std::vector<std::string> routes;
+    int respond_status = 200;
+    std::string delay = "0";
+    unsigned fail_first = 0;
+    double fail_rate = 0;
+    int fail_status = 500;
+    std::uint64_t max_body = 16ULL * 1024 * 1024;
+    std::size_t max_connections = 1024;
+    std::optional<std::uint64_t> count;
+    std::string timeout;
+    bool requires_valid = false;
+    bool is_quiet = false;
+    bool shows_headers = false;
+    OutputOptions output;
+};
+
+bool is_loopback(std::string_view host) {
+    return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+Result<std::vector<Route>> parse_routes(const std::vector<std::string>& specs) {
+    std::vector<Route> routes;
+    for (const std::string& spec : specs) {
+        auto equals = spec.find('=');
+        if (equals == std::string::npos || equals == 0) {
+            return fail(ErrorKind::usage,
+                        "--route '" + spec + "': expected GLOB=URL, such as 'invoice.*=" +
+                            "http://127.0.0.1:3000/billing'");
+        }
+        auto url = http::parse_url(std::string_view(spec).substr(equals + 1));
+        if (!url) {
+            return fail(ErrorKind::usage, "--route: " + url.error().message);
+        }
+        routes.push_back({spec.substr(0, equals), std::move(*url)});
+    }
+    return routes;
+}
+
+/// Reads the flags into a receiver configuration; `registry` and `log` must outlive it.
+Result<ReceiverConfig> configure(const ListenOptions& options, const providers::Registry& registry,
+                                 Context& context) {
+    ReceiverConfig config;
+    config.registry = &registry;
+    config.is_auto = options.provider.name == "auto";
+    if (!options.provider.name.empty() && !config.is_auto) {
+        auto scheme = registry.find(options.provider.name);
+        if (!scheme) {
+            return tl::unexpected(scheme.error());
+        }
+        config.scheme = *scheme;
+    }
+    const SecretOptions& secrets = options.secrets;
+    bool has_secret = !secrets.values.empty() || !secrets.files.empty() ||
+                      !secrets.env_names.empty() || context.getenv("HOOKS_SECRET");
+    if (has_secret && options.provider.name.empty()) {
+        return fail(ErrorKind::usage, "a secret needs --provider NAME or --provider auto to "
+                                      "check signatures with");
+    }
+    if (has_secret) {
+        StdinGuard guard;
+        auto resolved = resolve_secrets(secrets, context, guard);
+        if (!resolved) {
+            return tl::unexpected(resolved.error());
+        }
+        config.secrets = std::move(*resolved);
+    }
+    if (options.requires_valid && config.secrets.empty()) {
+        return fail(ErrorKind::usage, "--require-valid needs --provider and a secret "
+                                      "(--secret, --secret-file, --secret-env or HOOKS_SECRET)");
+    }
+    if (options.tolerance_seconds) {
+        config.tolerance = std::chrono::seconds(*options.tolerance_seconds);
+    }
+    config.respond_status = options.respond_status;
+    config.fail_first = options.fail_first;
+    config.fail_rate = options.fail_rate;
+    config.fail_status = options.fail_status;
+    auto delay = text::parse_duration(options.delay);
+    if (!delay) {
+        return fail(ErrorKind::usage, "--delay: " + delay.error().message);
+    }
+    config.delay = *delay;
+    if (!options.forward_to.empty()) {
+        auto url = http::parse_url(options.forward_to);
+        if (!url) {
+            return fail(ErrorKind::usage, "--forward-to: " + url.error().message);
+        }
+        config.forward_to = std::move(*url);
+    }
+    auto routes = parse_routes(options.routes);
+    if (!routes) {
+        return tl::unexpected(routes.error());
+    }
+    config.routes = std::move(*routes);
+    if (context.getenv("HOOKS_NOW")) {
+        config.now = [pinned = context.now] { return pinned; };
+        return config;
+    }
+    config.now = [] {
+        return providers::UnixMillis(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count());
+    };
+    return config;
+}
+
+/// Counts deliveries and invalid ones, and stops the server at --count or --timeout.
+struct Progress {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::uint64_t deliveries = 0;
+    std::uint64_t invalid = 0;
+    bool is_finished = false;
+    bool has_timed_out = false;
+};
+
+void describe_start(const ListenOptions& options, bool checks_signatures, const log::Writer* log,
+                    std::ostream& err) {
+    if (!is_loopback(options.host)) {
+        err << "hooks: warning: listening on " << options.host
+            << ", reachable from other machines; deliveries are accepted from anyone who can "
+               "reach it\n";
+    }
+    if (!options.provider.name.empty() && !checks_signatures) {
+        err << "hooks: note: no secret given, signatures are not checked\n";
+    }
+    if (log != nullptr && !log->repair_note().empty()) {
+        err << "hooks: warning: " << options.log_path << ": " << log->repair_note() << '\n';
+    }
+}
+
+Result<int> finish(const ListenOptions& options, Progress& progress, http::StopReason reason) {
+    if (reason == http::StopReason::interrupt) {
+        return 130;
+    }
+    std::lock_guard lock(progress.mutex);
+    if (progress.has_timed_out) {
+        return fail(ErrorKind::negative,
+                    "timed out after " + options.timeout + ": " +
+                        std::to_string(progress.deliveries) + " of " +
+                        std::to_string(options.count.value_or(0)) + " deliveries arrived");
+    }
+    if (options.requires_valid && progress.invalid > 0) {
+        return fail(ErrorKind::negative, std::to_string(progress.invalid) + " of " +
+                                             std::to_string(progress.deliveries) +
+                                             " deliveries failed verification");
+    }
+    return 0;
+}
+
+Result<int> run_listen(const ListenOptions& options, Context& context) {
+    auto registry = load_registry(options.provider);
+    if (!registry) {
+        return tl::unexpected(registry.error());
+    }
+    auto config = configure(options, *registry, context);
+    if (!config) {
+        return tl::unexpected(config.error());
+    }
+    std::optional<std::chrono::milliseconds> timeout;
+    if (!options.timeout.empty()) {
+        auto parsed = text::parse_duration(options.timeout);
+        if (!parsed) {
+            return fail(ErrorKind::usage, "--timeout: " + parsed.error().message);
+        }
+        timeout = *parsed;
+    }
+    std::unique_ptr<log::Writer> log;
+    if (!options.log_path.empty()) {
+        auto opened = log::Writer::open(options.log_path);
+        if (!opened) {
+            return tl::unexpected(opened.error());
+        }
+        log = std::move(*opened);
+        config->log = log.get();
+    }
+    bool is_forwarding = config->forward_to || !config->routes.empty();
+    bool checks_signatures = !config->secrets.empty();
+    Receiver receiver(std::move(*config));
+    Progress progress;
+    std::mutex output_mutex;
+    PrintStyle style{should_color(options.output, context), options.shows_headers};
+    http::Server* server = nullptr;
+
+    auto handle = [&](http::IncomingRequest& request) {
+        auto [response, delivery] = receiver.handle(request);
+        bool is_invalid = delivery.record.verify && !delivery.record.verify->ok;
+        {
+            std::lock_guard lock(output_mutex);
+            if (options.output.is_json) {
+                print_delivery_json(delivery, context.out);
+            } else if (!options.is_quiet) {
+                print_delivery_text(delivery, style, context.out);
+            }
+        }
+        std::lock_guard lock(progress.mutex);
+        ++progress.deliveries;
+        progress.invalid += is_invalid ? 1 : 0;
+        if (options.count && progress.deliveries >= *options.count && !progress.is_finished) {
+            progress.is_finished = true;
+            progress.changed.notify_all();
+            server->stop();
+        }
+        return response;
+    };
+    auto reject = [&](const http::Rejection& rejection) {
+        if (options.is_quiet) {
+            return;
+        }
+        std::lock_guard lock(output_mutex);
+        context.err << "hooks: rejected a request from " << rejection.remote;
+        if (rejection.status != 0) {
+            context.err << " with " << rejection.status;
+        }
+        context.err << ": " << rejection.reason << '\n' << std::flush;
+    };
+
+    http::ServerOptions server_options;
+    server_options.host = options.host;
+    server_options.port = options.port;
+    server_options.limits.max_body_bytes = options.max_body;
+    server_options.limits.max_connections = options.max_connections;
+    server_options.blocking_threads = is_forwarding ? 32 : 0;
+    auto bound = http::Server::bind(server_options, handle, reject);
+    if (!bound) {
+        return tl::unexpected(bound.error());
+    }
+    server = bound->get();
+    bool is_v6 = server->host().find(':') != std::string::npos;
+    context.err << "Listening on http://" << (is_v6 ? "[" + server->host() + "]" : server->host())
+                << ':' << server->port() << '\n';
+    describe_start(options, checks_signatures, log.get(), context.err);
+    context.err << std::flush;
+
+    std::thread watchdog;
+    if (timeout) {
+        watchdog = std::thread([&] {
+            std::unique_lock lock(progress.mutex);
+            if (!progress.changed.wait_for(lock, *timeout, [&] { return progress.is_finished; })) {
+                progress.is_finished = true;
+                progress.has_timed_out = true;
+                server->stop();
+            }
+        });
+    }
+    http::StopReason reason = server->run();
+    {
+        std::lock_guard lock(progress.mutex);
+        progress.is_finished = true;
+        progress.changed.notify_all();
+    }
+    if (watchdog.joinable()) {
+        watchdog.join();
+    }
+    context.out << std::flush;
+    return finish(options, progress, reason);
+}
+
+} // namespace
+
+void register_listen(CLI::App& command, Context& context) {
+    auto options = std::make_shared<ListenOptions>();
+    command.add_option("--host", options->host, "Address to listen on (other than loopback: a warning)")
+        ->capture_default_str();
+    command.add_option("--port", options->port, "Port to listen on; 0 picks a free one")
+        ->capture_default_str();
+    add_provider_options(command, options->provider, "", false);
+    command.get_option("--provider")
+        ->description("Check signatures as this provider does; 'auto' detects it per request");
+    add_secret_options(command, options->secrets,
+                       "a secret to verify with (Ed25519 providers: the public key)");
+    command
+        .add_option("--tolerance", options->tolerance_seconds,
+                    "Allowed timestamp age in seconds (default: the provider's; 0: no check)")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(0LL, 100LL * 365 * 24 * 3600));
+    command.add_option("--log", options->log_path,
+                       "Append every delivery to FILE as JSON Lines (byte-exact, mode 0600), "
+                       "before answering")
+        ->type_name("FILE");
+    command.add_option("--forward-to", options->forward_to,
+                       "Forward each delivery to the app at URL and answer with its response "
+                       "(a URL without a path keeps the request's path)")
+        ->type_name("URL");
+    command.add_option("--route", options->routes,
+                       "Forward deliveries whose event type matches GLOB to URL instead "
+                       "(repeatable, first match wins)")
+        ->type_name("GLOB=URL");
+    command.add_option("--respond", options->respond_status, "Status to answer with")
+        ->type_name("STATUS")
+        ->check(CLI::Range(200, 599))
+        ->capture_default_str();
+    command.add_option("--delay", options->delay, "Wait this long before answering (500ms, 2s)")
+        ->type_name("DURATION")
+        ->capture_default_str();
+    command.add_option("--fail-first", options->fail_first,
+                       "Answer --fail-status to the first N attempts of each delivery id, then "
+                       "succeed (exercises a sender's retries)")
+        ->type_name("N");
+    command.add_option("--fail-rate", options->fail_rate,
+                       "Answer --fail-status to this fraction of requests at random (0 to 1)")
+        ->type_name("R")
+        ->check(CLI::Range(0.0, 1.0));
+    command.add_option("--fail-status", options->fail_status, "Status of simulated failures")
+        ->type_name("STATUS")
+        ->check(CLI::Range(400, 599))
+        ->capture_default_str();
+    command.add_option("--max-body", options->max_body,
+                       "Largest body accepted; larger ones get 413 before they are read")
+        ->type_name("BYTES")
+        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 32))
+        ->capture_default_str();
+    command.add_option("--max-connections", options->max_connections,
+                       "Open connections allowed at once; more get 503")
+        ->type_name("N")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
+        ->capture_default_str();
+    auto* count = command.add_option("--count", options->count,
+                                      "Exit after N deliveries (CI: with --timeout and --require-valid)")
+                      ->type_name("N")
+                      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+    command.add_option("--timeout", options->timeout,
+                       "With --count: exit 1 if the deliveries have not all arrived within D")
+        ->type_name("DURATION")
+        ->needs(count);
+    command.add_flag("--require-valid", options->requires_valid,
+                     "Exit 1 if any delivery failed verification");
+    command.add_flag("--show-headers", options->shows_headers, "Show every request header");
+    command.add_flag("-q,--quiet", options->is_quiet, "Print nothing per delivery");
+    add_output_options(command, options->output);
+    command.get_option("--json")->description("Print one JSON line (\"v\": 1) per delivery");
+    command.footer(
+        "Exit status: 0 after --count deliveries or on SIGTERM; 1 if --timeout passed first or\n"
+        "--require-valid saw an invalid delivery; 2 bad usage; 130 on Ctrl-C.\n"
+        "Examples:\n"
+        "  hooks listen --provider stripe --secret-env STRIPE_SECRET --log deliveries.jsonl\n"
+        "  hooks listen --provider auto --secret s --forward-to http://127.0.0.1:3000\n"
+        "  hooks listen --fail-first 2 --delay 200ms        # a flaky endpoint\n"
+        "  hooks listen --port 0 --count 1 --timeout 30s --require-valid \\\n"
+        "      --provider github --secret-env GH_SECRET     # CI: assert the app signs correctly");
+    command.callback([options, &context] {
+        context.action = [options, &context] { return run_listen(*options, context); };
+    });
+}
+
+} // namespace hooks::cli

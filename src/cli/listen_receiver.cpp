@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+#include "cli/listen_receiver.hpp"
+
+#include "core/crypto/hmac.hpp"
+#include "core/events/delivery.hpp"
+
+#include <array>
+#include <fnmatch.h>
+#include <memory>
+
+namespace hooks::cli {
+namespace {
+
+/// Headers that describe one hop, not the delivery; the client sets its own.
+bool is_hop_header(std::string_view name) {
+    constexpr std::array<std::string_view, 10> k_hop = {
+        "Connection", "Keep-Alive",        "Proxy-Connection", "TE",   "Trailer",
+        "Upgrade",    "Transfer-Encoding", "Content-Length",   "Host", "Expect"};
+    for (std::string_view hop : k_hop) {
+        if (message::names_equal(name, hop)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// The URL the sender used, as Twilio signs it: scheme, the Host header, the target.
+std::string request_url(const message::Message& request) {
+    auto host = request.first_header("Host");
+    return "http://" + std::string(host ? *host : "127.0.0.1") + request.target;
+}
+
+/// Above this many remembered deliveries the memory is cleared: listen runs for days.
+constexpr std::size_t k_max_remembered = 200'000;
+
+} // namespace
+
+Receiver::Receiver(ReceiverConfig config)
+    : config_(std::move(config)), random_(std::random_device{}()) {}
+
+void Receiver::identify(Delivery& delivery) const {
+    const message::Message& request = delivery.record.message;
+    const providers::Scheme* scheme = config_.scheme;
+    std::string detect_error;
+    if (scheme == nullptr && config_.is_auto) {
+        auto detected = config_.registry->detect(request);
+        if (detected) {
+            scheme = *detected;
+        } else {
+            detect_error = detected.error().message;
+        }
+    }
+    delivery.provider = scheme != nullptr ? scheme->info().name : "";
+    auto facts = events::describe_delivery(delivery.provider, request);
+    delivery.record.id = facts.id;
+    delivery.event_type = facts.event_type;
+    delivery.envelope_problems = events::check_envelope(delivery.provider, request.body);
+    if (config_.secrets.empty() || (scheme == nullptr && !config_.is_auto)) {
+        return;
+    }
+    log::VerifyOutcome outcome{delivery.provider, false, detect_error};
+    if (scheme != nullptr) {
+        providers::VerifyInput input(request, config_.secrets);
+        input.now = config_.now();
+        input.tolerance = config_.tolerance;
+        input.url = request_url(request);
+        auto verified = scheme->verify(input);
+        outcome.ok = verified && verified->is_valid;
+        outcome.reason = verified ? verified->reason : verified.error().message;
+    }
+    delivery.record.verify = std::move(outcome);
+}
+
+unsigned Receiver::count_attempt(const Delivery& delivery) {
+    const auto& record = delivery.record;
+    std::string key = record.id ? "id:" + *record.id
+                                : "body:" + crypto::digest(crypto::DigestAlgorithm::sha256,
+                                                           record.message.body);
+    std::lock_guard lock(seen_mutex_);
+    if (attempts_.size() >= k_max_remembered) {
+        attempts_.clear();
+    }
+    return ++attempts_[key];
+}
+
+bool Receiver::roll_failure() {
+    if (config_.fail_rate <= 0) {
+        return false;
+    }
+    std::lock_guard lock(random_mutex_);
+    return std::uniform_real_distribution<double>(0, 1)(random_) < config_.fail_rate;
+}
+
+const http::Url* Receiver::forward_target(const Delivery& delivery) const {
+    if (delivery.event_type) {
+        for (const Route& route : config_.routes) {
+            if (fnmatch(route.pattern.c_str(), delivery.event_type->c_str(), 0) == 0) {
+                return &route.url;
+            }
+        }
+    }
+    return config_.forward_to ? &*config_.forward_to : nullptr;
+}
+
+ForwardOutcome Receiver::forward(const message::Message& request, const http::Url& url) const {
+    // One keep-alive connection per forwarding thread and app.
+    thread_local std::unordered_map<std::string, std::unique_ptr<http::Client>> clients;
+    ForwardOutcome outcome;
+    message::Message outgoing;
+    outgoing.method = request.method;
+    outgoing.target = url.has_path ? url.target : request.target;
+    outcome.url = url.origin() + outgoing.target;
+    for (const message::Header& header : request.headers) {
+        if (!is_hop_header(header.name)) {
+            outgoing.headers.push_back(header);
+        }
+    }
+    outgoing.body = request.body;
+    auto& client = clients[url.origin()];
+    if (!client) {
+        auto created = http::Client::create(url, config_.forward_options);
+        if (!created) {
+            outcome.error = created.error().message;
+            return outcome;
+        }
+        client = std::move(*created);
+    }
+    auto response = client->send(outgoing);
+    if (!response) {
+        client.reset(); // a fresh connection next time
+        outcome.error = response.error().message;
+        return outcome;
+    }
+    outcome.status = response->status;
+    outcome.latency = response->latency;
+    outcome.body = std::move(response->body);
+    for (const message::Header& header : response->headers) {
+        if (message::names_equal(header.name, "Content-Type")) {
+            outcome.content_type = header.value;
+        }
+    }
+    return outcome;
+}
+
+std::pair<http::Response, Delivery> Receiver::handle(http::IncomingRequest& request) {
+    Delivery delivery;
+    log::Record& record = delivery.record;
+    record.received_at = std::chrono::system_clock::now();
+    record.remote = std::move(request.remote);
+    record.message = std::move(request.message);
+    identify(delivery);
+
+    http::Response response;
+    response.status = config_.respond_status;
+    response.delay = config_.delay;
+    unsigned attempt = count_attempt(delivery);
+    delivery.is_redelivery = record.id.has_value() && attempt > 1;
+    if (attempt <= config_.fail_first) {
+        delivery.simulated = "--fail-first " + std::to_string(config_.fail_first) + ": attempt " +
+                             std::to_string(attempt);
+    } else if (roll_failure()) {
+        delivery.simulated = "--fail-rate";
+    }
+    if (!delivery.simulated.empty()) {
+        response.status = config_.fail_status;
+        response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
+        response.body = "simulated failure (" + delivery.simulated + ")\n";
+    } else if (const http::Url* target = forward_target(delivery)) {
+        ForwardOutcome outcome = forward(record.message, *target);
+        if (outcome.error.empty()) {
+            response.status = outcome.status;
+            response.body = outcome.body;
+            if (!outcome.content_type.empty()) {
+                response.headers.push_back({"Content-Type", outcome.content_type});
+            }
+        } else {
+            response.status = 502;
+            response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
+            response.body = "hooks listen could not forward: " + outcome.error + "\n";
+        }
+        delivery.forward = std::move(outcome);
+    }
+    record.response_status = response.status;
+    if (config_.log != nullptr) {
+        if (auto written = config_.log->append(record); !written) {
+            delivery.log_error = written.error().message;
+            response = http::Response{};
+            response.status = 500;
+            response.body = "hooks listen could not record the delivery\n";
+        }
+    }
+    return {std::move(response), std::move(delivery)};
+}
+
+} // namespace hooks::cli

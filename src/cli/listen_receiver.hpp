@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/// What `hooks listen` does with one request: verify it, say what it is, decide the answer
+/// (simulated or forwarded to the app), and record it before answering.
+#pragma once
+
+#include "core/http/client.hpp"
+#include "core/http/server.hpp"
+#include "core/log/record.hpp"
+#include "core/log/writer.hpp"
+#include "core/providers/registry.hpp"
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace hooks::cli {
+
+/// `--route 'GLOB=URL'`: deliveries whose event type matches GLOB go to URL.
+struct Route {
+    std::string pattern;
+    http::Url url;
+};
+
+struct ReceiverConfig {
+    const providers::Registry* registry = nullptr;
+    /// The provider of --provider NAME; null with --provider auto or none.
+    const providers::Scheme* scheme = nullptr;
+    bool is_auto = false;
+    std::vector<providers::Secret> secrets; ///< empty: signatures are not checked
+    std::optional<std::chrono::seconds> tolerance;
+    int respond_status = 200;
+    std::chrono::milliseconds delay{0};
+    unsigned fail_first = 0;
+    double fail_rate = 0;
+    int fail_status = 500;
+    std::optional<http::Url> forward_to;
+    std::vector<Route> routes;
+    http::ClientOptions forward_options;
+    log::Writer* log = nullptr;
+    std::function<providers::UnixMillis()> now;
+};
+
+/// The app's answer to a forwarded delivery, or why there was none.
+struct ForwardOutcome {
+    std::string url;
+    int status = 0;
+    std::chrono::microseconds latency{0};
+    std::string content_type;
+    std::string body;
+    std::string error; ///< non-empty when the app could not be reached
+};
+
+/// Everything the printer shows about one delivery.
+struct Delivery {
+    log::Record record;
+    std::string provider;
+    std::optional<std::string> event_type;
+    bool is_redelivery = false;
+    std::vector<std::string> envelope_problems;
+    std::optional<ForwardOutcome> forward;
+    std::string simulated; ///< why the answer is a simulated failure, or empty
+    std::string log_error; ///< the log could not be written: the sender got a 500
+};
+
+/// Thread-safe: the server calls `handle` from several threads.
+class Receiver {
+  public:
+    explicit Receiver(ReceiverConfig config);
+
+    /// The answer for the sender and what to show about the delivery.
+    std::pair<http::Response, Delivery> handle(http::IncomingRequest& request);
+
+  private:
+    void identify(Delivery& delivery) const;
+    unsigned count_attempt(const Delivery& delivery);
+    bool roll_failure();
+    ForwardOutcome forward(const message::Message& request, const http::Url& url) const;
+    const http::Url* forward_target(const Delivery& delivery) const;
+
+    ReceiverConfig config_;
+    std::mutex seen_mutex_;
+    std::unordered_map<std::string, unsigned> attempts_; ///< delivery key -> attempts so far
+    std::mutex random_mutex_;
+    std::mt19937_64 random_;
+};
+
+} // namespace hooks::cli

@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: MIT
+"""Shared helpers for the black-box `hooks listen` tests: start the real binary on an ephemeral
+port, talk to it over real sockets, and stop it."""
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HOOKS = os.environ.get("HOOKS_BINARY", "hooks")
+
+
+def base_env(extra=None):
+    env = {"PATH": os.environ.get("PATH", ""), "NO_COLOR": "1"}
+    for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    env.update(extra or {})
+    return env
+
+
+class Listener:
+    """`hooks listen --port 0 ARGS`, started and ready: `port`, `stdout_lines()`, `stop()`."""
+
+    def __init__(self, *args, env=None):
+        self.proc = subprocess.Popen([HOOKS, "listen", "--port", "0", *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=base_env(env))
+        first = self.proc.stderr.readline().decode()
+        if not first.startswith("Listening on http://"):
+            rest = self.proc.stderr.read().decode()
+            self.proc.wait(10)
+            raise AssertionError(f"no 'Listening on' line: {first!r} {rest!r}")
+        self.first_line = first
+        self.port = int(first.strip().rsplit(":", 1)[1])
+        self.stderr_lines = []
+        self._reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._reader.start()
+
+    def _read_stderr(self):
+        for line in self.proc.stderr:
+            self.stderr_lines.append(line.decode(errors="replace"))
+
+    def post(self, body=b"", headers=None, target="/webhooks", method="POST", timeout=10):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        connection.request(method, target, body=body, headers=headers or {})
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        return response.status, data, response
+
+    def raw(self, data: bytes, timeout=5, shutdown=False):
+        """Sends raw bytes and returns everything the server answers until it closes or idles."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as sock:
+            sock.sendall(data)
+            if shutdown:
+                sock.shutdown(socket.SHUT_WR)
+            chunks = []
+            try:
+                while True:
+                    chunk = sock.recv(65536)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+            except socket.timeout:
+                pass
+            return b"".join(chunks)
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.wait(timeout)
+
+    def wait(self, timeout=15):
+        out, _ = self.proc.communicate(timeout=timeout)
+        self._reader.join(5)
+        self.stdout = out.decode(errors="replace")
+        self.stderr = "".join(self.stderr_lines)
+        return self.proc.returncode
+
+    def json_lines(self):
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+
+def sign(provider, secret, body: bytes, *extra):
+    """The headers `hooks sign` prints, as a dict."""
+    proc = subprocess.run([HOOKS, "sign", "--provider", provider, "--secret", secret, *extra, "-"],
+                          input=body, capture_output=True, env=base_env(), timeout=30, check=True)
+    headers = {}
+    for line in proc.stdout.decode().splitlines():
+        name, _, value = line.partition(": ")
+        headers[name] = value
+    return headers
+
+
+class App:
+    """A small local app on an ephemeral port that records requests and answers `status`."""
+
+    def __init__(self, status=201, body=b'{"received":true}', content_type="application/json"):
+        self.requests = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self):
+                length = int(self.headers.get("Content-Length", "0"))
+                outer.requests.append((self.command, self.path, self.headers.items(),
+                                       self.rfile.read(length)))
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_PUT = do_GET = _serve
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(predicate, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False

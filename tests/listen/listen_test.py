@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Black-box tests of `hooks listen`: the real binary, real sockets on 127.0.0.1, real signals.
+
+Usage: listen_test.py HOOKS_BINARY [unittest args]"""
+import base64
+import hashlib
+import json
+import os
+import signal
+import stat
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import listen_support as support  # noqa: E402
+from listen_support import App, Listener, sign  # noqa: E402
+
+SECRET = "whsec_test_secret_for_listen"
+STRIPE_BODY = b'{"id":"evt_1","object":"event","type":"invoice.paid","data":{"object":{}}}'
+
+
+class Basics(unittest.TestCase):
+    def test_prints_listening_first_then_a_verified_delivery_as_json(self):
+        listener = Listener("--provider", "stripe", "--secret", SECRET, "--json", "--count", "1")
+        self.assertRegex(listener.first_line, r"^Listening on http://127\.0\.0\.1:\d+\n$")
+        status, _, _ = listener.post(STRIPE_BODY, sign("stripe", SECRET, STRIPE_BODY))
+        self.assertEqual(status, 200)
+        self.assertEqual(listener.wait(), 0)
+        [line] = listener.json_lines()
+        self.assertEqual(line["v"], 1)
+        self.assertEqual(line["verify"], {"provider": "stripe", "ok": True,
+                                          "reason": line["verify"]["reason"]})
+        self.assertEqual(line["event"], "invoice.paid")
+        self.assertEqual(line["id"], "evt_1")
+        self.assertEqual(base64.b64decode(line["body_b64"]), STRIPE_BODY)
+        self.assertEqual(line["response"], {"status": 200})
+
+    def test_text_output_names_method_target_provider_event_and_result(self):
+        listener = Listener("--provider", "stripe", "--secret", SECRET, "--count", "2")
+        listener.post(STRIPE_BODY, sign("stripe", SECRET, STRIPE_BODY), target="/hooks/stripe")
+        listener.post(STRIPE_BODY, {"Stripe-Signature": "t=1,v1=00"})
+        self.assertEqual(listener.wait(), 0)
+        self.assertRegex(listener.stdout,
+                         r"POST /hooks/stripe  stripe invoice.paid  valid  \d+ B  -> 200")
+        self.assertIn("INVALID", listener.stdout)
+        self.assertIn('"type": "invoice.paid"', listener.stdout)  # pretty-printed body
+
+    def test_auto_detects_the_provider_per_request(self):
+        listener = Listener("--provider", "auto", "--secret", SECRET, "--json", "--count", "2")
+        listener.post(STRIPE_BODY, sign("stripe", SECRET, STRIPE_BODY))
+        gh_body = b'{"action":"opened","number":1}'
+        headers = sign("github", SECRET, gh_body)
+        headers.update({"X-GitHub-Event": "pull_request", "X-GitHub-Delivery": "d-1"})
+        listener.post(gh_body, headers)
+        self.assertEqual(listener.wait(), 0)
+        first, second = listener.json_lines()
+        self.assertEqual((first["provider"], first["verify"]["ok"]), ("stripe", True))
+        self.assertEqual((second["provider"], second["verify"]["ok"]), ("github", True))
+        self.assertEqual(second["id"], "d-1")
+
+    def test_quiet_prints_nothing_per_delivery(self):
+        listener = Listener("--quiet", "--count", "1")
+        listener.post(b"hello")
+        self.assertEqual(listener.wait(), 0)
+        self.assertEqual(listener.stdout, "")
+
+    def test_a_repeated_delivery_id_is_flagged_as_redelivery(self):
+        listener = Listener("--provider", "stripe", "--json", "--count", "2")
+        listener.post(STRIPE_BODY)
+        listener.post(STRIPE_BODY)
+        self.assertEqual(listener.wait(), 0)
+        first, second = listener.json_lines()
+        self.assertFalse(first["redelivery"])
+        self.assertTrue(second["redelivery"])
+
+    def test_seed_envelope_problems_are_named(self):
+        listener = Listener("--provider", "codenx", "--json", "--count", "1")
+        listener.post(b'{"event":"record.updated","timestamp":5}')
+        self.assertEqual(listener.wait(), 0)
+        [line] = listener.json_lines()
+        self.assertTrue(any(problem.startswith("/timestamp") for problem in line["envelope"]),
+                        line["envelope"])
+        self.assertTrue(any("missing" in problem for problem in line["envelope"]))
+
+    def test_control_bytes_never_reach_the_terminal_raw(self):
+        listener = Listener("--count", "2", "--show-headers")
+        listener.post(b"evil \x1b[31mred\x1b]0;title\x07 \xc2\x9b2J", {"X-Evil": "a\x1bb"})
+        listener.post(b'{"k":"\\u001b[2J"}')
+        self.assertEqual(listener.wait(), 0)
+        self.assertNotIn("\x1b", listener.stdout)
+        self.assertNotIn("\x07", listener.stdout)
+        self.assertNotIn("\u009b", listener.stdout)
+
+
+class CiMode(unittest.TestCase):
+    def test_require_valid_exits_1_naming_how_many_failed(self):
+        listener = Listener("--provider", "stripe", "--secret", SECRET, "--count", "2",
+                            "--require-valid", "--quiet")
+        listener.post(STRIPE_BODY, sign("stripe", SECRET, STRIPE_BODY))
+        listener.post(STRIPE_BODY, sign("stripe", "whsec_other", STRIPE_BODY))
+        self.assertEqual(listener.wait(), 1)
+        self.assertIn("hooks: error: 1 of 2 deliveries failed verification", listener.stderr)
+
+    def test_require_valid_passes_when_all_are_valid(self):
+        listener = Listener("--provider", "github", "--secret-env", "GH", "--count", "1",
+                            "--require-valid", "--timeout", "20s", env={"GH": SECRET})
+        body = b'{"zen":"Design for failure."}'
+        listener.post(body, sign("github", SECRET, body))
+        self.assertEqual(listener.wait(), 0)
+
+    def test_timeout_exits_1_when_deliveries_do_not_arrive(self):
+        started = time.monotonic()
+        listener = Listener("--count", "3", "--timeout", "300ms")
+        listener.post(b"one")
+        self.assertEqual(listener.wait(), 1)
+        self.assertLess(time.monotonic() - started, 10)
+        self.assertIn("timed out after 300ms: 1 of 3 deliveries arrived", listener.stderr)
+
+
+class Responses(unittest.TestCase):
+    def test_respond_and_delay(self):
+        listener = Listener("--respond", "202", "--delay", "300ms", "--quiet")
+        started = time.monotonic()
+        status, _, _ = listener.post(b"x")
+        elapsed = time.monotonic() - started
+        self.assertEqual(status, 202)
+        self.assertGreaterEqual(elapsed, 0.29)
+        self.assertEqual(listener.stop(), 0)
+
+    def test_fail_first_fails_each_delivery_id_n_times_then_succeeds(self):
+        listener = Listener("--provider", "standard", "--fail-first", "2", "--quiet")
+        statuses = []
+        for delivery in ("msg_a", "msg_a", "msg_b", "msg_a", "msg_b", "msg_b"):
+            status, _, _ = listener.post(b"{}", {"webhook-id": delivery})
+            statuses.append(status)
+        self.assertEqual(statuses, [500, 500, 500, 200, 500, 200])
+        self.assertEqual(listener.stop(), 0)
+
+    def test_fail_rate_one_always_fails_with_fail_status(self):
+        listener = Listener("--fail-rate", "1", "--fail-status", "503", "--quiet")
+        self.assertEqual([listener.post(b"x")[0] for _ in range(3)], [503, 503, 503])
+        self.assertEqual(listener.stop(), 0)
+
+
+class Forwarding(unittest.TestCase):
+    def test_forwards_method_path_headers_body_and_returns_the_apps_answer(self):
+        app = App(status=201, body=b'{"received":true}')
+        try:
+            listener = Listener("--forward-to", app.url, "--json", "--count", "1")
+            body = b'{"a":1}\n\x00binary'
+            status, data, response = listener.post(body, {"X-Custom": "v%0D%0A", "X-Order": "1"},
+                                                   target="/webhooks?x=1", method="PUT")
+            self.assertEqual(status, 201)
+            self.assertEqual(data, b'{"received":true}')
+            self.assertEqual(response.getheader("Content-Type"), "application/json")
+            self.assertEqual(listener.wait(), 0)
+            [(method, path, headers, received)] = app.requests
+            self.assertEqual((method, path, received), ("PUT", "/webhooks?x=1", body))
+            self.assertIn(("X-Custom", "v%0D%0A"), headers)
+            [line] = listener.json_lines()
+            self.assertEqual(line["forward"]["status"], 201)
+        finally:
+            app.close()
+
+    def test_a_url_with_a_path_replaces_the_requests_path(self):
+        app = App(status=200)
+        try:
+            listener = Listener("--forward-to", app.url + "/api/hooks", "--quiet", "--count", "1")
+            listener.post(b"x", target="/anything")
+            self.assertEqual(listener.wait(), 0)
+            self.assertEqual(app.requests[0][1], "/api/hooks")
+        finally:
+            app.close()
+
+    def test_routes_send_matching_event_types_elsewhere(self):
+        billing, default = App(status=200), App(status=200)
+        try:
+            listener = Listener("--provider", "stripe", "--route", f"invoice.*={billing.url}",
+                                "--forward-to", default.url, "--quiet", "--count", "2")
+            listener.post(STRIPE_BODY)
+            listener.post(b'{"id":"evt_2","type":"customer.created"}')
+            self.assertEqual(listener.wait(), 0)
+            self.assertEqual(len(billing.requests), 1)
+            self.assertEqual(len(default.requests), 1)
+            self.assertIn(b"customer.created", default.requests[0][3])
+        finally:
+            billing.close()
+            default.close()
+
+    def test_an_unreachable_app_gives_502_and_one_line(self):
+        port = support.free_port()
+        listener = Listener("--forward-to", f"http://127.0.0.1:{port}", "--count", "1")
+        status, data, _ = listener.post(b"x")
+        self.assertEqual(status, 502)
+        self.assertIn(b"could not forward", data)
+        self.assertEqual(listener.wait(), 0)
+        self.assertIn("forwarded to", listener.stdout)
+        self.assertIn("failed", listener.stdout)
+
+
+class Log(unittest.TestCase):
+    def test_log_is_byte_exact_in_wire_order_and_private(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "deliveries.jsonl")
+            listener = Listener("--log", path, "--quiet", "--count", "1")
+            body = bytes(range(256)) + b"\xff\xfe invalid utf-8"
+            request = (b"POST /in?q=%0A HTTP/1.1\r\nHost: x\r\nX-B: 2\r\nx-a: %0D%0A\r\n"
+                       b"X-B: 1\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+            answer = listener.raw(request, timeout=3)
+            self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer)
+            self.assertEqual(listener.wait(), 0)
+            self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+            [record] = [json.loads(line) for line in open(path, encoding="utf-8")]
+            self.assertEqual(base64.b64decode(record["body_b64"]), body)
+            self.assertEqual(record["body_sha256"], hashlib.sha256(body).hexdigest())
+            self.assertNotIn("body_text", record)
+            self.assertEqual(record["target"], "/in?q=%0A")
+            self.assertEqual(record["headers"][:4], [["Host", "x"], ["X-B", "2"],
+                                                     ["x-a", "%0D%0A"], ["X-B", "1"]])
+            self.assertEqual(record["seq"], 1)
+
+    def test_seq_continues_across_runs(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "log.jsonl")
+            for _ in range(2):
+                listener = Listener("--log", path, "--quiet", "--count", "2")
+                listener.post(b"a")
+                listener.post(b"b")
+                self.assertEqual(listener.wait(), 0)
+            seqs = [json.loads(line)["seq"] for line in open(path, encoding="utf-8")]
+            self.assertEqual(seqs, [1, 2, 3, 4])
+
+    def test_an_unwritable_log_is_a_usage_error(self):
+        proc = support.subprocess.run([support.HOOKS, "listen", "--port", "0", "--log",
+                                       "/nonexistent-dir/log.jsonl"], capture_output=True,
+                                      env=support.base_env(), timeout=10)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(len(proc.stderr.decode().splitlines()), 1)
+
+
+class Signals(unittest.TestCase):
+    def test_sigint_exits_130_and_sigterm_0(self):
+        self.assertEqual(Listener("--quiet").stop(signal.SIGINT), 130)
+        self.assertEqual(Listener("--quiet").stop(signal.SIGTERM), 0)
+
+    def test_a_delivery_in_flight_is_answered_and_logged_before_exit(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "log.jsonl")
+            listener = Listener("--log", path, "--delay", "500ms", "--quiet")
+            result = {}
+            thread = support.threading.Thread(
+                target=lambda: result.setdefault("status", listener.post(b"late")[0]))
+            thread.start()
+            time.sleep(0.2)
+            self.assertEqual(listener.stop(signal.SIGTERM), 0)
+            thread.join(10)
+            self.assertEqual(result.get("status"), 200)
+            self.assertEqual(len(open(path, encoding="utf-8").readlines()), 1)
+
+
+class BadInput(unittest.TestCase):
+    def setUp(self):
+        self.listener = Listener("--max-body", "1000", "--json")
+
+    def tearDown(self):
+        self.listener.stop()
+
+    def assert_still_serving(self):
+        self.assertEqual(self.listener.post(b"ok")[0], 200)
+
+    def test_oversize_body_gets_413_before_it_is_sent(self):
+        answer = self.listener.raw(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n")
+        self.assertTrue(answer.startswith(b"HTTP/1.1 413"), answer)
+        self.assert_still_serving()
+
+    def test_oversize_header_gets_431(self):
+        answer = self.listener.raw(b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 100_000 + b"\r\n\r\n")
+        self.assertTrue(answer.startswith(b"HTTP/1.1 431"), answer[:100])
+        self.assert_still_serving()
+
+    def test_conflicting_framing_and_broken_chunks_get_400(self):
+        for request in (
+                b"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"3\r\nabc\r\n0\r\n\r\n",
+                b"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+                b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+                b"NOT A REQUEST\r\n\r\n"):
+            answer = self.listener.raw(request, shutdown=True)
+            self.assertTrue(answer.startswith(b"HTTP/1.1 400"), (request, answer))
+        self.assert_still_serving()
+        self.assertIn("rejected a request", "".join(self.listener.stderr_lines))
+
+
+class Usage(unittest.TestCase):
+    def run_hooks(self, *args):
+        return support.subprocess.run([support.HOOKS, "listen", *args], capture_output=True,
+                                      env=support.base_env(), timeout=10)
+
+    def test_usage_errors_exit_2_with_one_line(self):
+        for args in (["--require-valid"], ["--timeout", "5s"], ["--secret", "s"],
+                     ["--route", "nourl"], ["--route", "a=ftp://x"], ["--delay", "5 s"],
+                     ["--fail-rate", "2"], ["--respond", "99"], ["--provider", "nope"],
+                     ["--forward-to", "localhost:3000"], ["--count", "0"]):
+            proc = self.run_hooks("--port", "0", *args)
+            self.assertEqual(proc.returncode, 2, (args, proc.stderr))
+            self.assertEqual(len(proc.stderr.decode().splitlines()), 1, (args, proc.stderr))
+            self.assertNotIn(b"whsec", proc.stderr)
+
+    def test_a_port_in_use_is_one_line_exit_2(self):
+        holder = Listener("--quiet")
+        try:
+            proc = self.run_hooks("--port", str(holder.port))
+            self.assertEqual(proc.returncode, 2)
+            self.assertIn(f"127.0.0.1:{holder.port}", proc.stderr.decode())
+            self.assertEqual(len(proc.stderr.decode().splitlines()), 1)
+        finally:
+            holder.stop()
+
+    def test_a_non_loopback_host_warns(self):
+        listener = Listener("--host", "0.0.0.0", "--quiet")
+        support.wait_until(lambda: listener.stderr_lines)
+        self.assertEqual(listener.stop(), 0)
+        self.assertIn("warning: listening on 0.0.0.0", listener.stderr)
+
+
+if __name__ == "__main__":
+    support.HOOKS = sys.argv.pop(1)
+    unittest.main(verbosity=1)
