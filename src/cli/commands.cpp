@@ -25,8 +25,8 @@ std::span<const Command> commands() {
 }
 
 void build_app(CLI::App& app, Context& context) {
-    app.description("hooks: sign and verify webhooks byte-exactly as their providers do, for any "
-                    "provider, offline.");
+    app.description("hooks: sign, verify and receive webhooks byte-exactly as their providers do, "
+                    "for any provider, offline.");
     app.set_version_flag("--version", std::string("hooks ") + k_version);
     app.require_subcommand(1);
     app.footer("Exit codes: 0 success or valid, 1 a negative result (invalid signature, expired,\n"

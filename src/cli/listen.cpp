@@ -48,9 +48,9 @@ Result<std::vector<Route>> parse_routes(const std::vector<std::string>& specs) {
     for (const std::string& spec : specs) {
         auto equals = spec.find('=');
         if (equals == std::string::npos || equals == 0) {
-            return fail(ErrorKind::usage,
-                        "--route '" + spec + "': expected GLOB=URL, such as 'invoice.*=" +
-                            "http://127.0.0.1:3000/billing'");
+            return fail(ErrorKind::usage, "--route '" + spec +
+                                              "': expected GLOB=URL, such as 'invoice.*=" +
+                                              "http://127.0.0.1:3000/billing'");
         }
         auto url = http::parse_url(std::string_view(spec).substr(equals + 1));
         if (!url) {
@@ -160,10 +160,10 @@ Result<int> finish(const ListenOptions& options, Progress& progress, http::StopR
     }
     std::lock_guard lock(progress.mutex);
     if (progress.has_timed_out) {
-        return fail(ErrorKind::negative,
-                    "timed out after " + options.timeout + ": " +
-                        std::to_string(progress.deliveries) + " of " +
-                        std::to_string(options.count.value_or(0)) + " deliveries arrived");
+        return fail(ErrorKind::negative, "timed out after " + options.timeout + ": " +
+                                             std::to_string(progress.deliveries) + " of " +
+                                             std::to_string(options.count.value_or(0)) +
+                                             " deliveries arrived");
     }
     if (options.requires_valid && progress.invalid > 0) {
         return fail(ErrorKind::negative, std::to_string(progress.invalid) + " of " +
@@ -285,7 +285,9 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
 
 void register_listen(CLI::App& command, Context& context) {
     auto options = std::make_shared<ListenOptions>();
-    command.add_option("--host", options->host, "Address to listen on (other than loopback: a warning)")
+    command
+        .add_option("--host", options->host,
+                    "Address to listen on (other than loopback: a warning)")
         ->capture_default_str();
     command.add_option("--port", options->port, "Port to listen on; 0 picks a free one")
         ->capture_default_str();
@@ -299,17 +301,20 @@ void register_listen(CLI::App& command, Context& context) {
                     "Allowed timestamp age in seconds (default: the provider's; 0: no check)")
         ->type_name("SECONDS")
         ->check(CLI::Range(0LL, 100LL * 365 * 24 * 3600));
-    command.add_option("--log", options->log_path,
-                       "Append every delivery to FILE as JSON Lines (byte-exact, mode 0600), "
-                       "before answering")
+    command
+        .add_option("--log", options->log_path,
+                    "Append every delivery to FILE as JSON Lines (byte-exact, mode 0600), "
+                    "before answering")
         ->type_name("FILE");
-    command.add_option("--forward-to", options->forward_to,
-                       "Forward each delivery to the app at URL and answer with its response "
-                       "(a URL without a path keeps the request's path)")
+    command
+        .add_option("--forward-to", options->forward_to,
+                    "Forward each delivery to the app at URL and answer with its response "
+                    "(a URL without a path keeps the request's path)")
         ->type_name("URL");
-    command.add_option("--route", options->routes,
-                       "Forward deliveries whose event type matches GLOB to URL instead "
-                       "(repeatable, first match wins)")
+    command
+        .add_option("--route", options->routes,
+                    "Forward deliveries whose event type matches GLOB to URL instead "
+                    "(repeatable, first match wins)")
         ->type_name("GLOB=URL");
     command.add_option("--respond", options->respond_status, "Status to answer with")
         ->type_name("STATUS")
@@ -318,34 +323,41 @@ void register_listen(CLI::App& command, Context& context) {
     command.add_option("--delay", options->delay, "Wait this long before answering (500ms, 2s)")
         ->type_name("DURATION")
         ->capture_default_str();
-    command.add_option("--fail-first", options->fail_first,
-                       "Answer --fail-status to the first N attempts of each delivery id, then "
-                       "succeed (exercises a sender's retries)")
+    command
+        .add_option("--fail-first", options->fail_first,
+                    "Answer --fail-status to the first N attempts of each delivery id, then "
+                    "succeed (exercises a sender's retries)")
         ->type_name("N");
-    command.add_option("--fail-rate", options->fail_rate,
-                       "Answer --fail-status to this fraction of requests at random (0 to 1)")
+    command
+        .add_option("--fail-rate", options->fail_rate,
+                    "Answer --fail-status to this fraction of requests at random (0 to 1)")
         ->type_name("R")
         ->check(CLI::Range(0.0, 1.0));
     command.add_option("--fail-status", options->fail_status, "Status of simulated failures")
         ->type_name("STATUS")
         ->check(CLI::Range(400, 599))
         ->capture_default_str();
-    command.add_option("--max-body", options->max_body,
-                       "Largest body accepted; larger ones get 413 before they are read")
+    command
+        .add_option("--max-body", options->max_body,
+                    "Largest body accepted; larger ones get 413 before they are read")
         ->type_name("BYTES")
         ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 32))
         ->capture_default_str();
-    command.add_option("--max-connections", options->max_connections,
-                       "Open connections allowed at once; more get 503")
+    command
+        .add_option("--max-connections", options->max_connections,
+                    "Open connections allowed at once; more get 503")
         ->type_name("N")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
         ->capture_default_str();
-    auto* count = command.add_option("--count", options->count,
-                                      "Exit after N deliveries (CI: with --timeout and --require-valid)")
-                      ->type_name("N")
-                      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-    command.add_option("--timeout", options->timeout,
-                       "With --count: exit 1 if the deliveries have not all arrived within D")
+    auto* count =
+        command
+            .add_option("--count", options->count,
+                        "Exit after N deliveries (CI: with --timeout and --require-valid)")
+            ->type_name("N")
+            ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+    command
+        .add_option("--timeout", options->timeout,
+                    "With --count: exit 1 if the deliveries have not all arrived within D")
         ->type_name("DURATION")
         ->needs(count);
     command.add_flag("--require-valid", options->requires_valid,

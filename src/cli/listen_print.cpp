@@ -16,9 +16,9 @@ std::string local_time(std::chrono::system_clock::time_point time) {
     std::time_t seconds = std::chrono::system_clock::to_time_t(time);
     std::tm parts{};
     localtime_r(&seconds, &parts);
-    auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch())
-                      .count() %
-                  1000;
+    auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count() %
+        1000;
     char text[32];
     std::snprintf(text, sizeof text, "%02d:%02d:%02d.%03d", parts.tm_hour, parts.tm_min,
                   parts.tm_sec, static_cast<int>(millis));
@@ -56,7 +56,8 @@ void print_summary(const Delivery& delivery, const PrintStyle& style, std::ostre
         out << ' ' << paint(terminal_safe(*delivery.event_type), 1, color);
     }
     if (record.verify) {
-        out << "  " << (record.verify->ok ? paint("valid", 32, color) : paint("INVALID", 31, color));
+        out << "  "
+            << (record.verify->ok ? paint("valid", 32, color) : paint("INVALID", 31, color));
     }
     out << "  " << format_size(record.message.body.size());
     if (record.response_status) {
@@ -153,8 +154,8 @@ void print_delivery_text(const Delivery& delivery, const PrintStyle& style, std:
 
 void print_delivery_json(const Delivery& delivery, std::ostream& out) {
     auto document = nlohmann::json::parse(log::to_json_line(delivery.record));
-    document["provider"] = delivery.provider.empty() ? nlohmann::json(nullptr)
-                                                     : nlohmann::json(delivery.provider);
+    document["provider"] =
+        delivery.provider.empty() ? nlohmann::json(nullptr) : nlohmann::json(delivery.provider);
     document["event"] =
         delivery.event_type ? nlohmann::json(*delivery.event_type) : nlohmann::json(nullptr);
     document["redelivery"] = delivery.is_redelivery;

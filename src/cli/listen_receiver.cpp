@@ -73,9 +73,9 @@ void Receiver::identify(Delivery& delivery) const {
 
 unsigned Receiver::count_attempt(const Delivery& delivery) {
     const auto& record = delivery.record;
-    std::string key = record.id ? "id:" + *record.id
-                                : "body:" + crypto::digest(crypto::DigestAlgorithm::sha256,
-                                                           record.message.body);
+    std::string key =
+        record.id ? "id:" + *record.id
+                  : "body:" + crypto::digest(crypto::DigestAlgorithm::sha256, record.message.body);
     std::lock_guard lock(seen_mutex_);
     if (attempts_.size() >= k_max_remembered) {
         attempts_.clear();
@@ -153,7 +153,8 @@ std::pair<http::Response, Delivery> Receiver::handle(http::IncomingRequest& requ
     http::Response response;
     response.status = config_.respond_status;
     response.delay = config_.delay;
-    unsigned attempt = count_attempt(delivery);
+    // Without a delivery id only --fail-first needs to tell attempts apart (by body).
+    unsigned attempt = record.id || config_.fail_first > 0 ? count_attempt(delivery) : 1;
     delivery.is_redelivery = record.id.has_value() && attempt > 1;
     if (attempt <= config_.fail_first) {
         delivery.simulated = "--fail-first " + std::to_string(config_.fail_first) + ": attempt " +

@@ -76,8 +76,19 @@ class Listener:
         return self.wait(timeout)
 
     def wait(self, timeout=15):
-        out, _ = self.proc.communicate(timeout=timeout)
+        # stderr belongs to the reader thread; communicate() would race it for the bytes.
+        result = {}
+        drain = threading.Thread(target=lambda: result.setdefault("out", self.proc.stdout.read()),
+                                 daemon=True)
+        drain.start()
+        drain.join(timeout)
+        if drain.is_alive():
+            self.proc.kill()
+            drain.join(5)
+            raise subprocess.TimeoutExpired(self.proc.args, timeout)
+        self.proc.wait(5)
         self._reader.join(5)
+        out = result.get("out", b"")
         self.stdout = out.decode(errors="replace")
         self.stderr = "".join(self.stderr_lines)
         return self.proc.returncode

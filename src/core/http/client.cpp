@@ -26,7 +26,7 @@ Result<std::uint16_t> parse_port(std::string_view text, std::string_view url) {
 
 /// Splits "host:port", "[v6]:port", "host" into host and port text.
 Result<std::pair<std::string, std::string>> split_authority(std::string_view authority,
-                                                           std::string_view url) {
+                                                            std::string_view url) {
     if (authority.starts_with('[')) {
         auto close = authority.find(']');
         if (close == std::string_view::npos) {
@@ -34,8 +34,8 @@ Result<std::pair<std::string, std::string>> split_authority(std::string_view aut
         }
         std::string_view rest = authority.substr(close + 1);
         if (!rest.empty() && !rest.starts_with(':')) {
-            return fail(ErrorKind::usage, "unexpected text after ']' in URL '" +
-                                              std::string(url) + "'");
+            return fail(ErrorKind::usage,
+                        "unexpected text after ']' in URL '" + std::string(url) + "'");
         }
         return std::pair{std::string(authority.substr(1, close - 1)),
                          std::string(rest.empty() ? rest : rest.substr(1))};
@@ -108,8 +108,8 @@ Result<Url> parse_url(std::string_view text) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     if (url.scheme != "http" && url.scheme != "https") {
-        return fail(ErrorKind::usage, "URL '" + std::string(text) +
-                                          "': only http:// and https:// are supported");
+        return fail(ErrorKind::usage,
+                    "URL '" + std::string(text) + "': only http:// and https:// are supported");
     }
     std::string_view rest = text.substr(scheme_end + 3);
     auto path_start = rest.find_first_of("/?#");
@@ -140,13 +140,13 @@ Result<Url> parse_url(std::string_view text) {
     target = target.substr(0, target.find('#'));
     for (char c : target) {
         if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-            return fail(ErrorKind::usage, "URL '" + std::string(text) +
-                                              "' contains a space or control character");
+            return fail(ErrorKind::usage,
+                        "URL '" + std::string(text) + "' contains a space or control character");
         }
     }
     url.has_path = !target.empty() && target != "?";
-    url.target = target.empty() || target.starts_with('?') ? "/" + std::string(target)
-                                                            : std::string(target);
+    url.target =
+        target.empty() || target.starts_with('?') ? "/" + std::string(target) : std::string(target);
     return url;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /// The HTTP/1.1 server adapter that `listen` receives deliveries with (Boost.Beast on Asio,
-/// confined to server.cpp). It hands every well-formed request to a handler as a `Message`
-/// exactly as it was on the wire, and answers malformed, oversize and slow requests itself.
+/// confined to src/core/http/server*.cpp). It hands every well-formed request to a handler as a
+/// `Message` exactly as it was on the wire, and answers malformed, oversize and slow requests
+/// itself.
 #pragma once
 
 #include "core/error.hpp"
@@ -19,40 +20,55 @@ namespace hooks::http {
 /// What a client may send and how long it may take; whatever exceeds these is answered by the
 /// server (400, 408, 413, 431, 503) and never reaches the handler.
 struct ServerLimits {
-    std::size_t max_header_bytes = 64 * 1024; ///< request line and headers: 431 beyond
-    std::uint64_t max_body_bytes = 16ULL * 1024 * 1024; ///< 413, sent before reading the body
-    std::chrono::milliseconds header_timeout{10'000};   ///< from the first byte to the blank line
-    std::chrono::milliseconds body_timeout{30'000};     ///< for the whole body
-    std::chrono::milliseconds idle_timeout{60'000};     ///< keep-alive wait for the next request
-    std::size_t max_connections = 1024;                 ///< beyond: 503 and close
+    std::size_t max_header_bytes = std::size_t{64} * 1024; ///< request line and headers: 431 beyond
+    std::uint64_t max_body_bytes = 16ULL * 1024 * 1024;    ///< 413, sent before reading the body
+    /// From the start of a request to its blank line: 408. A connection's first request starts
+    /// at the accept (a connection that sends nothing is closed silently), a later one at its
+    /// first byte.
+    std::chrono::milliseconds header_timeout{10'000};
+    std::chrono::milliseconds body_timeout{
+        30'000}; ///< for the whole body: 408; also bounds a write
+    std::chrono::milliseconds idle_timeout{60'000}; ///< keep-alive wait for the next request
+    std::size_t max_connections = 1024;             ///< beyond: 503 and close
 };
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080; ///< 0 picks a free port
     ServerLimits limits;
-    unsigned threads = 0; ///< I/O threads; 0 means one per core
+    /// I/O threads, each with its own event loop; 0 means one per core. Accepting runs on the
+    /// thread that calls run().
+    unsigned threads = 0;
     /// The handler blocks (forwarding to an app): run it on a separate pool of this many threads
     /// so that I/O goes on meanwhile. 0 runs the handler on the I/O threads.
     unsigned blocking_threads = 0;
     /// After a stop, how long requests in flight may take to finish before they are cut off.
     std::chrono::milliseconds drain_timeout{5'000};
-    /// Stop on SIGINT and SIGTERM (run() reports which).
+    /// Stop on SIGINT and SIGTERM (run() reports which); a second signal cuts the drain short.
+    /// The handlers are installed by bind(), so a signal before run() is not lost.
     bool handle_signals = true;
 };
 
 /// One complete request as it arrived.
 struct IncomingRequest {
-    message::Message message; ///< headers in wire order, original case, raw values; raw body
-    std::string remote;       ///< "127.0.0.1:54321"
-    std::string version;      ///< "HTTP/1.1"
+    /// Method and target as sent; headers in wire order, original case, duplicates kept, values
+    /// as received less surrounding spaces and tabs (obsolete line folds become one space);
+    /// the body's raw bytes, de-chunked but never decompressed. Chunk trailers are dropped.
+    message::Message message;
+    std::string remote;  ///< "127.0.0.1:54321", "[::1]:54321"
+    std::string version; ///< "HTTP/1.1" or "HTTP/1.0"
 };
 
 /// The handler's answer. `delay` holds it back without holding a thread.
 struct Response {
+    /// 100-599 (anything else becomes a 500). 1xx, 204 and 304 carry no body; an interim 1xx
+    /// also closes the connection. The reason phrase is the standard one, or "Unknown".
     int status = 204;
-    std::vector<message::Header> headers; ///< validated by the caller; Content-Length is added
-    std::string body;
+    /// Written in order, validated by the caller. Content-Length is computed and
+    /// Transfer-Encoding and Connection are the server's: such headers given here are dropped
+    /// (`Connection: close` counts as `close`).
+    std::vector<message::Header> headers;
+    std::string body; ///< not sent for HEAD requests (its length still is)
     std::chrono::milliseconds delay{0};
     bool close = false; ///< close the connection after this response
 };
@@ -60,13 +76,16 @@ struct Response {
 /// A request the server answered itself, for the caller to report.
 struct Rejection {
     std::string remote;
-    int status = 400; ///< 0 when the connection was closed without an answer (timeouts)
-    std::string reason; ///< one line: "body of 2000000 bytes exceeds --max-body 1048576"
+    int status = 400;   ///< 0 when the connection was closed without an answer (cut short)
+    std::string reason; ///< one line: "body of 2000000 bytes exceeds the limit of 1048576"
 };
 
-/// Called for every well-formed request, possibly on several threads at once. An exception
-/// becomes a 500.
+/// Called for every well-formed request, possibly on several threads at once; it may move
+/// from the request. An exception becomes a 500 (and a Rejection).
 using Handler = std::function<Response(IncomingRequest&)>;
+/// Called for every request the server answered itself (400, 408, 413, 431, 500, 501, 503) and
+/// for requests cut short (status 0), possibly on several threads at once; exceptions are
+/// ignored. Idle connections closing are not reported.
 using RejectionHandler = std::function<void(const Rejection&)>;
 
 enum class StopReason { requested, interrupt, terminate };
@@ -74,30 +93,35 @@ enum class StopReason { requested, interrupt, terminate };
 /// A bound, listening server. Create with `bind`, then `run` on the calling thread.
 class Server {
   public:
-    /// Binds and listens (backlog SOMAXCONN). Fails with one line naming HOST:PORT and the
-    /// system's reason (address in use, cannot assign address, permission denied).
+    /// Binds and listens (SO_REUSEADDR, backlog SOMAXCONN). `host` is a numeric IPv4 or IPv6
+    /// address (brackets allowed) or a name, resolved preferring IPv4 ("localhost" binds
+    /// 127.0.0.1). Fails (ErrorKind::config) with one line naming HOST:PORT and the system's
+    /// reason: "cannot listen on 127.0.0.1:8080: address already in use".
     static Result<std::unique_ptr<Server>> bind(const ServerOptions& options, Handler handler,
                                                 RejectionHandler on_rejection = {});
 
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
+    /// Waits for handlers still running on the blocking pool.
     ~Server();
 
-    /// The bound address and port (the real one when port 0 was asked for).
+    /// The bound address, numeric and without brackets ("127.0.0.1", "::1"), and port (the
+    /// real one when port 0 was asked for).
     const std::string& host() const;
     std::uint16_t port() const;
 
-    /// Serves until `stop()` or a signal; then stops accepting, lets requests in flight finish
-    /// (at most drain_timeout) and returns why it stopped.
+    /// Serves until `stop()` or a signal; then stops accepting, closes idle connections, lets
+    /// requests in flight finish (at most drain_timeout, then cuts them off) and returns why it
+    /// stopped. Call once.
     StopReason run();
 
-    /// Thread-safe; may be called from a handler.
+    /// Thread-safe; may be called from a handler, and before run() (which then returns at once).
     void stop();
 
   private:
     struct Impl;
     explicit Server(std::unique_ptr<Impl> impl);
-    std::unique_ptr<Impl> impl_;
+    std::unique_ptr<Impl> m_impl;
 };
 
 } // namespace hooks::http

@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <istream>
-#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,24 +14,30 @@ namespace hooks::log {
 
 class Reader {
   public:
-    /// Reads from `input`, which must outlive the reader; `name` is used in messages.
+    /// Reads from `input`, which must outlive the reader; `name` (the file name, or "-") is
+    /// used in messages.
     Reader(std::istream& input, std::string name);
 
     /// The next record; an empty optional at the end. A line that does not parse fails with
     /// "NAME:LINE: REASON" (input error), unless it is the last line and has no '\n' (a torn
-    /// write): that one is skipped and reported in warning(). Blank lines are skipped.
+    /// write): that one is skipped and reported in warning(). A last line without '\n' that
+    /// parses is returned as usual. Blank lines are skipped. A read error fails with
+    /// "NAME: cannot read the log".
     Result<std::optional<Record>> next();
 
-    /// Empty, or one line about a torn last line that was skipped.
-    const std::string& warning() const { return warning_; }
-    std::uint64_t line_number() const { return line_number_; }
+    /// Empty, or one line about a torn last line that was skipped:
+    /// "NAME: skipped a torn last line 7 (17 bytes)".
+    const std::string& warning() const { return m_warning; }
+
+    /// The number of the line last read (1-based; 0 before the first).
+    std::uint64_t line_number() const { return m_line_number; }
 
   private:
-    std::istream& input_;
-    std::string name_;
-    std::string line_;
-    std::uint64_t line_number_ = 0;
-    std::string warning_;
+    std::istream& m_input;
+    std::string m_name;
+    std::string m_line;
+    std::uint64_t m_line_number = 0;
+    std::string m_warning;
 };
 
 } // namespace hooks::log

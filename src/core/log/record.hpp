@@ -26,25 +26,39 @@ struct VerifyOutcome {
 struct Record {
     std::uint64_t seq = 0;
     std::optional<std::string> id; ///< the provider's delivery id, when there is one
+    /// Kept to the millisecond in the log (written and read back rounded down).
     std::chrono::system_clock::time_point received_at;
-    std::string remote;
+    std::string remote;       ///< "127.0.0.1:54321"
     message::Message message; ///< method, target, headers (wire order), raw body
     std::optional<VerifyOutcome> verify;
     std::optional<int> response_status;
 };
 
-/// The record as one line of JSON ending in '\n'. Fields: v, seq, id, received_at (RFC 3339
-/// UTC, milliseconds), remote, method, target, headers ([name, value] pairs; a value that is
-/// not valid UTF-8 is written as {"b64": "..."}), body_b64, body_len, body_sha256 (hex),
-/// body_text (only when the body is valid UTF-8), verify, response.
+/// Whether two records hold the same fields, byte for byte (the message included).
+bool operator==(const Record& a, const Record& b);
+
+/// The record as one line of compact JSON ending in '\n', fields in this order: v (1), seq, id
+/// (null when absent), received_at (RFC 3339 UTC, milliseconds), remote, method, target,
+/// headers ([name, value] pairs in wire order), body_b64, body_len, body_sha256 (hex),
+/// body_text (only when the body is valid UTF-8), verify ({provider, ok, reason}, omitted when
+/// absent), response ({status}, omitted when absent). A text field whose bytes are not valid
+/// UTF-8 (a header name or value, id, remote, method, target, verify's provider or reason) is
+/// written as {"b64": "..."} so that nothing is lost. Never fails.
 std::string to_json_line(const Record& record);
 
-/// Parses one line (without its '\n'). Checks `v` is 1, required fields are present with the
-/// right types, body_b64 decodes and matches body_len and body_sha256. The error names the
-/// field at fault.
+/// Parses one line (without its '\n'; a trailing '\r' or blanks are allowed). Checks `v` is 1,
+/// the required fields (seq, received_at, method, target, headers, body_b64) are present with
+/// the right types, body_b64 decodes and matches body_len, body_sha256 and body_text when they
+/// are present. Text fields may be strings or {"b64": "..."}; unknown fields are ignored. Fails
+/// (input error) with one line naming the field at fault: "headers[2]: expected [name, value]".
 Result<Record> parse_json_line(std::string_view line);
 
-/// "2026-11-23T13:20:00.123Z"
+/// "2026-11-23T13:20:00.123Z": UTC, milliseconds (rounded down).
 std::string format_rfc3339(std::chrono::system_clock::time_point time);
+
+/// Parses an RFC 3339 date-time: "2026-11-23T13:20:00Z", an optional fraction (kept to the
+/// millisecond, rounded down) and 'Z' or an offset such as "+02:00". Fails (input error) on
+/// anything else, an impossible date, or a time outside what system_clock can hold.
+Result<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
 
 } // namespace hooks::log

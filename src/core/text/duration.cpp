@@ -19,8 +19,9 @@ struct Unit {
 constexpr std::array<Unit, 4> k_units = {{{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}}};
 
 tl::unexpected<Error> bad(std::string_view text) {
-    return fail(ErrorKind::usage, "invalid duration '" + printable(text) +
-                                      "': expected a number with ms, s, m or h, such as 500ms or 5s");
+    return fail(ErrorKind::usage,
+                "invalid duration '" + printable(text) +
+                    "': expected a number with ms, s, m or h, such as 500ms or 5s");
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 /// Small text helpers shared by the parsers and the messages that quote their input.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -13,5 +14,18 @@ std::string_view trim_blanks(std::string_view text);
 /// Up to 40 characters of `text` with bytes outside printable ASCII shown as '?' and "..."
 /// when cut, for quoting untrusted input in a one-line message.
 std::string printable(std::string_view text);
+
+/// The length in bytes (1 to 4) of the well-formed UTF-8 sequence that starts `text`, or 0 when
+/// `text` is empty or starts with an ill-formed one: a stray continuation byte, a truncated
+/// sequence, an overlong form, a surrogate (U+D800-U+DFFF) or a value past U+10FFFF.
+std::size_t utf8_sequence_length(std::string_view text);
+
+/// Whether `text` is well-formed UTF-8 throughout (RFC 3629); the empty text is.
+bool is_valid_utf8(std::string_view text);
+
+/// One name or value of an application/x-www-form-urlencoded body, decoded: '+' becomes a
+/// space and `%XX` its byte. A malformed escape is kept as written. The result may be any
+/// bytes, including invalid UTF-8.
+std::string decode_form_component(std::string_view text);
 
 } // namespace hooks::text

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+// Answering side of a connection: the handler call, the delay, the response write, and the
+// answers the server gives itself followed by a lingering close.
+#include "core/http/server_session.hpp"
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/write.hpp>
+#include <exception>
+#include <utility>
+
+namespace hooks::http::detail {
+
+namespace {
+
+constexpr std::size_t k_discard_size = std::size_t{16} * 1024;
+// After an error answer the client may still be sending (a body we refused to read); closing
+// with unread data would make the kernel send a reset that can destroy the answer in flight.
+// So the server stops sending, then reads and drops the rest for a short while.
+constexpr std::chrono::milliseconds k_linger_time{2'000};
+constexpr std::size_t k_linger_bytes = std::size_t{1024} * 1024;
+
+} // namespace
+
+void ServerSession::invoke_handler() {
+    m_handler_error.clear();
+    try {
+        m_response = m_shared.handler(m_request);
+        if (m_response.status < 100 || m_response.status > 599) {
+            m_handler_error = "handler returned status " + std::to_string(m_response.status);
+        }
+    } catch (const std::exception& error) {
+        m_handler_error = error.what();
+        if (m_handler_error.empty()) {
+            m_handler_error = "exception";
+        }
+    } catch (...) {
+        m_handler_error = "unknown exception";
+    }
+}
+
+void ServerSession::on_handler_done() {
+    if (m_phase == Phase::closed) {
+        return;
+    }
+    if (!m_handler_error.empty()) {
+        m_shared.report(m_remote, 500, "handler failed: " + m_handler_error);
+        m_response = Response{};
+        m_response.status = 500;
+    }
+    if (m_response.delay > std::chrono::milliseconds::zero()) {
+        m_phase = Phase::delay;
+        if (!m_delay_timer) {
+            m_delay_timer.emplace(m_executor);
+        }
+        m_delay_timer->expires_after(m_response.delay);
+        m_delay_timer->async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (!ec && self->m_phase == Phase::delay) {
+                self->write_response();
+            }
+        });
+        return;
+    }
+    write_response();
+}
+
+void ServerSession::write_response() {
+    bool close = m_response.close || !m_keep_alive || m_shared.stopping;
+    m_head.clear();
+    write_response_head(m_response, m_version, close, m_head);
+    m_close_after = close;
+    bool with_body = !m_is_head && status_has_body(m_response.status);
+    std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(m_head), with_body ? asio::buffer(m_response.body) : asio::const_buffer{}};
+    m_phase = Phase::writing;
+    set_deadline(m_shared.limits.body_timeout);
+    m_write_pending = true;
+    asio::async_write(m_stream, buffers,
+                      beast::bind_front_handler(&ServerSession::on_written, shared_from_this()));
+}
+
+void ServerSession::on_written(beast::error_code ec, std::size_t /*bytes*/) {
+    m_write_pending = false;
+    if (m_phase != Phase::writing) {
+        return;
+    }
+    if (ec) {
+        close();
+        return;
+    }
+    m_response = Response{};
+    if (m_close_after) {
+        linger();
+        return;
+    }
+    begin_request(false);
+}
+
+void ServerSession::reject(int status, std::string reason) {
+    m_shared.report(m_remote, status, std::move(reason));
+    m_phase = Phase::rejecting;
+    set_deadline(std::min(m_shared.tick, k_linger_time)); // for the write and the linger
+    m_head.clear();
+    write_error_response(status, status_reason(status), m_head);
+    m_write_pending = true;
+    asio::async_write(
+        m_stream, asio::buffer(m_head),
+        beast::bind_front_handler(&ServerSession::on_rejection_written, shared_from_this()));
+}
+
+void ServerSession::on_rejection_written(beast::error_code ec, std::size_t /*bytes*/) {
+    m_write_pending = false;
+    if (m_phase != Phase::rejecting) {
+        return;
+    }
+    if (ec) {
+        close();
+        return;
+    }
+    linger();
+}
+
+void ServerSession::linger() {
+    m_phase = Phase::lingering;
+    set_deadline(std::min(m_shared.tick, k_linger_time));
+    beast::error_code ignored;
+    m_stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    m_buffer.clear();
+    m_discarded_bytes = 0;
+    if (!m_read_pending) {
+        discard();
+    }
+}
+
+void ServerSession::discard() {
+    m_discarding = true;
+    m_read_pending = true;
+    m_stream.async_read_some(
+        m_buffer.prepare(k_discard_size),
+        beast::bind_front_handler(&ServerSession::on_read, shared_from_this()));
+}
+
+void ServerSession::continue_linger(beast::error_code ec, std::size_t bytes) {
+    if (!m_discarding) {
+        discard(); // the completion of a read cancelled before linger() began
+        return;
+    }
+    m_discarded_bytes += bytes;
+    if (ec || m_discarded_bytes > k_linger_bytes) {
+        close();
+        return;
+    }
+    discard();
+}
+
+} // namespace hooks::http::detail

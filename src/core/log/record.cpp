@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+#include "core/log/record.hpp"
+
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/hmac.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstring>
+
+// to_json_line is on the hot path of `listen` (one call per delivery), so the line is built by
+// hand into one reserved string instead of through a JSON DOM; parsing (record_parse.cpp) uses
+// nlohmann/json, whose strict lexer also checks the UTF-8 we rely on here.
+
+namespace hooks::log {
+namespace {
+
+using std::chrono::system_clock;
+
+constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+constexpr std::uint64_t k_high_bits = 0x8080808080808080ULL;
+
+bool is_continuation(unsigned char byte) {
+    return (byte & 0xC0U) == 0x80U;
+}
+
+// The length of the UTF-8 sequence that starts at `at`, or 0 when it is not well formed:
+// overlong forms, surrogates (U+D800..U+DFFF) and code points above U+10FFFF are rejected
+// (Unicode Table 3-7, "Well-Formed UTF-8 Byte Sequences").
+size_t utf8_sequence_length(const unsigned char* at, size_t available) {
+    unsigned char lead = at[0];
+    size_t length = 0;
+    unsigned char second_min = 0x80;
+    unsigned char second_max = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        second_min = lead == 0xE0 ? 0xA0 : 0x80;
+        second_max = lead == 0xED ? 0x9F : 0xBF;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        second_min = lead == 0xF0 ? 0x90 : 0x80;
+        second_max = lead == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return 0;
+    }
+    if (available < length || at[1] < second_min || at[1] > second_max) {
+        return 0;
+    }
+    for (size_t i = 2; i < length; ++i) {
+        if (!is_continuation(at[i])) {
+            return 0;
+        }
+    }
+    return length;
+}
+
+bool is_valid_utf8(std::string_view text) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    size_t size = text.size();
+    size_t i = 0;
+    while (i < size) {
+        // Bodies are mostly ASCII: skip eight bytes at a time while no high bit is set.
+        std::uint64_t word = 0;
+        if (size - i >= sizeof(word)) {
+            std::memcpy(&word, bytes + i, sizeof(word));
+            if ((word & k_high_bits) == 0) {
+                i += sizeof(word);
+                continue;
+            }
+        }
+        if (bytes[i] < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t length = utf8_sequence_length(bytes + i, size - i);
+        if (length == 0) {
+            return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
+// For each byte: 0 copies it, 'u' writes \u00XX, any other character c writes \c.
+constexpr std::array<char, 256> make_escape_table() {
+    std::array<char, 256> table{};
+    for (size_t i = 0; i < 0x20; ++i) {
+        table[i] = 'u';
+    }
+    table['\b'] = 'b';
+    table['\f'] = 'f';
+    table['\n'] = 'n';
+    table['\r'] = 'r';
+    table['\t'] = 't';
+    table['"'] = '"';
+    table['\\'] = '\\';
+    return table;
+}
+
+constexpr std::array<char, 256> k_escapes = make_escape_table();
+
+// Whether any of the eight bytes in `word` is below 0x20, '"' or '\\' (the bytes JSON escapes),
+// by the zero-byte test (v - 0x01..) & ~v & 0x80.. applied to each condition at once.
+bool needs_escape(std::uint64_t word) {
+    std::uint64_t quote = word ^ (k_ones * '"');
+    std::uint64_t backslash = word ^ (k_ones * '\\');
+    std::uint64_t control = (word - k_ones * 0x20) & ~word;
+    std::uint64_t zero_quote = (quote - k_ones) & ~quote;
+    std::uint64_t zero_backslash = (backslash - k_ones) & ~backslash;
+    return ((control | zero_quote | zero_backslash) & k_high_bits) != 0;
+}
+
+// Appends `text` (valid UTF-8) as a JSON string, copying runs that need no escape in one go.
+void append_string(std::string& out, std::string_view text) {
+    static constexpr char k_hex[] = "0123456789abcdef";
+    out += '"';
+    size_t run_start = 0;
+    size_t i = 0;
+    while (i < text.size()) {
+        std::uint64_t word = 0;
+        if (text.size() - i >= sizeof(word)) {
+            std::memcpy(&word, text.data() + i, sizeof(word));
+            if (!needs_escape(word)) {
+                i += sizeof(word);
+                continue;
+            }
+        }
+        auto byte = static_cast<unsigned char>(text[i]);
+        char escape = k_escapes[byte];
+        ++i;
+        if (escape == 0) {
+            continue;
+        }
+        out.append(text.data() + run_start, i - 1 - run_start);
+        run_start = i;
+        out += '\\';
+        out += escape;
+        if (escape == 'u') {
+            out += "00";
+            out += k_hex[byte >> 4U];
+            out += k_hex[byte & 0x0FU];
+        }
+    }
+    out.append(text.data() + run_start, text.size() - run_start);
+    out += '"';
+}
+
+// A text field: a JSON string when the bytes are valid UTF-8, else {"b64": "..."}.
+void append_text(std::string& out, std::string_view text) {
+    if (is_valid_utf8(text)) {
+        append_string(out, text);
+        return;
+    }
+    out += R"({"b64":")";
+    out += crypto::base64_encode(text);
+    out += "\"}";
+}
+
+template <typename Integer> void append_number(std::string& out, Integer value) {
+    std::array<char, 24> digits{};
+    auto [end, error] = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+    out.append(digits.data(), end);
+}
+
+// Appends `value` as exactly `width` decimal digits (value < 10^width).
+void append_digits(std::string& out, long long value, int width) {
+    std::array<char, 8> digits{};
+    for (int i = width - 1; i >= 0; --i) {
+        digits[static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+    out.append(digits.data(), static_cast<size_t>(width));
+}
+
+void append_rfc3339(std::string& out, system_clock::time_point time) {
+    using namespace std::chrono;
+    auto millis = floor<milliseconds>(time);
+    auto day = floor<days>(millis);
+    year_month_day date(day);
+    hh_mm_ss clock(millis - day);
+    // system_clock's range (about 1678 to 2262 with nanoseconds) keeps the year to 4 digits.
+    append_digits(out, int(date.year()), 4);
+    out += '-';
+    append_digits(out, unsigned(date.month()), 2);
+    out += '-';
+    append_digits(out, unsigned(date.day()), 2);
+    out += 'T';
+    append_digits(out, clock.hours().count(), 2);
+    out += ':';
+    append_digits(out, clock.minutes().count(), 2);
+    out += ':';
+    append_digits(out, clock.seconds().count(), 2);
+    out += '.';
+    append_digits(out, clock.subseconds().count(), 3);
+    out += 'Z';
+}
+
+size_t estimated_size(const Record& record) {
+    size_t size = 320 + record.message.target.size() + record.remote.size();
+    for (const message::Header& header : record.message.headers) {
+        size += 8 + header.name.size() + header.value.size() + header.value.size() / 8;
+    }
+    // base64 (4/3) plus body_text (the body, a little more when escaped).
+    return size + record.message.body.size() * 5 / 2;
+}
+
+void append_headers(std::string& out, const std::vector<message::Header>& headers) {
+    out += R"(,"headers":[)";
+    for (size_t i = 0; i < headers.size(); ++i) {
+        out += i == 0 ? "[" : ",[";
+        append_text(out, headers[i].name);
+        out += ',';
+        append_text(out, headers[i].value);
+        out += ']';
+    }
+    out += ']';
+}
+
+void append_body(std::string& out, std::string_view body) {
+    out += R"(,"body_b64":")";
+    out += crypto::base64_encode(body);
+    out += R"(","body_len":)";
+    append_number(out, body.size());
+    out += R"(,"body_sha256":")";
+    out += crypto::hex_encode(crypto::digest(crypto::DigestAlgorithm::sha256, body));
+    out += '"';
+    if (is_valid_utf8(body)) {
+        out += R"(,"body_text":)";
+        append_string(out, body);
+    }
+}
+
+} // namespace
+
+bool operator==(const Record& a, const Record& b) {
+    return a.seq == b.seq && a.id == b.id && a.received_at == b.received_at &&
+           a.remote == b.remote && a.message.method == b.message.method &&
+           a.message.target == b.message.target && a.message.headers == b.message.headers &&
+           a.message.body == b.message.body && a.verify == b.verify &&
+           a.response_status == b.response_status;
+}
+
+std::string to_json_line(const Record& record) {
+    std::string out;
+    out.reserve(estimated_size(record));
+    out += R"({"v":1,"seq":)";
+    append_number(out, record.seq);
+    out += R"(,"id":)";
+    if (record.id) {
+        append_text(out, *record.id);
+    } else {
+        out += "null";
+    }
+    out += R"(,"received_at":")";
+    append_rfc3339(out, record.received_at);
+    out += R"(","remote":)";
+    append_text(out, record.remote);
+    out += R"(,"method":)";
+    append_text(out, record.message.method);
+    out += R"(,"target":)";
+    append_text(out, record.message.target);
+    append_headers(out, record.message.headers);
+    append_body(out, record.message.body);
+    if (record.verify) {
+        out += R"(,"verify":{"provider":)";
+        append_text(out, record.verify->provider);
+        out += record.verify->ok ? R"(,"ok":true,"reason":)" : R"(,"ok":false,"reason":)";
+        append_text(out, record.verify->reason);
+        out += '}';
+    }
+    if (record.response_status) {
+        out += R"(,"response":{"status":)";
+        append_number(out, *record.response_status);
+        out += '}';
+    }
+    out += "}\n";
+    return out;
+}
+
+std::string format_rfc3339(system_clock::time_point time) {
+    std::string out;
+    out.reserve(24);
+    append_rfc3339(out, time);
+    return out;
+}
+
+} // namespace hooks::log

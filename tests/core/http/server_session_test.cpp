@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+// What the server answers itself: limits, framing errors, deadlines and the connection cap.
+#include "core/http/server.hpp"
+#include "core/http/server_fixture.hpp"
+
+#include <atomic>
+#include <catch2/catch.hpp>
+
+using namespace hooks;
+using namespace hooks::test;
+
+TEST_CASE("a Content-Length over the limit is answered 413 before the body is sent", "[http]") {
+    auto options = test_options();
+    options.limits.max_body_bytes = 1024;
+    std::atomic<int> calls{0};
+    TestServer server(options, [&](http::IncomingRequest&) {
+        ++calls;
+        return answer(204);
+    });
+    RawClient client(server.port());
+    client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n");
+    auto response = client.read_response(1s);
+    CHECK(response.status == 413);
+    CHECK(response.header("Connection") == "close");
+    CHECK(client.closed_within(1s));
+    CHECK(calls == 0);
+    auto rejections = server.rejections();
+    REQUIRE(rejections.size() == 1);
+    CHECK(rejections[0].status == 413);
+    CHECK(rejections[0].reason == "body of 2000000 bytes exceeds the limit of 1024");
+}
+
+TEST_CASE("a chunked body over the limit is answered 413", "[http]") {
+    auto options = test_options();
+    options.limits.max_body_bytes = 10;
+    TestServer server(options, echo_target);
+    RawClient client(server.port());
+    client.send("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n");
+    CHECK(client.read_response().status == 413);
+    REQUIRE(server.rejections().size() == 1);
+    CHECK(server.rejections()[0].reason == "chunked body exceeds the limit of 10 bytes");
+
+    RawClient within(server.port());
+    within.send("POST /ok HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "5\r\n12345\r\n5\r\n67890\r\n0\r\n\r\n");
+    CHECK(within.read_response().body == "/ok");
+}
+
+TEST_CASE("a header section over the limit is answered 431", "[http]") {
+    auto options = test_options();
+    options.limits.max_header_bytes = 1024;
+    TestServer server(options, echo_target);
+    RawClient client(server.port());
+    client.send("GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n");
+    CHECK(client.read_response().status == 431);
+    REQUIRE(server.rejections().size() == 1);
+    CHECK(server.rejections()[0].reason == "header section exceeds 1024 bytes");
+
+    // A raised limit admits a single value larger than 64 KiB.
+    options.limits.max_header_bytes = 256 * 1024;
+    TestServer large(options, [](http::IncomingRequest& request) {
+        return answer(200, std::to_string(request.message.headers.at(0).value.size()));
+    });
+    RawClient huge(large.port());
+    huge.send("GET / HTTP/1.1\r\nX-Huge: " + std::string(70'000, 'a') + "\r\n\r\n");
+    CHECK(huge.read_response().body == "70000");
+}
+
+TEST_CASE("ambiguous framing is answered 400 and never reaches the handler", "[http]") {
+    std::atomic<int> calls{0};
+    TestServer server(test_options(), [&](http::IncomingRequest&) {
+        ++calls;
+        return answer(204);
+    });
+    auto status_for = [&](const std::string& head) {
+        RawClient client(server.port());
+        client.send(head + "\r\n5\r\nhello\r\n0\r\n\r\n");
+        auto status = client.read_response().status;
+        CHECK(client.closed_within(1s));
+        return status;
+    };
+    std::string start = "POST / HTTP/1.1\r\nHost: t\r\n";
+    CHECK(status_for(start + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n") == 400);
+    CHECK(status_for(start + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n") == 400);
+    CHECK(status_for(start + "Transfer-Encoding: gzip\r\nContent-Length: 5\r\n") == 400);
+    CHECK(status_for(start + "Content-Length: 5\r\nContent-Length: 6\r\n") == 400);
+    CHECK(status_for(start + "Transfer-Encoding: gzip\r\n") == 501);
+    CHECK(status_for(start + "Transfer-Encoding: gzip, chunked\r\n") == 501);
+    CHECK(status_for("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n") == 400);
+    CHECK(calls == 0);
+    auto rejections = server.rejections();
+    REQUIRE(rejections.size() == 7);
+    CHECK(rejections[5].reason == "unsupported Transfer-Encoding 'gzip, chunked'");
+}
+
+TEST_CASE("broken chunked framing is answered 400", "[http]") {
+    TestServer server(test_options(), echo_target);
+    for (const std::string& chunks :
+         std::vector<std::string>{"zz\r\nhello\r\n0\r\n\r\n", "5\r\nhelloXX0\r\n\r\n",
+                                  "5;" + std::string(70'000, 'e')}) {
+        RawClient client(server.port());
+        client.send("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
+        auto response = client.read_response();
+        CHECK(response.status == 400);
+        CHECK(client.closed_within(1s));
+    }
+    auto rejections = server.rejections();
+    REQUIRE(rejections.size() == 3);
+    CHECK(rejections[0].reason == "malformed request: bad chunk");
+    CHECK(rejections[2].reason == "malformed request: chunk line or trailers too long");
+}
+
+TEST_CASE("a malformed request line or header is answered 400", "[http]") {
+    TestServer server(test_options(), echo_target);
+    for (std::string request :
+         {"GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "GET / HTTP/1.1\nHost: t\n\n",
+          "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n", "GET /a b HTTP/1.1\r\n\r\n"}) {
+        RawClient client(server.port());
+        client.send(request);
+        CHECK(client.read_response().status == 400);
+        CHECK(client.closed_within(1s));
+    }
+    for (const auto& rejection : server.rejections()) {
+        CHECK(rejection.status == 400);
+        CHECK(rejection.reason.rfind("malformed request: ", 0) == 0);
+    }
+}
+
+TEST_CASE("a slow client is closed at the header deadline while others are served", "[http]") {
+    auto options = test_options();
+    options.threads = 1;
+    options.limits.header_timeout = 400ms;
+    TestServer server(options, echo_target);
+    RawClient slow(server.port());
+    auto start = std::chrono::steady_clock::now();
+    slow.send("POST / HTTP/1.1\r\n");
+    std::atomic<bool> done{false};
+    std::thread dribble([&] {
+        while (!done && slow.send("X")) {
+            std::this_thread::sleep_for(20ms);
+        }
+    });
+    std::this_thread::sleep_for(50ms);
+    RawClient quick(server.port());
+    quick.send(post("/quick", "x"));
+    CHECK(quick.read_response().body == "/quick");
+    CHECK(slow.quiet_for(1ms)); // served while the slow one still waits
+
+    CHECK(slow.read_response().status == 408);
+    CHECK(elapsed_ms(start) >= 350);
+    CHECK(elapsed_ms(start) < 2000);
+    done = true;
+    dribble.join();
+    auto rejections = server.rejections();
+    REQUIRE(rejections.size() == 1);
+    CHECK(rejections[0].status == 408);
+    CHECK(rejections[0].reason == "header not complete after 400 ms");
+}
+
+TEST_CASE("a body that does not arrive in time is answered 408", "[http]") {
+    auto options = test_options();
+    options.limits.body_timeout = 200ms;
+    TestServer server(options, echo_target);
+    RawClient client(server.port());
+    client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n12345");
+    CHECK(client.read_response(1s).status == 408);
+    CHECK(client.closed_within(1s));
+    REQUIRE(server.rejections().size() == 1);
+    CHECK(server.rejections()[0].reason == "body not complete after 200 ms");
+}
+
+TEST_CASE("an idle keep-alive connection is closed silently", "[http]") {
+    auto options = test_options();
+    options.limits.idle_timeout = 200ms;
+    TestServer server(options, echo_target);
+    RawClient client(server.port());
+    client.send(post("/", ""));
+    CHECK(client.read_response().status == 200);
+    auto start = std::chrono::steady_clock::now();
+    CHECK(client.closed_within(1s));
+    CHECK(elapsed_ms(start) >= 150);
+    CHECK(server.rejections().empty());
+}
+
+TEST_CASE("connections over the cap are answered 503", "[http]") {
+    auto options = test_options();
+    options.limits.max_connections = 2;
+    TestServer server(options, echo_target);
+    RawClient first(server.port());
+    RawClient second(server.port());
+    for (auto* client : {&first, &second}) {
+        client->send(post("/", ""));
+        CHECK(client->read_response().status == 200);
+    }
+    RawClient third(server.port());
+    third.send(post("/", ""));
+    CHECK(third.read_response().status == 503);
+    CHECK(third.closed_within(1s));
+    REQUIRE(server.rejections().size() == 1);
+    CHECK(server.rejections()[0].reason == "too many connections (limit 2)");
+    first.send(post("/again", ""));
+    CHECK(first.read_response().body == "/again");
+}
+
+TEST_CASE("Expect: 100-continue gets an interim answer before the body", "[http]") {
+    TestServer server(test_options(), [](http::IncomingRequest& request) {
+        return answer(200, request.message.body);
+    });
+    RawClient client(server.port());
+    client.send("POST / HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+    auto interim = client.read_response(); // without the body having been sent
+    CHECK(interim.status == 100);
+    CHECK(interim.head == "HTTP/1.1 100 Continue");
+    client.send("hello");
+    CHECK(client.read_response().body == "hello");
+}

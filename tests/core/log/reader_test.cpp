@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+#include "core/log/reader.hpp"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+#include <stdexcept>
+#include <streambuf>
+
+using namespace hooks::log;
+
+namespace {
+
+Record record_with_seq(std::uint64_t seq) {
+    Record record;
+    record.seq = seq;
+    record.received_at = std::chrono::system_clock::time_point(std::chrono::seconds(1'795'000'000));
+    record.message.body = "body " + std::to_string(seq);
+    return record;
+}
+
+std::string line(std::uint64_t seq) {
+    return to_json_line(record_with_seq(seq));
+}
+
+std::uint64_t next_seq(Reader& reader) {
+    auto next = reader.next();
+    INFO((next ? std::string() : next.error().message));
+    REQUIRE(next.has_value());
+    REQUIRE(next->has_value());
+    return (*next)->seq;
+}
+
+bool is_at_end(Reader& reader) {
+    auto next = reader.next();
+    return next.has_value() && !next->has_value();
+}
+
+// Hands out `count` copies of one line, one line per refill, counting the refills: a reader
+// that streams pulls only as many lines as it returned records.
+class LineSource : public std::streambuf {
+  public:
+    LineSource(std::string line, int count) : m_line(std::move(line)), m_left(count) {}
+    int refills = 0;
+
+  protected:
+    int_type underflow() override {
+        if (m_left == 0) {
+            return traits_type::eof();
+        }
+        --m_left;
+        ++refills;
+        setg(m_line.data(), m_line.data(), m_line.data() + m_line.size());
+        return traits_type::to_int_type(m_line[0]);
+    }
+
+  private:
+    std::string m_line;
+    int m_left;
+};
+
+// A source whose storage fails.
+class BrokenSource : public std::streambuf {
+  protected:
+    int_type underflow() override { throw std::runtime_error("I/O error"); }
+};
+
+} // namespace
+
+TEST_CASE("reader returns records in order and skips blank lines", "[log]") {
+    std::istringstream input(line(1) + "\n" + line(2) + "  \r\n\t\n" + line(3));
+    Reader reader(input, "log.jsonl");
+    CHECK(reader.line_number() == 0);
+    CHECK(next_seq(reader) == 1);
+    CHECK(reader.line_number() == 1);
+    CHECK(next_seq(reader) == 2);
+    CHECK(next_seq(reader) == 3);
+    CHECK(reader.line_number() == 6);
+    CHECK(is_at_end(reader));
+    CHECK(is_at_end(reader));
+    CHECK(reader.warning().empty());
+}
+
+TEST_CASE("reader reads an empty log as no records", "[log]") {
+    std::istringstream input("");
+    Reader reader(input, "log.jsonl");
+    CHECK(is_at_end(reader));
+    CHECK(reader.warning().empty());
+}
+
+TEST_CASE("reader returns a last line without a newline when it parses", "[log]") {
+    std::string last = line(2);
+    last.pop_back();
+    std::istringstream input(line(1) + last);
+    Reader reader(input, "log.jsonl");
+    CHECK(next_seq(reader) == 1);
+    CHECK(next_seq(reader) == 2);
+    CHECK(is_at_end(reader));
+    CHECK(reader.warning().empty());
+}
+
+TEST_CASE("reader skips a torn last line with a warning", "[log]") {
+    std::string torn = line(3).substr(0, 40);
+    std::istringstream input(line(1) + line(2) + torn);
+    Reader reader(input, "log.jsonl");
+    CHECK(next_seq(reader) == 1);
+    CHECK(next_seq(reader) == 2);
+    CHECK(is_at_end(reader));
+    CHECK(reader.warning() == "log.jsonl: skipped a torn last line 3 (40 bytes)");
+}
+
+TEST_CASE("reader rejects a corrupt middle line naming its line number", "[log]") {
+    std::string corrupt = line(2);
+    corrupt.replace(corrupt.find("\"body_b64\""), 10, "\"body_b46\"");
+    std::istringstream input(line(1) + "\n" + corrupt + line(3));
+    Reader reader(input, "log.jsonl");
+    CHECK(next_seq(reader) == 1);
+    auto next = reader.next();
+    REQUIRE_FALSE(next.has_value());
+    CHECK(next.error().message == "log.jsonl:3: body_b64: missing");
+    CHECK(next.error().kind == hooks::ErrorKind::input);
+}
+
+TEST_CASE("reader rejects a complete last line that does not parse", "[log]") {
+    std::istringstream input(line(1) + "{\"v\":1,\n");
+    Reader reader(input, "-");
+    CHECK(next_seq(reader) == 1);
+    auto next = reader.next();
+    REQUIRE_FALSE(next.has_value());
+    CHECK_THAT(next.error().message, Catch::StartsWith("-:2: not valid JSON"));
+}
+
+TEST_CASE("reader streams: it pulls one line per record", "[log]") {
+    LineSource source(line(1), 1000);
+    std::istream input(&source);
+    Reader reader(input, "log.jsonl");
+    CHECK(next_seq(reader) == 1);
+    CHECK(source.refills <= 2);
+    int count = 1;
+    while (!is_at_end(reader)) {
+        ++count;
+    }
+    CHECK(count == 1000);
+    CHECK(reader.line_number() == 1000);
+}
+
+TEST_CASE("reader reports a read error", "[log]") {
+    BrokenSource source;
+    std::istream input(&source);
+    Reader reader(input, "log.jsonl");
+    auto next = reader.next();
+    REQUIRE_FALSE(next.has_value());
+    CHECK(next.error().message == "log.jsonl: cannot read the log");
+}

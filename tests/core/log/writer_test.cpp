@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+#include "core/log/reader.hpp"
+#include "core/log/writer.hpp"
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace hooks::log;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A directory of its own for each test, removed afterwards.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        static std::atomic<int> counter{0};
+        path = fs::temp_directory_path() /
+               ("hooks-log-test-" + std::to_string(getpid()) + "-" + std::to_string(++counter));
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        fs::remove_all(path, ignored);
+    }
+    std::string file(const char* name) const { return (path / name).string(); }
+};
+
+Record sample_record(std::string body = R"({"type":"ping"})") {
+    Record record;
+    record.id = "msg_1";
+    record.received_at = std::chrono::system_clock::time_point(std::chrono::seconds(1'795'000'000));
+    record.remote = "127.0.0.1:5000";
+    record.message.headers = {{"Content-Type", "application/json"}};
+    record.message.body = std::move(body);
+    return record;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream stream(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+std::unique_ptr<Writer> open_writer(const std::string& path) {
+    auto writer = Writer::open(path);
+    INFO((writer ? std::string() : writer.error().message));
+    REQUIRE(writer.has_value());
+    return std::move(*writer);
+}
+
+std::uint64_t append(Writer& writer, Record record = sample_record()) {
+    auto appended = writer.append(record);
+    INFO((appended ? std::string() : appended.error().message));
+    REQUIRE(appended.has_value());
+    return record.seq;
+}
+
+} // namespace
+
+TEST_CASE("writer creates the log with mode 0600 and numbers records from 1", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("deliveries.jsonl");
+    auto writer = open_writer(path);
+    CHECK(writer->repair_note().empty());
+    Record first = sample_record();
+    REQUIRE(writer->append(first));
+    Record second = sample_record("");
+    REQUIRE(writer->append(second));
+    CHECK(first.seq == 1);
+    CHECK(second.seq == 2);
+    CHECK(read_file(path) == to_json_line(first) + to_json_line(second));
+    struct stat status {};
+    REQUIRE(stat(path.c_str(), &status) == 0);
+    CHECK((status.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("writer continues seq across reopening, past blank lines and large records", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    {
+        auto writer = open_writer(path);
+        append(*writer);
+        // Larger than the 64 KiB block that open() reads backwards with.
+        append(*writer, sample_record(std::string(200'000, 'x')));
+    }
+    CHECK(append(*open_writer(path)) == 3);
+    std::ofstream(path, std::ios::binary | std::ios::app) << "\n \r\n\n";
+    auto writer = open_writer(path);
+    CHECK(writer->repair_note().empty());
+    CHECK(append(*writer) == 4);
+}
+
+TEST_CASE("writer cuts off a torn last line when it opens the log", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    append(*open_writer(path));
+    std::string complete = read_file(path);
+    std::string torn = to_json_line(sample_record(std::string(100'000, 'y'))).substr(0, 70'000);
+    std::ofstream(path, std::ios::binary | std::ios::app) << torn;
+
+    auto writer = open_writer(path);
+    CHECK(writer->repair_note() == "removed a torn last line of 70000 bytes");
+    CHECK(read_file(path) == complete);
+    CHECK(append(*writer) == 2);
+}
+
+TEST_CASE("writer repairs a log that is only a torn line", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    write_file(path, R"({"v":1,"seq":9,"id)");
+    auto writer = open_writer(path);
+    CHECK(writer->repair_note() == "removed a torn last line of 18 bytes");
+    CHECK(read_file(path).empty());
+    CHECK(append(*writer) == 1);
+}
+
+TEST_CASE("writer completes a last record that only lacks its newline", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    Record record = sample_record();
+    record.seq = 41;
+    std::string line = to_json_line(record);
+    write_file(path, line.substr(0, line.size() - 1));
+    auto writer = open_writer(path);
+    CHECK(writer->repair_note() == "added the missing newline after the last record");
+    CHECK(read_file(path) == line);
+    CHECK(append(*writer) == 42);
+}
+
+TEST_CASE("writer refuses a log whose last complete line does not parse", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    Record record = sample_record();
+    write_file(path, to_json_line(record) + "{\"v\":1,\"seq\":2}\n");
+    auto writer = Writer::open(path);
+    REQUIRE_FALSE(writer.has_value());
+    CHECK(writer.error().message ==
+          path + ": the last record does not parse: received_at: missing");
+    CHECK(writer.error().kind == hooks::ErrorKind::input);
+}
+
+TEST_CASE("writer fails with one line when the log cannot be opened", "[log]") {
+    TempDir dir;
+    auto in_missing_directory = Writer::open(dir.file("missing/log.jsonl"));
+    REQUIRE_FALSE(in_missing_directory.has_value());
+    CHECK(in_missing_directory.error().message ==
+          "cannot open " + dir.file("missing/log.jsonl") + ": No such file or directory");
+    auto directory = Writer::open(dir.path.string());
+    REQUIRE_FALSE(directory.has_value());
+    CHECK(directory.error().message == "cannot open " + dir.path.string() + ": Is a directory");
+}
+
+// RLIMIT_FSIZE (with SIGXFSZ ignored) makes the kernel cut a write short at the limit, as a full
+// disk does. The limit applies to the whole process, so the check runs in a forked child, which
+// reports by exit code: 0 when every expectation held, else the number of the one that failed.
+TEST_CASE("writer truncates a short write away and does not use up the seq", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    std::string error_message;
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        std::signal(SIGXFSZ, SIG_IGN);
+        auto writer = Writer::open(path);
+        Record first = sample_record();
+        if (!writer || !(*writer)->append(first) || first.seq != 1) {
+            _exit(10);
+        }
+        auto size_before = static_cast<rlim_t>(fs::file_size(path));
+        rlimit limit{};
+        getrlimit(RLIMIT_FSIZE, &limit);
+        rlimit lowered{size_before + 100, limit.rlim_max};
+        setrlimit(RLIMIT_FSIZE, &lowered);
+        Record big = sample_record(std::string(1000, 'z'));
+        auto failed = (*writer)->append(big);
+        if (failed || failed.error().message != "cannot write to " + path + ": File too large") {
+            _exit(11);
+        }
+        if (fs::file_size(path) != size_before || big.seq != 0) {
+            _exit(12);
+        }
+        setrlimit(RLIMIT_FSIZE, &limit);
+        if (!(*writer)->append(big) || big.seq != 2) {
+            _exit(13);
+        }
+        _exit(0);
+    }
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    std::istringstream lines(read_file(path));
+    Reader reader(lines, path);
+    CHECK(reader.next().value()->seq == 1);
+    CHECK(reader.next().value()->message.body == std::string(1000, 'z'));
+    CHECK_FALSE(reader.next().value().has_value());
+}
+
+TEST_CASE("concurrent appends get unique consecutive seqs and whole lines", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    auto writer = open_writer(path);
+    constexpr int k_threads = 8;
+    constexpr int k_per_thread = 150;
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < k_threads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < k_per_thread; ++i) {
+                Record record = sample_record(std::string(static_cast<size_t>(i * 37 % 3000), 'b'));
+                record.id = std::to_string(t) + "-" + std::to_string(i);
+                if (!writer->append(record)) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (std::thread& thread : threads) {
+        thread.join();
+    }
+    CHECK(failures == 0);
+    std::ifstream stream(path, std::ios::binary);
+    Reader reader(stream, path);
+    std::set<std::string> ids;
+    std::uint64_t expected_seq = 1;
+    while (auto record = reader.next().value()) {
+        CHECK(record->seq == expected_seq++);
+        ids.insert(record->id.value());
+    }
+    CHECK(ids.size() == k_threads * k_per_thread);
+    CHECK(reader.warning().empty());
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#include "core/text/text.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace hooks;
+
+TEST_CASE("utf8_sequence_length accepts well-formed sequences only", "[text][events]") {
+    CHECK(text::utf8_sequence_length("a") == 1);
+    CHECK(text::utf8_sequence_length("\xc3\xa9x") == 2);        // é
+    CHECK(text::utf8_sequence_length("\xe2\x80\xae") == 3);     // U+202E
+    CHECK(text::utf8_sequence_length("\xf0\x9f\x98\x80") == 4); // U+1F600
+    CHECK(text::utf8_sequence_length("\xf4\x8f\xbf\xbf") == 4); // U+10FFFF
+    CHECK(text::utf8_sequence_length("") == 0);
+    CHECK(text::utf8_sequence_length("\x80") == 0);             // stray continuation
+    CHECK(text::utf8_sequence_length("\xc0\xaf") == 0);         // overlong '/'
+    CHECK(text::utf8_sequence_length("\xe0\x80\xaf") == 0);     // overlong
+    CHECK(text::utf8_sequence_length("\xed\xa0\x80") == 0);     // surrogate U+D800
+    CHECK(text::utf8_sequence_length("\xf4\x90\x80\x80") == 0); // past U+10FFFF
+    CHECK(text::utf8_sequence_length("\xe2\x82") == 0);         // truncated
+    CHECK(text::utf8_sequence_length("\xe2\x28\xa1") == 0);     // bad continuation
+    CHECK(text::utf8_sequence_length("\xff") == 0);
+}
+
+TEST_CASE("is_valid_utf8 checks every sequence", "[text][events]") {
+    CHECK(text::is_valid_utf8(""));
+    CHECK(text::is_valid_utf8("plain ascii\n"));
+    CHECK(text::is_valid_utf8("caf\xc3\xa9 \xf0\x9f\x98\x80"));
+    CHECK_FALSE(text::is_valid_utf8("caf\xc3"));
+    CHECK_FALSE(text::is_valid_utf8("\xc3\x28"));
+    CHECK_FALSE(text::is_valid_utf8(std::string("a\0\xfe", 3)));
+    CHECK(text::is_valid_utf8(std::string("a\0b", 3)));
+}
+
+TEST_CASE("decode_form_component decodes plus and percent escapes", "[text][events]") {
+    CHECK(text::decode_form_component("Hello+there%21") == "Hello there!");
+    CHECK(text::decode_form_component("%2B1%20500") == "+1 500");
+    CHECK(text::decode_form_component("%e2%80%ae") == "\xe2\x80\xae");
+    CHECK(text::decode_form_component("100%") == "100%");
+    CHECK(text::decode_form_component("%zz%4") == "%zz%4");
+    CHECK(text::decode_form_component("%00") == std::string(1, '\0'));
+}
