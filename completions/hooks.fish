@@ -56,6 +56,7 @@ complete -c hooks -n '__fish_seen_subcommand_from listen' -l fail-rate -x -d 'An
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l fail-status -x -d 'Status of simulated failures'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l max-body -x -d 'Largest body accepted; larger ones get 413 before they are read'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l max-connections -x -d 'Open connections allowed at once; more get 503'
+complete -c hooks -n '__fish_seen_subcommand_from listen' -l threads -x -d 'I/O threads (default: one per core)'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l count -x -d 'Exit after N deliveries (CI: with --timeout and --require-valid)'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l timeout -x -d 'With --count: exit 1 if the deliveries have not all arrived within D'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l require-valid -d 'Exit 1 if any delivery failed verification'

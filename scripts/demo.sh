@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Builds hooks (release) and shows its main job: sign a sample event as a provider would, verify
-# it, and watch a tampered copy and a stale replay get rejected with the reason.
+# Builds hooks (release) and shows its main jobs: sign a sample event as a provider would, verify
+# it, watch a tampered copy and a stale replay get rejected with the reason, then run a local
+# receiver and send it signed deliveries.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,3 +44,26 @@ echo
 echo "A seed platform: CodeNx signs the raw body with hex HMAC-SHA256."
 run hooks sign --provider codenx --secret codenx-demo-secret "event.json"
 run hooks providers codenx
+
+echo
+echo "A local receiver: hooks listen on a free port checks every delivery as it arrives and"
+echo "records it byte-exact; --count 2 makes it exit after two deliveries (CI uses this)."
+step hooks listen --port 0 --provider standard --log deliveries.jsonl --count 2 --timeout 30s "&"
+hooks listen --port 0 --provider standard --log deliveries.jsonl --count 2 --timeout 30s \
+    2>listen.err &
+listener=$!
+for _ in $(seq 100); do grep -q "^Listening on" listen.err 2>/dev/null && break; sleep 0.1; done
+address=$(sed -n 's/^Listening on //p' listen.err)
+cat listen.err
+deliver() {
+    step curl -H @headers.txt --data-binary @"$1" "$address/webhooks"
+    curl -sS -o /dev/null -w 'curl: answered %{http_code}\n' -H @headers.txt \
+        -H 'Content-Type: application/json' --data-binary @"$1" "$address/webhooks"
+    sleep 0.3
+}
+deliver event.json
+deliver tampered.json
+wait "$listener"
+echo "(hooks listen exit $?)"
+step wc -l deliveries.jsonl
+wc -l <deliveries.jsonl

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-    cmake ninja-build g++ pkg-config git python3
+    cmake ninja-build g++ pkg-config git python3 curl
     libssl-dev openssl libcli11-dev libcpp-httplib-dev nlohmann-json3-dev libexpected-dev
     catch2 libboost-dev scdoc clang-format clang-tidy
 )

@@ -31,6 +31,7 @@ struct ListenOptions {
     int fail_status = 500;
     std::uint64_t max_body = 16ULL * 1024 * 1024;
     std::size_t max_connections = 1024;
+    unsigned threads = 0;
     std::optional<std::uint64_t> count;
     std::string timeout;
     bool requires_valid = false;
@@ -133,8 +134,8 @@ Result<ReceiverConfig> configure(const ListenOptions& options, const providers::
 struct Progress {
     std::mutex mutex;
     std::condition_variable changed;
-    std::uint64_t deliveries = 0;
-    std::uint64_t invalid = 0;
+    std::atomic<std::uint64_t> deliveries = 0;
+    std::atomic<std::uint64_t> invalid = 0;
     bool is_finished = false;
     bool has_timed_out = false;
 };
@@ -161,13 +162,13 @@ Result<int> finish(const ListenOptions& options, Progress& progress, http::StopR
     std::lock_guard lock(progress.mutex);
     if (progress.has_timed_out) {
         return fail(ErrorKind::negative, "timed out after " + options.timeout + ": " +
-                                             std::to_string(progress.deliveries) + " of " +
+                                             std::to_string(progress.deliveries.load()) + " of " +
                                              std::to_string(options.count.value_or(0)) +
                                              " deliveries arrived");
     }
     if (options.requires_valid && progress.invalid > 0) {
-        return fail(ErrorKind::negative, std::to_string(progress.invalid) + " of " +
-                                             std::to_string(progress.deliveries) +
+        return fail(ErrorKind::negative, std::to_string(progress.invalid.load()) + " of " +
+                                             std::to_string(progress.deliveries.load()) +
                                              " deliveries failed verification");
     }
     return 0;
@@ -210,21 +211,23 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
     auto handle = [&](http::IncomingRequest& request) {
         auto [response, delivery] = receiver.handle(request);
         bool is_invalid = delivery.record.verify && !delivery.record.verify->ok;
-        {
+        if (!options.is_quiet) {
             std::lock_guard lock(output_mutex);
-            if (options.output.is_json) {
-                print_delivery_json(delivery, context.out);
-            } else if (!options.is_quiet) {
-                print_delivery_text(delivery, style, context.out);
-            }
+            options.output.is_json ? print_delivery_json(delivery, context.out)
+                                   : print_delivery_text(delivery, style, context.out);
         }
-        std::lock_guard lock(progress.mutex);
-        ++progress.deliveries;
-        progress.invalid += is_invalid ? 1 : 0;
-        if (options.count && progress.deliveries >= *options.count && !progress.is_finished) {
-            progress.is_finished = true;
-            progress.changed.notify_all();
-            server->stop();
+        // Counted without a lock: this runs for every delivery on every I/O thread.
+        std::uint64_t delivered = ++progress.deliveries;
+        if (is_invalid) {
+            ++progress.invalid;
+        }
+        if (options.count && delivered == *options.count) {
+            std::lock_guard lock(progress.mutex);
+            if (!progress.is_finished) {
+                progress.is_finished = true;
+                progress.changed.notify_all();
+                server->stop();
+            }
         }
         return response;
     };
@@ -245,6 +248,7 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
     server_options.port = options.port;
     server_options.limits.max_body_bytes = options.max_body;
     server_options.limits.max_connections = options.max_connections;
+    server_options.threads = options.threads;
     server_options.blocking_threads = is_forwarding ? 32 : 0;
     auto bound = http::Server::bind(server_options, handle, reject);
     if (!bound) {
@@ -349,6 +353,9 @@ void register_listen(CLI::App& command, Context& context) {
         ->type_name("N")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
         ->capture_default_str();
+    command.add_option("--threads", options->threads, "I/O threads (default: one per core)")
+        ->type_name("N")
+        ->check(CLI::Range(1U, 256U));
     auto* count =
         command
             .add_option("--count", options->count,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/log/record.hpp"
 
+#include "core/text/text.hpp"
+
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
 
@@ -19,69 +21,6 @@ using std::chrono::system_clock;
 
 constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
 constexpr std::uint64_t k_high_bits = 0x8080808080808080ULL;
-
-bool is_continuation(unsigned char byte) {
-    return (byte & 0xC0U) == 0x80U;
-}
-
-// The length of the UTF-8 sequence that starts at `at`, or 0 when it is not well formed:
-// overlong forms, surrogates (U+D800..U+DFFF) and code points above U+10FFFF are rejected
-// (Unicode Table 3-7, "Well-Formed UTF-8 Byte Sequences").
-size_t utf8_sequence_length(const unsigned char* at, size_t available) {
-    unsigned char lead = at[0];
-    size_t length = 0;
-    unsigned char second_min = 0x80;
-    unsigned char second_max = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        second_min = lead == 0xE0 ? 0xA0 : 0x80;
-        second_max = lead == 0xED ? 0x9F : 0xBF;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        second_min = lead == 0xF0 ? 0x90 : 0x80;
-        second_max = lead == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if (available < length || at[1] < second_min || at[1] > second_max) {
-        return 0;
-    }
-    for (size_t i = 2; i < length; ++i) {
-        if (!is_continuation(at[i])) {
-            return 0;
-        }
-    }
-    return length;
-}
-
-bool is_valid_utf8(std::string_view text) {
-    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-    size_t size = text.size();
-    size_t i = 0;
-    while (i < size) {
-        // Bodies are mostly ASCII: skip eight bytes at a time while no high bit is set.
-        std::uint64_t word = 0;
-        if (size - i >= sizeof(word)) {
-            std::memcpy(&word, bytes + i, sizeof(word));
-            if ((word & k_high_bits) == 0) {
-                i += sizeof(word);
-                continue;
-            }
-        }
-        if (bytes[i] < 0x80) {
-            ++i;
-            continue;
-        }
-        size_t length = utf8_sequence_length(bytes + i, size - i);
-        if (length == 0) {
-            return false;
-        }
-        i += length;
-    }
-    return true;
-}
 
 // For each byte: 0 copies it, 'u' writes \u00XX, any other character c writes \c.
 constexpr std::array<char, 256> make_escape_table() {
@@ -149,7 +88,7 @@ void append_string(std::string& out, std::string_view text) {
 
 // A text field: a JSON string when the bytes are valid UTF-8, else {"b64": "..."}.
 void append_text(std::string& out, std::string_view text) {
-    if (is_valid_utf8(text)) {
+    if (text::is_valid_utf8(text)) {
         append_string(out, text);
         return;
     }
@@ -226,7 +165,7 @@ void append_body(std::string& out, std::string_view body) {
     out += R"(,"body_sha256":")";
     out += crypto::hex_encode(crypto::digest(crypto::DigestAlgorithm::sha256, body));
     out += '"';
-    if (is_valid_utf8(body)) {
+    if (text::is_valid_utf8(body)) {
         out += R"(,"body_text":)";
         append_string(out, body);
     }

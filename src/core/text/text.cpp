@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "core/text/text.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace hooks::text {
 namespace {
 
@@ -77,8 +80,18 @@ std::size_t utf8_sequence_length(std::string_view text) {
 }
 
 bool is_valid_utf8(std::string_view text) {
+    constexpr std::uint64_t k_high_bits = 0x8080808080808080ULL;
     std::size_t i = 0;
     while (i < text.size()) {
+        // Bodies are mostly ASCII: skip eight bytes at a time while no high bit is set.
+        std::uint64_t word = 0;
+        if (text.size() - i >= sizeof word) {
+            std::memcpy(&word, text.data() + i, sizeof word);
+            if ((word & k_high_bits) == 0) {
+                i += sizeof word;
+                continue;
+            }
+        }
         if (static_cast<unsigned char>(text[i]) < 0x80) {
             ++i;
             continue;
