@@ -174,6 +174,101 @@ Result<int> finish(const ListenOptions& options, Progress& progress, http::StopR
     return 0;
 }
 
+/// One running listener: what the server's threads share while it serves.
+class Listening {
+  public:
+    Listening(const ListenOptions& options, Context& context, ReceiverConfig config)
+        : m_options(options), m_context(context),
+          m_receiver(std::move(config)), m_style{should_color(options.output, context),
+                                                 options.shows_headers} {}
+
+    http::Response handle(http::IncomingRequest& request) {
+        auto [response, delivery] = m_receiver.handle(request);
+        bool is_invalid = delivery.record.verify && !delivery.record.verify->ok;
+        if (!m_options.is_quiet) {
+            std::lock_guard lock(m_output_mutex);
+            m_options.output.is_json ? print_delivery_json(delivery, m_context.out)
+                                     : print_delivery_text(delivery, m_style, m_context.out);
+        }
+        // Counted without a lock: this runs for every delivery on every I/O thread.
+        std::uint64_t delivered = ++m_progress.deliveries;
+        if (is_invalid) {
+            ++m_progress.invalid;
+        }
+        if (m_options.count && delivered == *m_options.count) {
+            finish_early(false);
+        }
+        return response;
+    }
+
+    void reject(const http::Rejection& rejection) {
+        if (m_options.is_quiet) {
+            return;
+        }
+        std::lock_guard lock(m_output_mutex);
+        m_context.err << "hooks: rejected a request from " << rejection.remote;
+        if (rejection.status != 0) {
+            m_context.err << " with " << rejection.status;
+        }
+        m_context.err << ": " << rejection.reason << '\n' << std::flush;
+    }
+
+    /// Serves until --count, --timeout, stop or a signal; the exit code.
+    Result<int> serve(http::Server& server, std::optional<std::chrono::milliseconds> timeout) {
+        m_server = &server;
+        std::thread watchdog;
+        if (timeout) {
+            watchdog = std::thread([this, timeout] {
+                std::unique_lock lock(m_progress.mutex);
+                if (!m_progress.changed.wait_for(lock, *timeout,
+                                                 [this] { return m_progress.is_finished; })) {
+                    m_progress.is_finished = true;
+                    m_progress.has_timed_out = true;
+                    m_server->stop();
+                }
+            });
+        }
+        http::StopReason reason = server.run();
+        finish_early(true);
+        if (watchdog.joinable()) {
+            watchdog.join();
+        }
+        m_context.out << std::flush;
+        return finish(m_options, m_progress, reason);
+    }
+
+  private:
+    void finish_early(bool has_stopped) {
+        std::lock_guard lock(m_progress.mutex);
+        if (!m_progress.is_finished || has_stopped) {
+            m_progress.is_finished = true;
+            m_progress.changed.notify_all();
+            if (!has_stopped) {
+                m_server->stop();
+            }
+        }
+    }
+
+    const ListenOptions& m_options;
+    Context& m_context;
+    Receiver m_receiver;
+    PrintStyle m_style;
+    Progress m_progress;
+    std::mutex m_output_mutex;
+    http::Server* m_server = nullptr;
+};
+
+http::ServerOptions server_options_for(const ListenOptions& options, bool is_forwarding) {
+    http::ServerOptions server_options;
+    server_options.host = options.host;
+    server_options.port = options.port;
+    server_options.limits.max_body_bytes = options.max_body;
+    server_options.limits.max_connections = options.max_connections;
+    server_options.threads = options.threads;
+    server_options.blocking_threads = is_forwarding ? 32 : 0;
+    return server_options;
+}
+
 Result<int> run_listen(const ListenOptions& options, Context& context) {
     auto registry = load_registry(options.provider);
     if (!registry) {
@@ -202,87 +297,78 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
     }
     bool is_forwarding = config->forward_to || !config->routes.empty();
     bool checks_signatures = !config->secrets.empty();
-    Receiver receiver(std::move(*config));
-    Progress progress;
-    std::mutex output_mutex;
-    PrintStyle style{should_color(options.output, context), options.shows_headers};
-    http::Server* server = nullptr;
-
-    auto handle = [&](http::IncomingRequest& request) {
-        auto [response, delivery] = receiver.handle(request);
-        bool is_invalid = delivery.record.verify && !delivery.record.verify->ok;
-        if (!options.is_quiet) {
-            std::lock_guard lock(output_mutex);
-            options.output.is_json ? print_delivery_json(delivery, context.out)
-                                   : print_delivery_text(delivery, style, context.out);
-        }
-        // Counted without a lock: this runs for every delivery on every I/O thread.
-        std::uint64_t delivered = ++progress.deliveries;
-        if (is_invalid) {
-            ++progress.invalid;
-        }
-        if (options.count && delivered == *options.count) {
-            std::lock_guard lock(progress.mutex);
-            if (!progress.is_finished) {
-                progress.is_finished = true;
-                progress.changed.notify_all();
-                server->stop();
-            }
-        }
-        return response;
-    };
-    auto reject = [&](const http::Rejection& rejection) {
-        if (options.is_quiet) {
-            return;
-        }
-        std::lock_guard lock(output_mutex);
-        context.err << "hooks: rejected a request from " << rejection.remote;
-        if (rejection.status != 0) {
-            context.err << " with " << rejection.status;
-        }
-        context.err << ": " << rejection.reason << '\n' << std::flush;
-    };
-
-    http::ServerOptions server_options;
-    server_options.host = options.host;
-    server_options.port = options.port;
-    server_options.limits.max_body_bytes = options.max_body;
-    server_options.limits.max_connections = options.max_connections;
-    server_options.threads = options.threads;
-    server_options.blocking_threads = is_forwarding ? 32 : 0;
-    auto bound = http::Server::bind(server_options, handle, reject);
+    Listening listening(options, context, std::move(*config));
+    auto bound = http::Server::bind(
+        server_options_for(options, is_forwarding),
+        [&listening](http::IncomingRequest& request) { return listening.handle(request); },
+        [&listening](const http::Rejection& rejection) { listening.reject(rejection); });
     if (!bound) {
         return tl::unexpected(bound.error());
     }
-    server = bound->get();
-    bool is_v6 = server->host().find(':') != std::string::npos;
-    context.err << "Listening on http://" << (is_v6 ? "[" + server->host() + "]" : server->host())
-                << ':' << server->port() << '\n';
+    http::Server& server = **bound;
+    bool is_v6 = server.host().find(':') != std::string::npos;
+    context.err << "Listening on http://" << (is_v6 ? "[" + server.host() + "]" : server.host())
+                << ':' << server.port() << '\n';
     describe_start(options, checks_signatures, log.get(), context.err);
     context.err << std::flush;
+    return listening.serve(server, timeout);
+}
 
-    std::thread watchdog;
-    if (timeout) {
-        watchdog = std::thread([&] {
-            std::unique_lock lock(progress.mutex);
-            if (!progress.changed.wait_for(lock, *timeout, [&] { return progress.is_finished; })) {
-                progress.is_finished = true;
-                progress.has_timed_out = true;
-                server->stop();
-            }
-        });
-    }
-    http::StopReason reason = server->run();
-    {
-        std::lock_guard lock(progress.mutex);
-        progress.is_finished = true;
-        progress.changed.notify_all();
-    }
-    if (watchdog.joinable()) {
-        watchdog.join();
-    }
-    context.out << std::flush;
-    return finish(options, progress, reason);
+/// --respond, --delay and the simulated failures.
+void add_response_options(CLI::App& command, ListenOptions& options) {
+    command.add_option("--respond", options.respond_status, "Status to answer with")
+        ->type_name("STATUS")
+        ->check(CLI::Range(200, 599))
+        ->capture_default_str();
+    command.add_option("--delay", options.delay, "Wait this long before answering (500ms, 2s)")
+        ->type_name("DURATION")
+        ->capture_default_str();
+    command
+        .add_option("--fail-first", options.fail_first,
+                    "Answer --fail-status to the first N attempts of each delivery id, then "
+                    "succeed (exercises a sender's retries)")
+        ->type_name("N");
+    command
+        .add_option("--fail-rate", options.fail_rate,
+                    "Answer --fail-status to this fraction of requests at random (0 to 1)")
+        ->type_name("R")
+        ->check(CLI::Range(0.0, 1.0));
+    command.add_option("--fail-status", options.fail_status, "Status of simulated failures")
+        ->type_name("STATUS")
+        ->check(CLI::Range(400, 599))
+        ->capture_default_str();
+}
+
+/// The server's limits and the CI assertions.
+void add_limit_and_ci_options(CLI::App& command, ListenOptions& options) {
+    command
+        .add_option("--max-body", options.max_body,
+                    "Largest body accepted; larger ones get 413 before they are read")
+        ->type_name("BYTES")
+        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 32))
+        ->capture_default_str();
+    command
+        .add_option("--max-connections", options.max_connections,
+                    "Open connections allowed at once; more get 503")
+        ->type_name("N")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
+        ->capture_default_str();
+    command.add_option("--threads", options.threads, "I/O threads (default: one per core)")
+        ->type_name("N")
+        ->check(CLI::Range(1U, 256U));
+    auto* count =
+        command
+            .add_option("--count", options.count,
+                        "Exit after N deliveries (CI: with --timeout and --require-valid)")
+            ->type_name("N")
+            ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+    command
+        .add_option("--timeout", options.timeout,
+                    "With --count: exit 1 if the deliveries have not all arrived within D")
+        ->type_name("DURATION")
+        ->needs(count);
+    command.add_flag("--require-valid", options.requires_valid,
+                     "Exit 1 if any delivery failed verification");
 }
 
 } // namespace
@@ -320,55 +406,8 @@ void register_listen(CLI::App& command, Context& context) {
                     "Forward deliveries whose event type matches GLOB to URL instead "
                     "(repeatable, first match wins)")
         ->type_name("GLOB=URL");
-    command.add_option("--respond", options->respond_status, "Status to answer with")
-        ->type_name("STATUS")
-        ->check(CLI::Range(200, 599))
-        ->capture_default_str();
-    command.add_option("--delay", options->delay, "Wait this long before answering (500ms, 2s)")
-        ->type_name("DURATION")
-        ->capture_default_str();
-    command
-        .add_option("--fail-first", options->fail_first,
-                    "Answer --fail-status to the first N attempts of each delivery id, then "
-                    "succeed (exercises a sender's retries)")
-        ->type_name("N");
-    command
-        .add_option("--fail-rate", options->fail_rate,
-                    "Answer --fail-status to this fraction of requests at random (0 to 1)")
-        ->type_name("R")
-        ->check(CLI::Range(0.0, 1.0));
-    command.add_option("--fail-status", options->fail_status, "Status of simulated failures")
-        ->type_name("STATUS")
-        ->check(CLI::Range(400, 599))
-        ->capture_default_str();
-    command
-        .add_option("--max-body", options->max_body,
-                    "Largest body accepted; larger ones get 413 before they are read")
-        ->type_name("BYTES")
-        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 32))
-        ->capture_default_str();
-    command
-        .add_option("--max-connections", options->max_connections,
-                    "Open connections allowed at once; more get 503")
-        ->type_name("N")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
-        ->capture_default_str();
-    command.add_option("--threads", options->threads, "I/O threads (default: one per core)")
-        ->type_name("N")
-        ->check(CLI::Range(1U, 256U));
-    auto* count =
-        command
-            .add_option("--count", options->count,
-                        "Exit after N deliveries (CI: with --timeout and --require-valid)")
-            ->type_name("N")
-            ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-    command
-        .add_option("--timeout", options->timeout,
-                    "With --count: exit 1 if the deliveries have not all arrived within D")
-        ->type_name("DURATION")
-        ->needs(count);
-    command.add_flag("--require-valid", options->requires_valid,
-                     "Exit 1 if any delivery failed verification");
+    add_response_options(command, *options);
+    add_limit_and_ci_options(command, *options);
     command.add_flag("--show-headers", options->shows_headers, "Show every request header");
     command.add_flag("-q,--quiet", options->is_quiet, "Print nothing per delivery");
     add_output_options(command, options->output);

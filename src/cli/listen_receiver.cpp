@@ -36,14 +36,14 @@ constexpr std::size_t k_max_remembered = 200'000;
 } // namespace
 
 Receiver::Receiver(ReceiverConfig config)
-    : config_(std::move(config)), random_(std::random_device{}()) {}
+    : m_config(std::move(config)), m_random(std::random_device{}()) {}
 
 void Receiver::identify(Delivery& delivery) const {
     const message::Message& request = delivery.record.message;
-    const providers::Scheme* scheme = config_.scheme;
+    const providers::Scheme* scheme = m_config.scheme;
     std::string detect_error;
-    if (scheme == nullptr && config_.is_auto) {
-        auto detected = config_.registry->detect(request);
+    if (scheme == nullptr && m_config.is_auto) {
+        auto detected = m_config.registry->detect(request);
         if (detected) {
             scheme = *detected;
         } else {
@@ -55,14 +55,14 @@ void Receiver::identify(Delivery& delivery) const {
     delivery.record.id = facts.id;
     delivery.event_type = facts.event_type;
     delivery.envelope_problems = events::check_envelope(delivery.provider, request.body);
-    if (config_.secrets.empty() || (scheme == nullptr && !config_.is_auto)) {
+    if (m_config.secrets.empty() || (scheme == nullptr && !m_config.is_auto)) {
         return;
     }
     log::VerifyOutcome outcome{delivery.provider, false, detect_error};
     if (scheme != nullptr) {
-        providers::VerifyInput input(request, config_.secrets);
-        input.now = config_.now();
-        input.tolerance = config_.tolerance;
+        providers::VerifyInput input(request, m_config.secrets);
+        input.now = m_config.now();
+        input.tolerance = m_config.tolerance;
         input.url = request_url(request);
         auto verified = scheme->verify(input);
         outcome.ok = verified && verified->is_valid;
@@ -76,30 +76,30 @@ unsigned Receiver::count_attempt(const Delivery& delivery) {
     std::string key =
         record.id ? "id:" + *record.id
                   : "body:" + crypto::digest(crypto::DigestAlgorithm::sha256, record.message.body);
-    std::lock_guard lock(seen_mutex_);
-    if (attempts_.size() >= k_max_remembered) {
-        attempts_.clear();
+    std::lock_guard lock(m_seen_mutex);
+    if (m_attempts.size() >= k_max_remembered) {
+        m_attempts.clear();
     }
-    return ++attempts_[key];
+    return ++m_attempts[key];
 }
 
 bool Receiver::roll_failure() {
-    if (config_.fail_rate <= 0) {
+    if (m_config.fail_rate <= 0) {
         return false;
     }
-    std::lock_guard lock(random_mutex_);
-    return std::uniform_real_distribution<double>(0, 1)(random_) < config_.fail_rate;
+    std::lock_guard lock(m_random_mutex);
+    return std::uniform_real_distribution<double>(0, 1)(m_random) < m_config.fail_rate;
 }
 
 const http::Url* Receiver::forward_target(const Delivery& delivery) const {
     if (delivery.event_type) {
-        for (const Route& route : config_.routes) {
+        for (const Route& route : m_config.routes) {
             if (fnmatch(route.pattern.c_str(), delivery.event_type->c_str(), 0) == 0) {
                 return &route.url;
             }
         }
     }
-    return config_.forward_to ? &*config_.forward_to : nullptr;
+    return m_config.forward_to ? &*m_config.forward_to : nullptr;
 }
 
 ForwardOutcome Receiver::forward(const message::Message& request, const http::Url& url) const {
@@ -118,7 +118,7 @@ ForwardOutcome Receiver::forward(const message::Message& request, const http::Ur
     outgoing.body = request.body;
     auto& client = clients[url.origin()];
     if (!client) {
-        auto created = http::Client::create(url, config_.forward_options);
+        auto created = http::Client::create(url, m_config.forward_options);
         if (!created) {
             outcome.error = created.error().message;
             return outcome;
@@ -151,19 +151,19 @@ std::pair<http::Response, Delivery> Receiver::handle(http::IncomingRequest& requ
     identify(delivery);
 
     http::Response response;
-    response.status = config_.respond_status;
-    response.delay = config_.delay;
+    response.status = m_config.respond_status;
+    response.delay = m_config.delay;
     // Without a delivery id only --fail-first needs to tell attempts apart (by body).
-    unsigned attempt = record.id || config_.fail_first > 0 ? count_attempt(delivery) : 1;
+    unsigned attempt = record.id || m_config.fail_first > 0 ? count_attempt(delivery) : 1;
     delivery.is_redelivery = record.id.has_value() && attempt > 1;
-    if (attempt <= config_.fail_first) {
-        delivery.simulated = "--fail-first " + std::to_string(config_.fail_first) + ": attempt " +
+    if (attempt <= m_config.fail_first) {
+        delivery.simulated = "--fail-first " + std::to_string(m_config.fail_first) + ": attempt " +
                              std::to_string(attempt);
     } else if (roll_failure()) {
         delivery.simulated = "--fail-rate";
     }
     if (!delivery.simulated.empty()) {
-        response.status = config_.fail_status;
+        response.status = m_config.fail_status;
         response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
         response.body = "simulated failure (" + delivery.simulated + ")\n";
     } else if (const http::Url* target = forward_target(delivery)) {
@@ -182,8 +182,8 @@ std::pair<http::Response, Delivery> Receiver::handle(http::IncomingRequest& requ
         delivery.forward = std::move(outcome);
     }
     record.response_status = response.status;
-    if (config_.log != nullptr) {
-        if (auto written = config_.log->append(record); !written) {
+    if (m_config.log != nullptr) {
+        if (auto written = m_config.log->append(record); !written) {
             delivery.log_error = written.error().message;
             response = http::Response{};
             response.status = 500;

@@ -82,11 +82,11 @@ class Receiver {
     ForwardOutcome forward(const message::Message& request, const http::Url& url) const;
     const http::Url* forward_target(const Delivery& delivery) const;
 
-    ReceiverConfig config_;
-    std::mutex seen_mutex_;
-    std::unordered_map<std::string, unsigned> attempts_; ///< delivery key -> attempts so far
-    std::mutex random_mutex_;
-    std::mt19937_64 random_;
+    ReceiverConfig m_config;
+    std::mutex m_seen_mutex;
+    std::unordered_map<std::string, unsigned> m_attempts; ///< delivery key -> attempts so far
+    std::mutex m_random_mutex;
+    std::mt19937_64 m_random;
 };
 
 } // namespace hooks::cli

@@ -156,7 +156,7 @@ struct Client::Impl {
     httplib::Client client;
 };
 
-Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Client::Client(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Client::~Client() = default;
 
 Result<std::unique_ptr<Client>> Client::create(const Url& origin, const ClientOptions& options) {
@@ -200,11 +200,11 @@ tl::expected<ClientResponse, ClientError> Client::send(const message::Message& r
     httplib::Response incoming;
     httplib::Error error = httplib::Error::Success;
     auto started = std::chrono::steady_clock::now();
-    bool is_sent = impl_->client.send(outgoing, incoming, error);
+    bool is_sent = m_impl->client.send(outgoing, incoming, error);
     auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
     if (!is_sent) {
-        return tl::unexpected(ClientError{failure_of(error), describe(error, impl_->origin)});
+        return tl::unexpected(ClientError{failure_of(error), describe(error, m_impl->origin)});
     }
     ClientResponse response;
     response.status = incoming.status;

@@ -65,7 +65,7 @@ class Client {
   private:
     struct Impl;
     explicit Client(std::unique_ptr<Impl> impl);
-    std::unique_ptr<Impl> impl_;
+    std::unique_ptr<Impl> m_impl;
 };
 
 } // namespace hooks::http
