@@ -281,4 +281,10 @@ Result<std::string> read_file(const std::string& path) {
     return std::move(*text);
 }
 
+providers::UnixMillis current_unix_millis() {
+    return providers::UnixMillis(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+}
+
 } // namespace hooks::cli

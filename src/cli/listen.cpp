@@ -122,11 +122,7 @@ Result<ReceiverConfig> configure(const ListenOptions& options, const providers::
         config.now = [pinned = context.now] { return pinned; };
         return config;
     }
-    config.now = [] {
-        return providers::UnixMillis(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         std::chrono::system_clock::now().time_since_epoch())
-                                         .count());
-    };
+    config.now = current_unix_millis;
     return config;
 }
 
