@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "core/log/record.hpp"
 
-#include "core/text/text.hpp"
-
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
+#include "core/text/text.hpp"
 
 #include <array>
 #include <charconv>
