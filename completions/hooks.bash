@@ -9,14 +9,14 @@ _hooks() {
     if [[ $cur == = ]]; then cur=; elif [[ $prev == = ]]; then prev=${COMP_WORDS[COMP_CWORD-2]}; fi
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            sign|verify|listen|providers|completion) command=${COMP_WORDS[i]}; break ;;
+            sign|verify|send|listen|providers|completion) command=${COMP_WORDS[i]}; break ;;
         esac
     done
     COMPREPLY=()
     case $command in
     "")
         case $prev in
-            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --version'; else _hooks_words 'sign verify listen providers completion'; fi ;;
+            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --version'; else _hooks_words 'sign verify send listen providers completion'; fi ;;
         esac ;;
     sign)
         case $prev in
@@ -48,6 +48,31 @@ _hooks() {
             --now) : ;;
             --color) _hooks_words 'auto always never' ;;
             *) if [[ $cur == -* ]]; then _hooks_words '-h --help --provider --provider-file --secret --secret-file --secret-env -H --header --headers-file --url --method --tolerance --now --explain --json --color'; else _hooks_files; fi ;;
+        esac ;;
+    send)
+        case $prev in
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord' ;;
+            --provider-file) _hooks_files ;;
+            --secret) : ;;
+            --secret-file) _hooks_files ;;
+            --secret-env) _hooks_env ;;
+            --event) : ;;
+            --data) : ;;
+            --set) : ;;
+            --map) : ;;
+            --only-if-changed) : ;;
+            --id) : ;;
+            --method) : ;;
+            -H|--header) : ;;
+            --retry-schedule) : ;;
+            --retries) : ;;
+            --timeout) : ;;
+            --time-scale) : ;;
+            --count) : ;;
+            --concurrency) : ;;
+            --cacert) : ;;
+            --color) _hooks_words 'auto always never' ;;
+            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --provider --provider-file --secret --secret-file --secret-env --event --data --set --map --only-if-changed --id --method -H --header --retry-schedule --retries --timeout --time-scale --count --concurrency --dry-run -k --insecure --cacert --show-headers --json --color'; else :; fi ;;
         esac ;;
     listen)
         case $prev in

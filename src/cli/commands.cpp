@@ -8,10 +8,12 @@
 namespace hooks::cli {
 namespace {
 
-constexpr std::array<Command, 5> k_commands = {{
+constexpr std::array<Command, 6> k_commands = {{
     {"sign", "Print the signature headers a provider would send for a body", register_sign},
     {"verify", "Check a delivery's signature; exit 0 valid, 1 invalid, 2 bad input",
      register_verify},
+    {"send", "Send a provider's event, signed and in its envelope, to a URL, with retries",
+     register_send},
     {"listen", "Receive webhooks locally: show, verify, record and forward every delivery",
      register_listen},
     {"providers", "List the providers, or explain one's signature scheme", register_providers},

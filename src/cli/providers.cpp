@@ -2,6 +2,9 @@
 // `hooks providers [NAME]`: list the providers or explain one's scheme.
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
+#include "core/events/catalog.hpp"
+#include "core/retry/schedule.hpp"
+#include "core/text/duration.hpp"
 
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -23,6 +26,25 @@ std::string tolerance_text(const providers::ProviderInfo& info) {
            (info.rejects_future ? ", in the past and the future" : ", in the past only");
 }
 
+nlohmann::json events_json(const std::string& provider) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const events::EventInfo& event : events::list_events(provider)) {
+        list.push_back({{"name", event.name}, {"summary", event.summary}});
+    }
+    return list;
+}
+
+/// "0, 1s, 5s (timeout 30s)" or "no retries (timeout 10s)"
+std::string schedule_text(const retry::Schedule& schedule) {
+    std::string text;
+    for (std::chrono::milliseconds delay : schedule.delays) {
+        text += (text.empty() ? "" : ", ") +
+                (delay.count() == 0 ? std::string("immediately") : text::format_duration(delay));
+    }
+    return (text.empty() ? "no retries" : text) + " (timeout " +
+           text::format_duration(schedule.timeout) + ")";
+}
+
 nlohmann::json to_json(const providers::ProviderInfo& info) {
     return {{"name", info.name},
             {"title", info.title},
@@ -38,7 +60,9 @@ nlohmann::json to_json(const providers::ProviderInfo& info) {
             {"rejects_future", info.rejects_future},
             {"timestamp_unit",
              info.timestamp_unit == providers::TimestampUnit::seconds ? "seconds" : "milliseconds"},
-            {"can_sign", info.can_sign}};
+            {"can_sign", info.can_sign},
+            {"events", events_json(info.name)},
+            {"retry_schedule", schedule_text(retry::preset(info.name))}};
 }
 
 void print_details(const providers::ProviderInfo& info, std::ostream& out) {
@@ -59,6 +83,16 @@ void print_details(const providers::ProviderInfo& info, std::ostream& out) {
             << (info.timestamp_unit == providers::TimestampUnit::seconds ? "seconds"
                                                                          : "milliseconds")
             << '\n';
+    }
+    out << "  send retries:     " << schedule_text(retry::preset(info.name)) << '\n';
+    auto events = events::list_events(info.name);
+    if (!events.empty()) {
+        out << "  events (hooks send --event):\n";
+    }
+    for (const events::EventInfo& event : events) {
+        out << "    " << event.name
+            << std::string(event.name.size() < 28 ? 28 - event.name.size() : 1, ' ')
+            << event.summary << '\n';
     }
 }
 

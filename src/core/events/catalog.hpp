@@ -7,6 +7,7 @@
 #include "core/message/message.hpp"
 #include "core/providers/timestamp.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,7 +22,8 @@ struct EventInfo {
 };
 
 /// The events `provider` documents, in the provider's order; the first is send's default.
-/// Empty for a provider without a catalog.
+/// Empty for a provider without a catalog. The catalog itself is data:
+/// src/core/events/events_catalog_*.json (format in catalog_data.hpp).
 std::vector<EventInfo> list_events(std::string_view provider);
 
 /// What the user asked for.
@@ -29,35 +31,52 @@ struct BuildInput {
     std::string provider;
     std::string event; ///< empty: the provider's first event
     /// Replaces the sample's data (the part the provider's envelope wraps: Stripe's
-    /// data.object, CodeNx's record, ...) or, for providers without an envelope, the whole body.
-    /// Must be JSON; kept byte-exact when no --set applies.
+    /// data.object, CodeNx's record, Slack's event, Centrali's data.record, ...) or, for
+    /// providers without an envelope (GitHub, Shopify, Twilio's form fields), the whole body.
+    /// Must be JSON. It is written compactly, as the seeds' JSON.stringify verifiers need:
+    /// whitespace dropped and strings escaped as JSON.stringify escapes them, while names stay
+    /// in their order and numbers keep their digits (any size, 1.0 stays 1.0), so compact data
+    /// in JSON.stringify's form is inserted byte-exact. CodeNx's diff is computed from it.
     std::optional<std::string> data;
-    /// --set PATH=VALUE: PATH is a JSON Pointer ("/data/object/amount") or dotted
-    /// ("data.object.amount"); VALUE is parsed as JSON, else taken as a string.
+    /// --set PATH=VALUE, applied in order once the envelope is built (after --data, before
+    /// --map): PATH is a JSON Pointer ("/data/object/amount") or dotted ("data.object.amount"),
+    /// from the body's root; missing members are created. VALUE is parsed as JSON, else taken
+    /// as a string. Values derived from the ones set (CodeNx's diff) follow unless set too.
     std::vector<std::pair<std::string, std::string>> sets;
-    /// --map NAME=/pointer (Codex custom payloads): the body becomes {NAME: value at pointer of
-    /// the envelope, ...} in the given order.
+    /// --map NAME=/pointer (Codex custom payloads, codex only): the body becomes {NAME: value at
+    /// pointer of the envelope, ...} in the given order.
     std::vector<std::pair<std::string, std::string>> maps;
-    std::string id;                     ///< the delivery/event id to use
+    /// The delivery/event id, put where the provider carries one in the body or an event
+    /// header (Stripe's id, X-GitHub-Delivery, X-Shopify-Webhook-Id, Paddle's notification_id
+    /// and, after its prefix, event_id). Standard Webhooks and Svix carry it only in the
+    /// signature headers that signing adds; the seed platforms document none (CognexiaAI's
+    /// "event ID" is sent as "id").
+    std::string id;
     providers::UnixMillis timestamp{0}; ///< "now" for the envelope's timestamps
 };
 
 /// The request to send, before signing.
 struct BuiltDelivery {
-    std::string body;         ///< compact JSON (or form for Twilio)
-    std::string content_type; ///< "application/json"
-    std::vector<message::Header>
-        headers; ///< event headers (X-GitHub-Event, X-GitHub-Delivery, ...)
+    std::string body;         ///< compact JSON (or form fields for Twilio)
+    std::string content_type; ///< "application/json" or "application/x-www-form-urlencoded"
+    /// The provider's event headers (X-GitHub-Event, X-GitHub-Delivery, User-Agent, ...);
+    /// never Content-Type or signature headers.
+    std::vector<message::Header> headers;
     std::string method = "POST";
 };
 
-/// Builds the provider's envelope for the event. Fails (usage error) on an unknown event (listing
-/// the known ones), data that is not JSON, a --set path that cannot be applied, a --map pointer
-/// that is not in the envelope.
+/// Builds the provider's envelope for the event. Fails (usage error, one line) on a provider
+/// without a catalog, an unknown event ("unknown event 'record.upserted' for codenx; known:
+/// record.created, ..."), data that is not JSON, a --set path that cannot be applied (naming
+/// it), a --map pointer that is not in the envelope, form fields that are not scalars, or an id
+/// that cannot go in a header. Thread-safe.
 Result<BuiltDelivery> build_delivery(const BuildInput& input);
 
 /// CodeNx field-level triggers (--only-if-changed FIELD): whether `record.FIELD` differs from
-/// `previous.FIELD` in a built body. Fails when the body has no record.
+/// `previous.FIELD` in a built body. FIELD is a name, a dotted path or a JSON Pointer under
+/// record; a missing member counts as null, and so does every member of a null or missing
+/// previous (record.created). Numbers compare by value. Fails (usage error) when the body is not
+/// JSON or has no record object.
 Result<bool> has_changed(std::string_view body, std::string_view field);
 
 } // namespace hooks::events

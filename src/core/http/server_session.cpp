@@ -102,9 +102,7 @@ void ServerSession::close() {
 void ServerSession::begin_request(bool first) {
     const auto& limits = m_shared.limits;
     reset_request();
-    m_parser.emplace(m_request);
-    m_parser->header_limit(static_cast<std::uint32_t>(
-        std::min<std::size_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+    m_parser.emplace(m_request, limits.max_header_bytes);
     // The Content-Length is judged in accept_header() to name it in the 413; Beast's own limit
     // is set there too, for chunked bodies.
     m_parser->body_limit(std::numeric_limits<std::uint64_t>::max());
@@ -175,11 +173,11 @@ void ServerSession::parse() {
     auto& parser = *m_parser;
     while (!parser.is_done() && m_buffer.size() > 0) {
         beast::error_code ec;
-        auto used = parser.put(m_buffer.data(), ec);
+        auto used = parser.parse_some(m_buffer.data(), ec);
         m_buffer.consume(used);
         if (ec == http::error::need_more) {
-            // Beast bounds the header; a chunk line or trailer section that never ends is
-            // bounded here.
+            // parse_some() bounds the header; a chunk line or trailer section that never ends
+            // is bounded here.
             if (parser.is_header_done() && m_buffer.size() > k_max_chunk_line) {
                 reject(400, "malformed request: chunk line or trailers too long");
                 return;

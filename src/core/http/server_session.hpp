@@ -65,11 +65,19 @@ struct ServerShared {
 
 /// Beast's request parser, filling an IncomingRequest as it goes. Beast's own `fields` container
 /// is not used: it files a repeated header next to its first occurrence, losing the wire order.
-/// Trailer fields of a chunked body are dropped, not added to the headers.
+/// Trailer fields of a chunked body are dropped, not added to the headers. Feed it with
+/// parse_some(), not put(): only the former holds the header section to its limit.
 class RequestReader : public beast::http::basic_parser<true> {
   public:
-    explicit RequestReader(IncomingRequest& request) : m_request(request) {}
+    /// `max_header_bytes` bounds the request line and header fields together (ServerLimits).
+    RequestReader(IncomingRequest& request, std::size_t max_header_bytes)
+        : m_request(request), m_max_header_bytes(max_header_bytes) {}
 
+    /// Beast's put(), with the request line and header fields counted together against
+    /// `max_header_bytes` however the bytes are split between calls: fails with
+    /// http::error::header_limit as soon as the header section cannot end within the limit.
+    /// Returns the bytes used, as put() does.
+    std::size_t parse_some(asio::const_buffer buffer, beast::error_code& ec);
     unsigned version() const { return m_version; }
     bool is_head() const { return m_is_head; }
     /// `Expect: 100-continue` in an HTTP/1.1 request.
@@ -94,11 +102,14 @@ class RequestReader : public beast::http::basic_parser<true> {
     void on_finish_impl(beast::error_code&) override {}
 
     IncomingRequest& m_request;
+    std::size_t m_max_header_bytes;
+    std::size_t m_header_bytes = 0; ///< of the request line and header fields, used so far
     std::string m_transfer_codings; ///< every Transfer-Encoding value, joined by ", "
     std::size_t m_coding_count = 0;
     unsigned m_version = 11;
     bool m_is_head = false;
     bool m_has_transfer_encoding = false;
+    bool m_has_malformed_coding = false; ///< a Transfer-Encoding value that is no token list
     bool m_has_content_length = false;
     bool m_expects_continue = false;
 };

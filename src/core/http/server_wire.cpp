@@ -3,10 +3,13 @@
 // responses the server writes.
 #include "core/http/server_session.hpp"
 
+#include <algorithm>
 #include <array>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/http/status.hpp>
 #include <charconv>
+#include <limits>
 
 namespace hooks::http::detail {
 
@@ -96,6 +99,25 @@ void write_error_response(int status, std::string_view reason, std::string& out)
     out.push_back('\n');
 }
 
+std::size_t RequestReader::parse_some(asio::const_buffer buffer, beast::error_code& ec) {
+    if (is_header_done()) {
+        return put(buffer, ec);
+    }
+    // Beast applies header_limit() to each put() from the first byte that put() has not used,
+    // and gives the request line a limit of its own: what is left of the limit is counted here
+    // across calls, and Beast is shown no more bytes than that.
+    std::size_t left = m_max_header_bytes - m_header_bytes;
+    std::size_t shown = std::min(buffer.size(), left);
+    header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(left, std::numeric_limits<std::uint32_t>::max())));
+    std::size_t used = put(asio::const_buffer(buffer.data(), shown), ec);
+    m_header_bytes += used;
+    if (ec == http::error::need_more && !is_header_done() && shown == left) {
+        ec = http::error::header_limit; // the section does not end within the limit
+    }
+    return used;
+}
+
 void RequestReader::on_request_impl(http::verb method, beast::string_view method_string,
                                     beast::string_view target, int version,
                                     beast::error_code& /*ec*/) {
@@ -115,6 +137,11 @@ void RequestReader::on_field_impl(http::field name, beast::string_view name_stri
                                          std::string(value.data(), value.size())});
     if (name == http::field::transfer_encoding) {
         m_has_transfer_encoding = true;
+        // token_list stops quietly at the first byte it cannot read, which would take
+        // "chunked x" or "chunked;q=1" for chunked; a proxy may read such a value otherwise.
+        if (!http::validate_list(http::opt_token_list{value})) {
+            m_has_malformed_coding = true;
+        }
         for (auto coding : http::token_list{value}) {
             m_transfer_codings.append(m_transfer_codings.empty() ? "" : ", ")
                 .append(coding.data(), coding.size());
@@ -157,6 +184,9 @@ std::optional<std::pair<int, std::string>> RequestReader::framing_problem() cons
     }
     if (m_has_content_length) {
         return std::pair{400, std::string("both Content-Length and Transfer-Encoding")};
+    }
+    if (m_has_malformed_coding) {
+        return std::pair{400, std::string("malformed Transfer-Encoding")};
     }
     if (m_coding_count == 1 && beast::iequals(m_transfer_codings, "chunked")) {
         return std::nullopt;

@@ -9,6 +9,32 @@
 using namespace hooks;
 using namespace hooks::test;
 
+namespace {
+
+// A GET to /exact whose request line and header section take `size` bytes (at least 41).
+std::string get_of_size(std::size_t size) {
+    std::string head = "GET /exact HTTP/1.1\r\nHost: t\r\nX-Pad: ";
+    return head + std::string(size - head.size() - 4, 'p') + "\r\n\r\n";
+}
+
+// Writes `text` in pieces cut at the ascending offsets `cuts`, each once the server has had
+// time to read the one before, and returns the status of the answer.
+int status_in_pieces(std::uint16_t port, const std::string& text, std::vector<std::size_t> cuts) {
+    RawClient client(port);
+    std::size_t start = 0;
+    cuts.push_back(text.size());
+    for (std::size_t cut : cuts) {
+        if (start > 0 && !client.quiet_for(50ms)) {
+            break; // answered early
+        }
+        client.send(std::string_view(text).substr(start, cut - start));
+        start = cut;
+    }
+    return client.read_response().status;
+}
+
+} // namespace
+
 TEST_CASE("a Content-Length over the limit is answered 413 before the body is sent", "[http]") {
     auto options = test_options();
     options.limits.max_body_bytes = 1024;
@@ -67,6 +93,47 @@ TEST_CASE("a header section over the limit is answered 431", "[http]") {
     CHECK(huge.read_response().body == "70000");
 }
 
+TEST_CASE("the header limit counts the request line and holds however the bytes arrive", "[http]") {
+    auto options = test_options();
+    options.limits.max_header_bytes = 4096;
+    TestServer server(options, echo_target);
+    std::string exact = get_of_size(4096);
+    CHECK(status_in_pieces(server.port(), exact, {}) == 200);
+    CHECK(status_in_pieces(server.port(), exact, {1000, 3000}) == 200);
+    CHECK(status_in_pieces(server.port(), exact, {4095}) == 200);
+    RawClient pipelined(server.port());
+    pipelined.send(exact + exact);
+    CHECK(pipelined.read_response().body == "/exact");
+    CHECK(pipelined.read_response().body == "/exact");
+    REQUIRE(server.rejections().empty());
+
+    std::string over = get_of_size(4097);
+    CHECK(status_in_pieces(server.port(), over, {}) == 431);
+    CHECK(status_in_pieces(server.port(), over, {2000}) == 431);
+    CHECK(status_in_pieces(server.port(), over, {4096}) == 431);
+    // Reads that each end with whole fields and are each within the limit.
+    std::string two_fields = "GET / HTTP/1.1\r\nX-A: " + std::string(2900, 'a') +
+                             "\r\nX-B: " + std::string(2900, 'b') + "\r\n\r\n";
+    CHECK(status_in_pieces(server.port(), two_fields, {2923}) == 431);
+    std::string many_fields = "GET / HTTP/1.1\r\n";
+    for (int i = 0; i < 200; ++i) {
+        many_fields += "X-Field: " + std::string(50, 'f') + "\r\n";
+    }
+    many_fields += "\r\n";
+    CHECK(status_in_pieces(server.port(), many_fields, {3000, 6000, 9000}) == 431);
+    // A request line and fields that are each within the limit, in one read.
+    std::string long_target = "GET /" + std::string(3000, 'a') +
+                              " HTTP/1.1\r\nX-A: " + std::string(3000, 'b') + "\r\n\r\n";
+    CHECK(status_in_pieces(server.port(), long_target, {}) == 431);
+    CHECK(status_in_pieces(server.port(), long_target, {3010}) == 431);
+    auto rejections = server.rejections();
+    REQUIRE(rejections.size() == 7);
+    for (const auto& rejection : rejections) {
+        CHECK(rejection.status == 431);
+        CHECK(rejection.reason == "header section exceeds 4096 bytes");
+    }
+}
+
 TEST_CASE("ambiguous framing is answered 400 and never reaches the handler", "[http]") {
     std::atomic<int> calls{0};
     TestServer server(test_options(), [&](http::IncomingRequest&) {
@@ -92,6 +159,37 @@ TEST_CASE("ambiguous framing is answered 400 and never reaches the handler", "[h
     auto rejections = server.rejections();
     REQUIRE(rejections.size() == 7);
     CHECK(rejections[5].reason == "unsupported Transfer-Encoding 'gzip, chunked'");
+}
+
+TEST_CASE("a Transfer-Encoding that is not a plain list of codings is answered 400", "[http]") {
+    std::atomic<int> calls{0};
+    TestServer server(test_options(), [&](http::IncomingRequest&) {
+        ++calls;
+        return answer(204);
+    });
+    auto status_for = [&](const std::string& codings) {
+        RawClient client(server.port());
+        client.send("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: " + codings +
+                    "\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        return client.read_response().status;
+    };
+    // Beast's token_list reads each of these as chunked, stopping at what it cannot read.
+    for (const std::string& codings :
+         std::vector<std::string>{"chunked x", "chunked/1", "chunked;q=1", "chunked \"x\"",
+                                  "chunked\x9c", "gzip x, chunked"}) {
+        INFO(codings);
+        CHECK(status_for(codings) == 400);
+    }
+    CHECK(calls == 0);
+    auto rejections = server.rejections();
+    REQUIRE(rejections.size() == 6);
+    for (const auto& rejection : rejections) {
+        CHECK(rejection.reason == "malformed Transfer-Encoding");
+    }
+    // Empty list elements are allowed (RFC 9110 5.6.1); a well-formed other coding stays 501.
+    CHECK(status_for(", chunked ,") == 204);
+    CHECK(status_for("gzip, chunked") == 501);
+    CHECK(calls == 1);
 }
 
 TEST_CASE("broken chunked framing is answered 400", "[http]") {

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+// `hooks send`: a realistic, correctly signed delivery of a provider's event, with its retries.
+#include "cli/body_view.hpp"
+#include "cli/commands.hpp"
+#include "cli/common_options.hpp"
+#include "cli/send_delivery.hpp"
+#include "cli/send_load.hpp"
+#include "core/text/duration.hpp"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace hooks::cli {
+namespace {
+
+struct SendOptions {
+    std::string url;
+    ProviderOptions provider;
+    SecretOptions secrets;
+    HeaderOptions headers;
+    OutputOptions output;
+    std::string event;
+    std::string data;
+    std::vector<std::string> sets;
+    std::vector<std::string> maps;
+    std::string only_if_changed;
+    std::string id;
+    std::string method;
+    std::string retry_schedule;
+    std::optional<unsigned> retries;
+    std::string timeout;
+    double time_scale = 1.0;
+    std::uint64_t count = 1;
+    unsigned concurrency = 1;
+    bool is_dry_run = false;
+    bool is_insecure = false;
+    std::string ca_file;
+    bool shows_headers = false;
+};
+
+Result<std::vector<std::pair<std::string, std::string>>>
+split_pairs(const std::vector<std::string>& items, std::string_view flag, std::string_view shape) {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const std::string& item : items) {
+        auto equals = item.find('=');
+        if (equals == std::string::npos || equals == 0) {
+            return fail(ErrorKind::usage,
+                        std::string(flag) + " '" + item + "': expected " + std::string(shape));
+        }
+        pairs.emplace_back(item.substr(0, equals), item.substr(equals + 1));
+    }
+    return pairs;
+}
+
+Result<std::optional<std::string>> read_data(const std::string& data, Context& context,
+                                             StdinGuard& guard) {
+    if (data.empty()) {
+        return std::optional<std::string>();
+    }
+    if (data == "-" || data.starts_with('@')) {
+        auto text = read_body(data == "-" ? "-" : data.substr(1), context, guard);
+        if (!text) {
+            return tl::unexpected(text.error());
+        }
+        return std::optional(std::move(*text));
+    }
+    return std::optional(data);
+}
+
+Result<retry::Schedule> schedule_for(const SendOptions& options, std::string_view provider) {
+    retry::Schedule schedule = retry::preset(provider);
+    if (!options.retry_schedule.empty()) {
+        auto parsed = retry::parse_schedule(options.retry_schedule);
+        if (!parsed) {
+            return fail(ErrorKind::usage, "--retry-schedule: " + parsed.error().message);
+        }
+        // A plain list keeps the provider's response budget; a preset brings its own.
+        std::chrono::milliseconds budget = schedule.timeout;
+        schedule = std::move(*parsed);
+        if (schedule.name == "custom") {
+            schedule.timeout = budget;
+        }
+    }
+    if (options.retries && *options.retries < schedule.delays.size()) {
+        schedule.delays.resize(*options.retries);
+    }
+    if (!options.timeout.empty()) {
+        auto timeout = text::parse_duration(options.timeout);
+        if (!timeout) {
+            return fail(ErrorKind::usage, "--timeout: " + timeout.error().message);
+        }
+        schedule.timeout = *timeout;
+    }
+    return schedule;
+}
+
+/// Reads every flag into a plan; the secrets and data are read here too.
+Result<SendPlan> make_plan(const SendOptions& options, const providers::Registry& registry,
+                           Context& context) {
+    SendPlan plan;
+    auto url = http::parse_url(options.url);
+    if (!url) {
+        return tl::unexpected(url.error());
+    }
+    plan.url = std::move(*url);
+    plan.url_text = options.url;
+    auto scheme = registry.find(options.provider.name);
+    if (!scheme) {
+        return tl::unexpected(scheme.error());
+    }
+    plan.scheme = *scheme;
+    if (!plan.scheme->info().can_sign) {
+        return fail(ErrorKind::usage,
+                    "provider " + options.provider.name + " can only be verified, not sent");
+    }
+    StdinGuard guard;
+    auto data = read_data(options.data, context, guard);
+    auto secrets = data ? resolve_secrets(options.secrets, context, guard)
+                        : Result<std::vector<providers::Secret>>(tl::unexpected(data.error()));
+    if (!secrets) {
+        return tl::unexpected(secrets.error());
+    }
+    plan.secrets = std::move(*secrets);
+    auto sets = split_pairs(options.sets, "--set", "PATH=VALUE");
+    auto maps = split_pairs(options.maps, "--map", "NAME=/json/pointer");
+    if (!sets || !maps) {
+        return tl::unexpected(!sets ? sets.error() : maps.error());
+    }
+    plan.build = {options.provider.name,   options.event,    std::move(*data),
+                  std::move(*sets),        std::move(*maps), "",
+                  providers::UnixMillis(0)};
+    auto headers = resolve_headers(HeaderOptions{options.headers.headers, ""});
+    if (!headers) {
+        return tl::unexpected(headers.error());
+    }
+    plan.extra_headers = std::move(headers->headers);
+    plan.method = options.method;
+    auto schedule = schedule_for(options, options.provider.name);
+    if (!schedule) {
+        return tl::unexpected(schedule.error());
+    }
+    plan.schedule = std::move(*schedule);
+    plan.time_scale = options.time_scale;
+    plan.now = [&context] {
+        return context.getenv("HOOKS_NOW") ? context.now : current_unix_millis();
+    };
+    return plan;
+}
+
+std::string describe_attempt(const Attempt& attempt) {
+    std::string line = "attempt " + std::to_string(attempt.number) + ": ";
+    if (attempt.response) {
+        char latency[32];
+        std::snprintf(latency, sizeof latency, "%.1f ms",
+                      static_cast<double>(attempt.response->latency.count()) / 1000.0);
+        line += std::to_string(attempt.response->status) + " in " + latency;
+    } else {
+        line += attempt.error->message;
+    }
+    if (attempt.decision.verdict != retry::Verdict::success) {
+        line += "; " + attempt.decision.reason;
+    }
+    return line;
+}
+
+void print_result_text(const DeliveryResult& result, bool shows_headers, bool is_color,
+                       std::ostream& out) {
+    const Attempt& last = result.attempts.back();
+    if (last.response) {
+        if (shows_headers) {
+            for (const message::Header& header : last.response->headers) {
+                out << "  " << terminal_safe(header.name) << ": " << terminal_safe(header.value)
+                    << '\n';
+            }
+        }
+        std::string content_type;
+        for (const message::Header& header : last.response->headers) {
+            if (message::names_equal(header.name, "Content-Type")) {
+                content_type = header.value;
+            }
+        }
+        BodyViewOptions view;
+        view.color = is_color;
+        view.max_lines = 40;
+        if (!last.response->body.empty()) {
+            out << render_body(last.response->body, content_type, view);
+        }
+    }
+    out << (result.is_success ? paint("delivered", 32, is_color) : paint("failed", 31, is_color))
+        << " after " << result.attempts.size()
+        << (result.attempts.size() == 1 ? " attempt" : " attempts") << '\n';
+}
+
+nlohmann::json attempt_json(const Attempt& attempt) {
+    nlohmann::json document = {{"attempt", attempt.number}};
+    document["status"] =
+        attempt.response ? nlohmann::json(attempt.response->status) : nlohmann::json(nullptr);
+    document["latency_ms"] =
+        attempt.response
+            ? nlohmann::json(static_cast<double>(attempt.response->latency.count()) / 1000.0)
+            : nlohmann::json(nullptr);
+    document["error"] =
+        attempt.error ? nlohmann::json(attempt.error->message) : nlohmann::json(nullptr);
+    document["reason"] = attempt.decision.reason;
+    return document;
+}
+
+void print_result_json(const SendPlan& plan, const DeliveryResult& result, std::ostream& out) {
+    nlohmann::json attempts = nlohmann::json::array();
+    for (const Attempt& attempt : result.attempts) {
+        attempts.push_back(attempt_json(attempt));
+    }
+    nlohmann::json document = {{"v", 1},
+                               {"id", result.id},
+                               {"provider", plan.build.provider},
+                               {"event", plan.build.event},
+                               {"url", plan.url_text},
+                               {"delivered", result.is_success},
+                               {"attempts", attempts}};
+    if (const Attempt& last = result.attempts.back(); last.response) {
+        nlohmann::json headers = nlohmann::json::array();
+        for (const message::Header& header : last.response->headers) {
+            headers.push_back({header.name, header.value});
+        }
+        document["response"] = {
+            {"status", last.response->status}, {"headers", headers}, {"body", last.response->body}};
+    }
+    out << document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& context) {
+    std::string id = options.id.empty() ? fresh_delivery_id(plan.build.provider) : options.id;
+    auto request = build_request(plan, id, plan.now());
+    if (!request) {
+        return tl::unexpected(request.error());
+    }
+    if (!options.only_if_changed.empty()) {
+        auto changed = events::has_changed(request->body, options.only_if_changed);
+        if (!changed) {
+            return tl::unexpected(changed.error());
+        }
+        if (!*changed) {
+            context.err << "hooks: not sent: " << options.only_if_changed
+                        << " is the same in previous and record (--only-if-changed)\n";
+            return 0;
+        }
+    }
+    if (options.is_dry_run) {
+        context.out << format_wire_request(plan.url, *request) << "\n\n# the same with curl:\n"
+                    << format_curl(plan.url, *request);
+        return 0;
+    }
+    auto client = http::Client::create(
+        plan.url, client_options(options.is_insecure, options.ca_file, plan.schedule));
+    if (!client) {
+        return tl::unexpected(client.error());
+    }
+    bool is_color = should_color(options.output, context);
+    if (!options.output.is_json) {
+        context.out << paint(request->method, 1, is_color) << ' ' << terminal_safe(plan.url_text)
+                    << "  " << plan.build.provider << ' ' << terminal_safe(plan.build.event)
+                    << "  id " << terminal_safe(id) << '\n'
+                    << std::flush;
+    }
+    auto result = deliver(plan, **client, id, [&](const Attempt& attempt) {
+        if (!options.output.is_json) {
+            context.out << describe_attempt(attempt) << '\n' << std::flush;
+        }
+    });
+    if (!result) {
+        return tl::unexpected(result.error());
+    }
+    options.output.is_json
+        ? print_result_json(plan, *result, context.out)
+        : print_result_text(*result, options.shows_headers, is_color, context.out);
+    return result->is_success ? 0 : 1;
+}
+
+Result<int> run_send(SendOptions options, Context& context) {
+    auto registry = load_registry(options.provider);
+    if (!registry) {
+        return tl::unexpected(registry.error());
+    }
+    auto plan = make_plan(options, *registry, context);
+    if (!plan) {
+        return tl::unexpected(plan.error());
+    }
+    if (plan->build.event.empty()) {
+        auto events = events::list_events(plan->build.provider);
+        plan->build.event = events.empty() ? "" : events.front().name;
+    }
+    if (options.count > 1 || options.concurrency > 1) {
+        if (options.is_dry_run) {
+            return fail(ErrorKind::usage,
+                        "--dry-run shows one request; drop --count/--concurrency");
+        }
+        LoadOptions load{options.count, options.concurrency,
+                         client_options(options.is_insecure, options.ca_file, plan->schedule)};
+        return run_load(*plan, load, options.output.is_json, context);
+    }
+    return send_one(options, *plan, context);
+}
+
+} // namespace
+
+namespace {
+
+void add_payload_options(CLI::App& command, SendOptions& options) {
+    command
+        .add_option("--event", options.event,
+                    "Event type (see 'hooks providers NAME'; default: the provider's first)")
+        ->type_name("TYPE");
+    command
+        .add_option("--data", options.data,
+                    "The event's data as JSON: inline, @FILE, or '-' for stdin (replaces the "
+                    "sample's data inside the provider's envelope)")
+        ->type_name("JSON|@FILE|-");
+    command
+        .add_option("--set", options.sets,
+                    "Set one field of the body: a JSON Pointer or dotted path and a JSON value "
+                    "(else a string), e.g. --set data.object.amount_paid=4200 (repeatable)")
+        ->type_name("PATH=VALUE");
+    command
+        .add_option("--map", options.maps,
+                    "Codex custom payload: a field NAME taken from the envelope at a JSON "
+                    "Pointer, e.g. --map 'Id=/object/id' (repeatable, in order)")
+        ->type_name("NAME=POINTER");
+    command
+        .add_option("--only-if-changed", options.only_if_changed,
+                    "CodeNx field-level trigger: send only if FIELD differs between previous "
+                    "and record")
+        ->type_name("FIELD");
+    command.add_option("--id", options.id, "Delivery id (default: fresh, in the provider's style)");
+    command.add_option("--method", options.method,
+                       "HTTP method (default: the provider's, POST; Codex allows any)");
+}
+
+void add_delivery_options(CLI::App& command, SendOptions& options) {
+    command
+        .add_option("--retry-schedule", options.retry_schedule,
+                    "Waits before each retry, e.g. 0,1s,5s, or a provider's preset name, or "
+                    "'none' (default: the provider's documented schedule)")
+        ->type_name("LIST|PRESET");
+    command.add_option("--retries", options.retries, "At most N retries (0: try once)")
+        ->type_name("N");
+    command
+        .add_option("--timeout", options.timeout,
+                    "Response budget per attempt (default: the provider's)")
+        ->type_name("DURATION");
+    command
+        .add_option("--time-scale", options.time_scale,
+                    "Multiply every retry wait by F (0.001 turns minutes into milliseconds)")
+        ->type_name("F")
+        ->check(CLI::Range(0.0, 1000.0))
+        ->capture_default_str();
+    command.add_option("--count", options.count, "Send N distinct deliveries (fresh ids)")
+        ->type_name("N")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32))
+        ->capture_default_str();
+    command.add_option("--concurrency", options.concurrency, "Connections used at once")
+        ->type_name("C")
+        ->check(CLI::Range(1U, 1024U))
+        ->capture_default_str();
+    command.add_flag("--dry-run", options.is_dry_run,
+                     "Print the exact request and an equivalent curl command; send nothing");
+    command.add_flag("-k,--insecure", options.is_insecure,
+                     "Do not check the server's TLS certificate");
+    command.add_option("--cacert", options.ca_file, "Trust the CA certificates in FILE (PEM)")
+        ->type_name("FILE");
+    command.add_flag("--show-headers", options.shows_headers, "Show the response headers");
+}
+
+} // namespace
+
+void register_send(CLI::App& command, Context& context) {
+    auto options = std::make_shared<SendOptions>();
+    command.add_option("URL", options->url, "Where to send: http:// or https://")->required();
+    add_provider_options(command, options->provider, "standard");
+    add_secret_options(command, options->secrets,
+                       "the signing secret (Ed25519 providers: the private key)");
+    add_payload_options(command, *options);
+    add_header_options(command, options->headers, false);
+    add_delivery_options(command, *options);
+    add_output_options(command, options->output);
+    command.footer(
+        "Exit status: 0 delivered (every delivery, with --count); 1 failed after retries;\n"
+        "2 bad usage or input.\n"
+        "Examples:\n"
+        "  hooks send http://127.0.0.1:3000/webhooks --provider codenx --event record.updated \\\n"
+        "      --secret-env CODENX_SECRET\n"
+        "  hooks send http://127.0.0.1:3000/stripe --provider stripe --event invoice.paid \\\n"
+        "      --set data.object.amount_paid=4200 --secret-env STRIPE_SECRET\n"
+        "  hooks send http://127.0.0.1:3000/gh --provider github --event push --dry-run --secret "
+        "s\n"
+        "  hooks send http://127.0.0.1:9000 --count 1000 --concurrency 16 --retries 0 --secret s");
+    command.callback([options, &context] {
+        context.action = [options, &context] { return run_send(*options, context); };
+    });
+}
+
+} // namespace hooks::cli

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+#include "cli/send_delivery.hpp"
+
+#include "cli/version.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/hmac.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <thread>
+
+namespace hooks::cli {
+namespace {
+
+std::string random_base62(std::size_t length) {
+    static constexpr std::string_view k_alphabet =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    std::string text;
+    for (char byte : crypto::random_bytes(length)) {
+        text.push_back(k_alphabet[static_cast<unsigned char>(byte) % k_alphabet.size()]);
+    }
+    return text;
+}
+
+std::string random_uuid() {
+    std::string bytes = crypto::random_bytes(16);
+    bytes[6] = static_cast<char>((static_cast<unsigned char>(bytes[6]) & 0x0FU) | 0x40U);
+    bytes[8] = static_cast<char>((static_cast<unsigned char>(bytes[8]) & 0x3FU) | 0x80U);
+    std::string hex = crypto::hex_encode(bytes);
+    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+           hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+/// Sets `name` to `value`, replacing every header of that name.
+void put_header(std::vector<message::Header>& headers, const message::Header& header) {
+    std::erase_if(headers, [&](const message::Header& existing) {
+        return message::names_equal(existing.name, header.name);
+    });
+    headers.push_back(header);
+}
+
+std::string host_header(const http::Url& url) {
+    bool is_default =
+        (url.scheme == "http" && url.port == 80) || (url.scheme == "https" && url.port == 443);
+    std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+    return is_default ? host : host + ":" + std::to_string(url.port);
+}
+
+std::string shell_quote(std::string_view text) {
+    std::string quoted = "'";
+    for (char c : text) {
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return quoted + "'";
+}
+
+} // namespace
+
+http::ClientOptions client_options(bool is_insecure, const std::string& ca_file,
+                                   const retry::Schedule& schedule) {
+    http::ClientOptions options;
+    options.timeout = schedule.timeout;
+    options.connect_timeout = std::min(schedule.timeout, std::chrono::milliseconds(5000));
+    options.insecure = is_insecure;
+    options.ca_file = ca_file;
+    return options;
+}
+
+std::string fresh_delivery_id(std::string_view provider) {
+    if (provider == "stripe") {
+        return "evt_" + random_base62(24);
+    }
+    if (provider == "paddle") {
+        return "ntf_" + random_base62(26);
+    }
+    if (provider == "github" || provider == "github-sha1" || provider == "shopify") {
+        return random_uuid();
+    }
+    return "msg_" + random_base62(24);
+}
+
+Result<message::Message> build_request(const SendPlan& plan, const std::string& id,
+                                       providers::UnixMillis timestamp) {
+    events::BuildInput input = plan.build;
+    input.id = id;
+    input.timestamp = timestamp;
+    auto built = events::build_delivery(input);
+    if (!built) {
+        return tl::unexpected(built.error());
+    }
+    message::Message request;
+    request.method = plan.method.empty() ? built->method : plan.method;
+    request.target = plan.url.target;
+    request.body = std::move(built->body);
+    request.headers.push_back({"User-Agent", std::string("hooks/") + k_version});
+    request.headers.push_back({"Accept", "*/*"});
+    request.headers.push_back({"Content-Type", built->content_type});
+    for (message::Header& header : built->headers) {
+        put_header(request.headers, header);
+    }
+    providers::SignInput sign;
+    sign.body = request.body;
+    sign.secrets = plan.secrets;
+    sign.id = id;
+    sign.timestamp = timestamp;
+    sign.url = plan.url_text;
+    sign.method = request.method;
+    sign.headers = request.headers;
+    auto signature = plan.scheme->sign(sign);
+    if (!signature) {
+        return tl::unexpected(signature.error());
+    }
+    for (const message::Header& header : signature->headers) {
+        put_header(request.headers, header);
+    }
+    for (const message::Header& header : plan.extra_headers) {
+        put_header(request.headers, header);
+    }
+    for (const message::Header& header : request.headers) {
+        if (auto valid = message::validate_header(header.name, header.value); !valid) {
+            return tl::unexpected(valid.error());
+        }
+    }
+    return request;
+}
+
+Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client, const std::string& id,
+                               const std::function<void(const Attempt&)>& on_attempt) {
+    DeliveryResult result;
+    result.id = id;
+    for (int number = 1;; ++number) {
+        // Timestamped schemes are signed afresh for every attempt; the id stays.
+        auto request = build_request(plan, id, plan.now());
+        if (!request) {
+            return tl::unexpected(request.error());
+        }
+        Attempt attempt;
+        attempt.number = number;
+        retry::Outcome outcome;
+        auto response = client.send(*request);
+        if (response) {
+            outcome.status = response->status;
+            outcome.headers = response->headers;
+            attempt.response = std::move(*response);
+        } else {
+            outcome.is_timeout = response.error().failure == http::Failure::timeout;
+            attempt.error = response.error();
+        }
+        attempt.decision = retry::decide(plan.schedule, number, outcome, plan.time_scale);
+        if (on_attempt) {
+            on_attempt(attempt);
+        }
+        retry::Verdict verdict = attempt.decision.verdict;
+        std::chrono::milliseconds wait = attempt.decision.wait;
+        result.attempts.push_back(std::move(attempt));
+        if (verdict == retry::Verdict::success) {
+            result.is_success = true;
+            return result;
+        }
+        if (verdict == retry::Verdict::stop) {
+            const Attempt& last = result.attempts.back();
+            result.failure =
+                last.response ? std::to_string(last.response->status) : last.error->message;
+            return result;
+        }
+        std::this_thread::sleep_for(wait);
+    }
+}
+
+std::string format_wire_request(const http::Url& url, const message::Message& request) {
+    // The client (cpp-httplib) writes headers ordered by name, case-insensitively, with Host and
+    // Content-Length among them: show them exactly so.
+    std::vector<message::Header> headers = request.headers;
+    headers.push_back({"Host", host_header(url)});
+    headers.push_back({"Content-Length", std::to_string(request.body.size())});
+    auto lower = [](std::string text) {
+        for (char& c : text) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return text;
+    };
+    std::stable_sort(headers.begin(), headers.end(),
+                     [&](const message::Header& a, const message::Header& b) {
+                         return lower(a.name) < lower(b.name);
+                     });
+    std::string wire = request.method + " " + request.target + " HTTP/1.1\r\n";
+    for (const message::Header& header : headers) {
+        wire += header.name + ": " + header.value + "\r\n";
+    }
+    return wire + "\r\n" + request.body;
+}
+
+std::string format_curl(const http::Url& url, const message::Message& request) {
+    std::string command =
+        "curl -X " + request.method + " " + shell_quote(url.origin() + request.target);
+    for (const message::Header& header : request.headers) {
+        command += " \\\n  -H " + shell_quote(header.name + ": " + header.value);
+    }
+    command += " \\\n  --data-binary " + shell_quote(request.body) + "\n";
+    return command;
+}
+
+} // namespace hooks::cli

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+/// What `hooks send` sends: the provider's envelope, signed afresh for every attempt, and how
+/// one delivery goes through its retry schedule.
+#pragma once
+
+#include "core/events/catalog.hpp"
+#include "core/http/client.hpp"
+#include "core/providers/registry.hpp"
+#include "core/retry/schedule.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace hooks::cli {
+
+/// Everything that stays the same across a run's deliveries.
+struct SendPlan {
+    http::Url url;
+    std::string url_text; ///< as the user gave it (Twilio signs it)
+    const providers::Scheme* scheme = nullptr;
+    std::vector<providers::Secret> secrets;
+    events::BuildInput build;                   ///< id and timestamp are set per delivery
+    std::vector<message::Header> extra_headers; ///< -H, added last
+    std::string method;                         ///< --method; empty: the provider's
+    retry::Schedule schedule;
+    double time_scale = 1.0;
+    std::function<providers::UnixMillis()> now;
+};
+
+/// Client settings for a run: the schedule's per-attempt timeout, TLS options.
+http::ClientOptions client_options(bool is_insecure, const std::string& ca_file,
+                                   const retry::Schedule& schedule);
+
+/// A provider-style fresh id: Stripe "evt_…", Paddle "ntf_…", Standard/Svix "msg_…", GitHub
+/// and Shopify a UUID.
+std::string fresh_delivery_id(std::string_view provider);
+
+/// The request for one attempt: the envelope built for `id`, signed at `timestamp`.
+Result<message::Message> build_request(const SendPlan& plan, const std::string& id,
+                                       providers::UnixMillis timestamp);
+
+/// One attempt as it happened.
+struct Attempt {
+    int number = 1;
+    std::optional<http::ClientResponse> response;
+    std::optional<http::ClientError> error;
+    retry::Decision decision;
+};
+
+/// The whole delivery: every attempt, the last response, success or not.
+struct DeliveryResult {
+    std::string id;
+    std::vector<Attempt> attempts;
+    bool is_success = false;
+    std::string failure; ///< why it finally failed: "503 after 4 attempts", "connect"
+};
+
+/// Sends one delivery through `client`, retrying per the plan's schedule; `on_attempt` is told
+/// about each attempt as it finishes (for live output). Fails only on an error that no retry
+/// can fix (a secret that does not decode, a header with CR/LF).
+Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client, const std::string& id,
+                               const std::function<void(const Attempt&)>& on_attempt);
+
+/// The request as it goes on the wire (request line, headers with Host and Content-Length,
+/// body) for --dry-run.
+std::string format_wire_request(const http::Url& url, const message::Message& request);
+
+/// An equivalent curl command, one option per line, quoted for a POSIX shell.
+std::string format_curl(const http::Url& url, const message::Message& request);
+
+} // namespace hooks::cli
