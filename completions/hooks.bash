@@ -20,7 +20,7 @@ _hooks() {
         esac ;;
     sign)
         case $prev in
-            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord' ;;
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -35,7 +35,7 @@ _hooks() {
         esac ;;
     verify)
         case $prev in
-            --provider) _hooks_words 'auto standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord' ;;
+            --provider) _hooks_words 'auto standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -51,7 +51,7 @@ _hooks() {
         esac ;;
     send)
         case $prev in
-            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord' ;;
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -78,7 +78,7 @@ _hooks() {
         case $prev in
             --host) : ;;
             --port) : ;;
-            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord' ;;
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -104,7 +104,7 @@ _hooks() {
         case $prev in
             --provider-file) _hooks_files ;;
             --color) _hooks_words 'auto always never' ;;
-            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --provider-file --json --color'; else _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord'; fi ;;
+            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --provider-file --json --color'; else _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord codex'; fi ;;
         esac ;;
     completion)
         case $prev in

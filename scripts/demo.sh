@@ -47,9 +47,9 @@ run hooks providers codenx
 
 echo
 echo "A local receiver: hooks listen on a free port checks every delivery as it arrives and"
-echo "records it byte-exact; --count 2 makes it exit after two deliveries (CI uses this)."
-step hooks listen --port 0 --provider standard --log deliveries.jsonl --count 2 --timeout 30s "&"
-hooks listen --port 0 --provider standard --log deliveries.jsonl --count 2 --timeout 30s \
+echo "records it byte-exact; --count 3 makes it exit after three deliveries (CI uses this)."
+step hooks listen --port 0 --provider standard --log deliveries.jsonl --count 3 --timeout 30s "&"
+hooks listen --port 0 --provider standard --log deliveries.jsonl --count 3 --timeout 30s \
     2>listen.err &
 listener=$!
 for _ in $(seq 100); do grep -q "^Listening on" listen.err 2>/dev/null && break; sleep 0.1; done
@@ -61,6 +61,8 @@ deliver() {
         -H 'Content-Type: application/json' --data-binary @"$1" "$address/webhooks"
     sleep 0.3
 }
+run hooks send "$address/webhooks" --provider standard
+sleep 0.3
 deliver event.json
 deliver tampered.json
 wait "$listener"

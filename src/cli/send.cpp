@@ -83,6 +83,7 @@ Result<retry::Schedule> schedule_for(const SendOptions& options, std::string_vie
     }
     if (options.retries && *options.retries < schedule.delays.size()) {
         schedule.delays.resize(*options.retries);
+        schedule.name += " cut to --retries " + std::to_string(*options.retries);
     }
     if (!options.timeout.empty()) {
         auto timeout = text::parse_duration(options.timeout);
@@ -115,12 +116,16 @@ Result<SendPlan> make_plan(const SendOptions& options, const providers::Registry
     }
     StdinGuard guard;
     auto data = read_data(options.data, context, guard);
-    auto secrets = data ? resolve_secrets(options.secrets, context, guard)
-                        : Result<std::vector<providers::Secret>>(tl::unexpected(data.error()));
-    if (!secrets) {
-        return tl::unexpected(secrets.error());
+    if (!data) {
+        return tl::unexpected(data.error());
     }
-    plan.secrets = std::move(*secrets);
+    if (plan.scheme->info().needs_secret) {
+        auto secrets = resolve_secrets(options.secrets, context, guard);
+        if (!secrets) {
+            return tl::unexpected(secrets.error());
+        }
+        plan.secrets = std::move(*secrets);
+    }
     auto sets = split_pairs(options.sets, "--set", "PATH=VALUE");
     auto maps = split_pairs(options.maps, "--map", "NAME=/json/pointer");
     if (!sets || !maps) {
@@ -134,6 +139,11 @@ Result<SendPlan> make_plan(const SendOptions& options, const providers::Registry
         return tl::unexpected(headers.error());
     }
     plan.extra_headers = std::move(headers->headers);
+    if (!options.method.empty()) {
+        if (auto valid = message::validate_method(options.method); !valid) {
+            return fail(ErrorKind::usage, "--method: " + valid.error().message);
+        }
+    }
     plan.method = options.method;
     auto schedule = schedule_for(options, options.provider.name);
     if (!schedule) {
@@ -234,17 +244,6 @@ Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& 
     if (!request) {
         return tl::unexpected(request.error());
     }
-    if (!options.only_if_changed.empty()) {
-        auto changed = events::has_changed(request->body, options.only_if_changed);
-        if (!changed) {
-            return tl::unexpected(changed.error());
-        }
-        if (!*changed) {
-            context.err << "hooks: not sent: " << options.only_if_changed
-                        << " is the same in previous and record (--only-if-changed)\n";
-            return 0;
-        }
-    }
     if (options.is_dry_run) {
         context.out << format_wire_request(plan.url, *request) << "\n\n# the same with curl:\n"
                     << format_curl(plan.url, *request);
@@ -257,9 +256,9 @@ Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& 
     }
     bool is_color = should_color(options.output, context);
     if (!options.output.is_json) {
-        context.out << paint(request->method, 1, is_color) << ' ' << terminal_safe(plan.url_text)
-                    << "  " << plan.build.provider << ' ' << terminal_safe(plan.build.event)
-                    << "  id " << terminal_safe(id) << '\n'
+        context.out << paint(terminal_safe(request->method), 1, is_color) << ' '
+                    << terminal_safe(plan.url_text) << "  " << plan.build.provider << ' '
+                    << terminal_safe(plan.build.event) << "  id " << terminal_safe(id) << '\n'
                     << std::flush;
     }
     auto result = deliver(plan, **client, id, [&](const Attempt& attempt) {
@@ -273,7 +272,35 @@ Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& 
     options.output.is_json
         ? print_result_json(plan, *result, context.out)
         : print_result_text(*result, options.shows_headers, is_color, context.out);
-    return result->is_success ? 0 : 1;
+    if (!result->is_success) {
+        const Attempt& last = result->attempts.back();
+        std::string why =
+            last.error ? last.error->message + "; " + last.decision.reason : last.decision.reason;
+        return fail(ErrorKind::negative,
+                    "delivery " + id + " failed after " + std::to_string(result->attempts.size()) +
+                        (result->attempts.size() == 1 ? " attempt: " : " attempts: ") + why);
+    }
+    return 0;
+}
+
+/// --only-if-changed: whether the delivery should go at all (CodeNx field-level triggers).
+Result<bool> passes_trigger(const SendOptions& options, const SendPlan& plan, Context& context) {
+    if (options.only_if_changed.empty()) {
+        return true;
+    }
+    auto request = build_request(plan, "msg_trigger_check", plan.now());
+    if (!request) {
+        return tl::unexpected(request.error());
+    }
+    auto changed = events::has_changed(request->body, options.only_if_changed);
+    if (!changed) {
+        return tl::unexpected(changed.error());
+    }
+    if (!*changed) {
+        context.err << "hooks: not sent: " << options.only_if_changed
+                    << " is the same in previous and record (--only-if-changed)\n";
+    }
+    return *changed;
 }
 
 Result<int> run_send(SendOptions options, Context& context) {
@@ -288,6 +315,10 @@ Result<int> run_send(SendOptions options, Context& context) {
     if (plan->build.event.empty()) {
         auto events = events::list_events(plan->build.provider);
         plan->build.event = events.empty() ? "" : events.front().name;
+    }
+    auto passes = passes_trigger(options, *plan, context);
+    if (!passes || !*passes) {
+        return passes ? Result<int>(0) : tl::unexpected(passes.error());
     }
     if (options.count > 1 || options.concurrency > 1) {
         if (options.is_dry_run) {
@@ -376,6 +407,8 @@ void register_send(CLI::App& command, Context& context) {
     auto options = std::make_shared<SendOptions>();
     command.add_option("URL", options->url, "Where to send: http:// or https://")->required();
     add_provider_options(command, options->provider, "standard");
+    command.get_option("--provider")
+        ->description("The provider to imitate (see 'hooks providers')");
     add_secret_options(command, options->secrets,
                        "the signing secret (Ed25519 providers: the private key)");
     add_payload_options(command, *options);
@@ -392,7 +425,8 @@ void register_send(CLI::App& command, Context& context) {
         "      --set data.object.amount_paid=4200 --secret-env STRIPE_SECRET\n"
         "  hooks send http://127.0.0.1:3000/gh --provider github --event push --dry-run --secret "
         "s\n"
-        "  hooks send http://127.0.0.1:9000 --count 1000 --concurrency 16 --retries 0 --secret s");
+        "  hooks send http://127.0.0.1:9000 --provider codenx --secret s --count 1000 \\\n"
+        "      --concurrency 16 --retries 0");
     command.callback([options, &context] {
         context.action = [options, &context] { return run_send(*options, context); };
     });

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <mutex>
@@ -70,7 +71,9 @@ double percentile_ms(const std::vector<std::chrono::microseconds>& sorted, doubl
     if (sorted.empty()) {
         return 0;
     }
-    auto index = static_cast<std::size_t>(fraction * static_cast<double>(sorted.size() - 1));
+    // Nearest rank: the smallest value with at least `fraction` of the samples at or below it.
+    auto rank = static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(sorted.size())));
+    std::size_t index = rank == 0 ? 0 : std::min(rank, sorted.size()) - 1;
     return static_cast<double>(sorted[index].count()) / 1000.0;
 }
 

@@ -73,6 +73,14 @@ bool names_equal(std::string_view a, std::string_view b) {
                                               [](char x, char y) { return lower(x) == lower(y); });
 }
 
+Result<void> validate_method(std::string_view method) {
+    if (method.empty() || !std::all_of(method.begin(), method.end(), is_token_char)) {
+        return fail(ErrorKind::usage, "invalid HTTP method '" + text::printable(method) +
+                                          "': letters, digits and !#$%&'*+-.^_`|~ only");
+    }
+    return {};
+}
+
 Result<void> validate_header(std::string_view name, std::string_view value) {
     if (name.empty()) {
         return fail(ErrorKind::input, "header name is empty");

@@ -35,6 +35,9 @@ struct Message {
 /// Whether two header names are equal ignoring ASCII case.
 bool names_equal(std::string_view a, std::string_view b);
 
+/// Fails unless `method` is an HTTP token (RFC 9110: GET, POST, PURGE, ...), naming it safely.
+Result<void> validate_method(std::string_view method);
+
 /// Fails unless `name` is an HTTP token (RFC 9110) and `value` has no CR, LF or NUL.
 Result<void> validate_header(std::string_view name, std::string_view value);
 

@@ -4,6 +4,7 @@
 #include "core/providers/discord_scheme.hpp"
 #include "core/providers/hmac_scheme.hpp"
 #include "core/providers/twilio_scheme.hpp"
+#include "core/providers/unsigned_scheme.hpp"
 
 #include <stdexcept>
 #include <utility>
@@ -17,6 +18,8 @@ Registry Registry::builtin() {
     }
     registry.m_schemes.push_back(std::make_unique<TwilioScheme>());
     registry.m_schemes.push_back(std::make_unique<DiscordScheme>());
+    registry.m_schemes.push_back(std::make_unique<UnsignedScheme>(
+        "codex", "Codex", "Codex CMS webhooks: any HTTP method, a custom payload, no signature"));
     return registry;
 }
 

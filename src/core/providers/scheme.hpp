@@ -30,6 +30,7 @@ struct ProviderInfo {
     bool rejects_future = false;
     TimestampUnit timestamp_unit = TimestampUnit::seconds;
     bool can_sign = true;
+    bool needs_secret = true; ///< false for providers that do not sign (Codex)
 };
 
 /// Everything a verification looks at.

@@ -88,9 +88,12 @@ constexpr auto k_presets = std::to_array<PresetRow>({
 });
 
 const PresetRow* find_preset(std::string_view name) {
-    auto found = std::find_if(k_presets.begin(), k_presets.end(),
-                              [name](const PresetRow& row) { return row.name == name; });
-    return found == k_presets.end() ? nullptr : &*found;
+    for (const PresetRow& row : k_presets) {
+        if (row.name == name) {
+            return &row;
+        }
+    }
+    return nullptr;
 }
 
 Result<std::vector<milliseconds>> parse_delays(std::string_view text) {

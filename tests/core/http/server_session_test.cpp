@@ -84,7 +84,7 @@ TEST_CASE("a header section over the limit is answered 431", "[http]") {
     CHECK(server.rejections()[0].reason == "header section exceeds 1024 bytes");
 
     // A raised limit admits a single value larger than 64 KiB.
-    options.limits.max_header_bytes = 256 * 1024;
+    options.limits.max_header_bytes = std::size_t{256} * 1024;
     TestServer large(options, [](http::IncomingRequest& request) {
         return answer(200, std::to_string(request.message.headers.at(0).value.size()));
     });
@@ -111,21 +111,20 @@ TEST_CASE("the header limit counts the request line and holds however the bytes 
     CHECK(status_in_pieces(server.port(), over, {}) == 431);
     CHECK(status_in_pieces(server.port(), over, {2000}) == 431);
     CHECK(status_in_pieces(server.port(), over, {4096}) == 431);
-    // Reads that each end with whole fields and are each within the limit.
+    // Beast's own limit applies to each read from the first field it has not parsed yet, and
+    // not to the request line: each of these got through it.
     std::string two_fields = "GET / HTTP/1.1\r\nX-A: " + std::string(2900, 'a') +
                              "\r\nX-B: " + std::string(2900, 'b') + "\r\n\r\n";
-    CHECK(status_in_pieces(server.port(), two_fields, {2923}) == 431);
-    std::string many_fields = "GET / HTTP/1.1\r\n";
-    for (int i = 0; i < 200; ++i) {
-        many_fields += "X-Field: " + std::string(50, 'f') + "\r\n";
-    }
-    many_fields += "\r\n";
-    CHECK(status_in_pieces(server.port(), many_fields, {3000, 6000, 9000}) == 431);
-    // A request line and fields that are each within the limit, in one read.
+    CHECK(status_in_pieces(server.port(), two_fields, {2927}) == 431);
     std::string long_target = "GET /" + std::string(3000, 'a') +
                               " HTTP/1.1\r\nX-A: " + std::string(3000, 'b') + "\r\n\r\n";
     CHECK(status_in_pieces(server.port(), long_target, {}) == 431);
-    CHECK(status_in_pieces(server.port(), long_target, {3010}) == 431);
+    CHECK(status_in_pieces(server.port(), long_target, {3020}) == 431);
+    std::string long_line_and_fields = "GET /" + std::string(4000, 'a') + " HTTP/1.1\r\n";
+    for (int i = 0; i < 120; ++i) {
+        long_line_and_fields += "X-Field: " + std::string(50, 'f') + "\r\n";
+    }
+    CHECK(status_in_pieces(server.port(), long_line_and_fields + "\r\n", {8000}) == 431);
     auto rejections = server.rejections();
     REQUIRE(rejections.size() == 7);
     for (const auto& rejection : rejections) {
@@ -173,7 +172,8 @@ TEST_CASE("a Transfer-Encoding that is not a plain list of codings is answered 4
                     "\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
         return client.read_response().status;
     };
-    // Beast's token_list reads each of these as chunked, stopping at what it cannot read.
+    // Beast's token_list stops quietly at the first byte it cannot read: all but the last
+    // would pass for chunked.
     for (const std::string& codings :
          std::vector<std::string>{"chunked x", "chunked/1", "chunked;q=1", "chunked \"x\"",
                                   "chunked\x9c", "gzip x, chunked"}) {

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: MIT
+// `hooks send` against real receivers: a node:http server on 127.0.0.1 (port 0) that checks each
+// delivery the way the provider's own documentation or official library does, answering 200 when
+// the signature is valid and 401 otherwise. Every event a seed platform lists (`hooks providers
+// NAME --json`) is sent once with `--retries 0`; the official libraries get several events each.
+// Codex is not here: its document (seeds/codex-webhooks.txt) shows no signature or verifier.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import { after, before, describe, test } from 'node:test';
+
+import { verify as octokitVerify } from '@octokit/webhooks-methods';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import Stripe from 'stripe';
+import { Webhook as SvixWebhook } from 'svix';
+
+import { requireHooks } from './support/hooks.mjs';
+
+requireHooks();
+const hooksBin = process.env.HOOKS_BIN;
+
+function childEnv() {
+    const env = { ...process.env, NO_COLOR: '1' };
+    delete env.HOOKS_SECRET;
+    delete env.HOOKS_NOW;
+    return env;
+}
+
+/// Runs `hooks ARGS` without blocking the event loop (the receiver lives in this process).
+function runHooksAsync(args) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(hooksBin, args, { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
+        child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+        child.on('error', (error) => { clearTimeout(timer); reject(error); });
+        child.on('close', (status, signal) => {
+            clearTimeout(timer);
+            resolve({ status, signal, stdout, stderr });
+        });
+    });
+}
+
+/// The event names `hooks providers NAME --json` lists.
+function eventsOf(provider) {
+    const result = spawnSync(hooksBin, ['providers', provider, '--json'], { env: childEnv(), encoding: 'utf8' });
+    assert.equal(result.status, 0, `hooks providers ${provider}: ${result.stderr}`);
+    const events = JSON.parse(result.stdout).events.map((event) => event.name);
+    assert.ok(events.length > 0, `hooks providers ${provider} lists no events`);
+    return events;
+}
+
+/// A receiver on 127.0.0.1, port 0. CHECK(rawBody, headers) returns {ok, ...details}; the server
+/// answers 200 when ok and 401 otherwise (or the status CHECK gives). Every request is recorded.
+async function startReceiver(check) {
+    const seen = [];
+    const server = http.createServer((req, res) => {
+        const chunks = [];
+        req.on('data', (chunk) => chunks.push(chunk));
+        req.on('end', async () => {
+            const raw = Buffer.concat(chunks);
+            let verdict;
+            try {
+                verdict = await check(raw, req.headers);
+            } catch (error) {
+                verdict = { ok: false, error: String(error?.message ?? error) };
+            }
+            const status = verdict.status ?? (verdict.ok ? 200 : 401);
+            seen.push({ method: req.method, url: req.url, headers: req.headers, raw, status, ...verdict });
+            res.writeHead(status, { 'Content-Type': 'text/plain' });
+            res.end(verdict.ok ? 'OK' : 'Invalid signature');
+        });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    return {
+        seen,
+        url: (path) => `http://127.0.0.1:${port}${path}`,
+        close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
+    };
+}
+
+/// `hooks send URL --provider P --event E --secret S --retries 0 ...`; returns the process result
+/// and the one request the receiver saw for it.
+async function send(receiver, path, { provider, event, secret, args = [] }) {
+    const earlier = receiver.seen.length;
+    const result = await runHooksAsync([
+        'send', receiver.url(path), `--provider=${provider}`, `--event=${event}`, `--secret=${secret}`,
+        '--retries', '0', ...args,
+    ]);
+    const requests = receiver.seen.slice(earlier);
+    assert.equal(requests.length, 1, `${provider} ${event}: expected one request, got ${requests.length}; ` +
+        `exit ${result.status}, stderr: ${result.stderr}`);
+    const [request] = requests;
+    assert.equal(request.method, 'POST');
+    assert.equal(request.url, path);
+    return { result, request };
+}
+
+function describeRejection(request) {
+    const { raw, headers, status, ok, ...details } = request;
+    delete details.method; delete details.url; delete details.body;
+    return `receiver answered ${status}: ${JSON.stringify(details)}; body: ${raw.toString('utf8').slice(0, 300)}`;
+}
+
+function assertDelivered({ result, request }, what) {
+    assert.equal(request.status, 200, `${what}: ${describeRejection(request)}`);
+    assert.equal(result.status, 0, `${what}: hooks send exit ${result.status}: ${result.stdout}${result.stderr}`);
+}
+
+const hmacHex = (secret, data) => createHmac('sha256', secret).update(data).digest('hex');
+
+/// What an Express handler behind express.json() gets as req.body: the JSON parsed from the raw
+/// bytes (UTF-8), only for an application/json Content-Type (else {}), and in strict mode only an
+/// object or array (else 400).
+function expressJsonBody(raw, headers) {
+    const type = String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') {
+        return { body: {} };
+    }
+    const text = raw.toString('utf8');
+    if (!/^[\s]*[[{]/.test(text)) {
+        return { status: 400 };
+    }
+    try {
+        return { body: JSON.parse(text) };
+    } catch {
+        return { status: 400 };
+    }
+}
+
+// Each seed verifier does exactly what its document shows, over req.body from express.json().
+const seedPlatforms = [
+    {
+        // codenx-webhooks.txt: expected = createHmac('sha256', secret)
+        //   .update(JSON.stringify(req.body)).digest('hex'); `if (signature !== expected)` -> 401.
+        name: 'codenx',
+        verify(body, headers, secret) {
+            const signature = headers['x-codenx-signature'];
+            const expected = hmacHex(secret, JSON.stringify(body));
+            return { ok: !(signature !== expected), computed: expected, got: signature };
+        },
+        envelope(body, event) {
+            assert.equal(body.event, event);
+            for (const field of ['timestamp', 'collection', 'tenant_id', 'user_id', 'record', 'previous', 'diff']) {
+                assert.ok(field in body, `codenx ${event}: no ${field} in the envelope`);
+            }
+            assert.equal(typeof body.collection, 'string');
+            assert.ok(!Number.isNaN(Date.parse(body.timestamp)), `codenx ${event}: timestamp ${body.timestamp}`);
+        },
+    },
+    {
+        // cognexia-webhooks.txt, "3. Verify Signatures": hmac = createHmac('sha256', secret)
+        //   .update(JSON.stringify(payload)).digest('hex'); crypto.timingSafeEqual(Buffer.from(signature),
+        //   Buffer.from(hmac)), which throws on a length mismatch (Express answers 500 then). The
+        // document's "Complete Implementation Example" calls an undefined verifySignature() on an
+        // express.raw() Buffer; the quick-start form (express.json()) is the one implemented here.
+        name: 'cognexia',
+        verify(body, headers, secret) {
+            const signature = headers['x-cognexia-signature'];
+            const hmac = hmacHex(secret, JSON.stringify(body));
+            try {
+                return { ok: timingSafeEqual(Buffer.from(signature), Buffer.from(hmac)), computed: hmac, got: signature };
+            } catch (error) {
+                return { ok: false, status: 500, computed: hmac, got: signature, error: error.message };
+            }
+        },
+        envelope(body, event) {
+            assert.equal(body.type, event);
+            assert.equal(typeof body.data, 'object');
+            assert.notEqual(body.data, null);
+        },
+    },
+    {
+        // fluxbase-webhooks.txt: FluxbaseClient.verifyWebhookSignature(req.body, signature, secret)
+        // after express.json(); its body is not shown. Taken, as hooks does, as the hex HMAC-SHA256
+        // of JSON.stringify(payload) compared with the x-fluxbase-signature header.
+        name: 'fluxbase',
+        verify(body, headers, secret) {
+            const signature = headers['x-fluxbase-signature'];
+            const expected = hmacHex(secret, JSON.stringify(body));
+            return { ok: signature === expected, computed: expected, got: signature };
+        },
+        envelope(body, event) {
+            assert.equal(body.event, event);
+            for (const field of ['table', 'schema', 'record', 'old_record', 'timestamp', 'webhook_id']) {
+                assert.ok(field in body, `fluxbase ${event}: no ${field} in the envelope`);
+            }
+            assert.equal(typeof body.record, 'object');
+            // "old_record: Previous state (only for UPDATE and DELETE)"; INSERT shows null.
+            if (event === 'INSERT') {
+                assert.equal(body.old_record, null);
+            } else {
+                assert.equal(typeof body.old_record, 'object');
+                assert.notEqual(body.old_record, null);
+            }
+        },
+    },
+    {
+        // centrali-webhooks.txt: hash = createHmac('sha256', secret).update(JSON.stringify(payload))
+        //   .digest('hex'); return `sha256=${hash}` === signature;
+        name: 'centrali',
+        verify(body, headers, secret) {
+            const signature = headers['x-centrali-signature'];
+            const hash = hmacHex(secret, JSON.stringify(body));
+            return { ok: `sha256=${hash}` === signature, computed: `sha256=${hash}`, got: signature };
+        },
+        envelope(body, event) {
+            assert.equal(body.event, event);
+            assert.equal(typeof body.workspace, 'string');
+            assert.ok(!Number.isNaN(Date.parse(body.timestamp)), `centrali ${event}: timestamp ${body.timestamp}`);
+            assert.equal(typeof body.data, 'object');
+            if (event.startsWith('record.')) {
+                assert.equal(typeof body.data.structure, 'string');
+                assert.equal(typeof body.data.recordId, 'string');
+                assert.equal(typeof body.data.record, 'object');
+            }
+        },
+    },
+];
+
+for (const platform of seedPlatforms) {
+    const secret = `${platform.name}-webhook-secret`;
+    const path = `/webhooks/${platform.name}`;
+
+    describe(`send ${platform.name}: the seed document's verifier accepts every event`, () => {
+        let receiver;
+        before(async () => {
+            receiver = await startReceiver((raw, headers) => {
+                const parsed = expressJsonBody(raw, headers);
+                if (parsed.status) {
+                    return { ok: false, status: parsed.status, error: 'express.json() rejects the body' };
+                }
+                return { ...platform.verify(parsed.body, headers, secret), body: parsed.body };
+            });
+        });
+        after(() => receiver.close());
+
+        for (const event of eventsOf(platform.name)) {
+            test(`${event}: delivered, valid, in the documented envelope`, async () => {
+                const delivery = await send(receiver, path, { provider: platform.name, event, secret });
+                assertDelivered(delivery, `${platform.name} ${event}`);
+                const { raw, body } = delivery.request;
+                platform.envelope(body, event);
+                // Compact JSON that round-trips: JSON.stringify(req.body) is the raw body itself.
+                assert.equal(JSON.stringify(body), raw.toString('utf8'));
+            });
+        }
+
+        test('a wrong secret: the receiver answers 401 and hooks send exits 1', async () => {
+            const event = eventsOf(platform.name)[0];
+            const delivery = await send(receiver, path, { provider: platform.name, event, secret: `${secret}-wrong` });
+            assert.equal(delivery.request.status, 401, describeRejection(delivery.request));
+            assert.equal(delivery.result.status, 1, delivery.result.stderr);
+        });
+    });
+}
+
+// Official libraries: each verifies the raw body with the headers as node:http presents them.
+const stripe = new Stripe('sk_test_interop_not_a_real_key'); // never used for an API call
+const libraryProviders = [
+    {
+        // stripe.webhooks.constructEvent(rawBody, Stripe-Signature, whsec_ verbatim).
+        name: 'stripe',
+        secret: 'whsec_test_9f2c!interop-secret',
+        verify(raw, headers, secret) {
+            const event = stripe.webhooks.constructEvent(raw, headers['stripe-signature'], secret);
+            return { ok: true, body: event };
+        },
+        envelope(body, event, request, id) {
+            assert.equal(body.object, 'event');
+            assert.equal(body.type, event);
+            assert.match(body.id, /^evt_/);
+            if (id !== undefined) {
+                assert.equal(body.id, id);
+            }
+            assert.equal(typeof body.data.object, 'object');
+        },
+        id: 'evt_1InteropSendTest0001',
+    },
+    {
+        // new Webhook(whsec_ key).verify(rawBody, {webhook-id, webhook-timestamp, webhook-signature}).
+        name: 'standard',
+        secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        verify(raw, headers, secret) {
+            return { ok: true, body: new StandardWebhook(secret).verify(raw.toString('utf8'), headers) };
+        },
+        envelope(body, event, request, id) {
+            assert.equal(body.type, event);
+            assert.equal(typeof body.data, 'object');
+            assert.ok(request.headers['webhook-id'], 'no webhook-id header');
+            if (id !== undefined) {
+                assert.equal(request.headers['webhook-id'], id);
+            }
+            assert.match(request.headers['webhook-timestamp'], /^\d+$/);
+        },
+        id: 'msg_2InteropSendTest0001',
+    },
+    {
+        // new Webhook(whsec_ key).verify(rawBody, {svix-id, svix-timestamp, svix-signature}).
+        name: 'svix',
+        secret: 'whsec_' + Buffer.from('an interop signing key for svix!').toString('base64'),
+        verify(raw, headers, secret) {
+            return { ok: true, body: new SvixWebhook(secret).verify(raw.toString('utf8'), headers) };
+        },
+        envelope(body, event, request, id) {
+            assert.equal(body.type, event);
+            assert.ok(request.headers['svix-id'], 'no svix-id header');
+            if (id !== undefined) {
+                assert.equal(request.headers['svix-id'], id);
+            }
+        },
+        id: 'msg_3InteropSendTest0001',
+    },
+    {
+        // @octokit/webhooks-methods verify(secret, rawBody, X-Hub-Signature-256).
+        name: 'github',
+        secret: 'It\'s a Secret to Everybody',
+        async verify(raw, headers, secret) {
+            const signature = headers['x-hub-signature-256'];
+            const ok = await octokitVerify(secret, raw.toString('utf8'), signature);
+            return { ok, body: JSON.parse(raw.toString('utf8')), got: signature };
+        },
+        envelope(body, event, request) {
+            const [name, action] = event.split('.');
+            assert.equal(request.headers['x-github-event'], name);
+            assert.ok(request.headers['x-github-delivery'], 'no X-GitHub-Delivery header');
+            if (action !== undefined) {
+                assert.equal(body.action, action);
+            }
+        },
+    },
+];
+
+for (const provider of libraryProviders) {
+    const path = `/webhooks/${provider.name}`;
+
+    describe(`send ${provider.name}: the official library accepts`, () => {
+        let receiver;
+        before(async () => {
+            receiver = await startReceiver((raw, headers) => provider.verify(raw, headers, provider.secret));
+        });
+        after(() => receiver.close());
+
+        for (const event of eventsOf(provider.name)) {
+            test(`${event}: delivered and verified`, async () => {
+                const delivery = await send(receiver, path, { provider: provider.name, event, secret: provider.secret });
+                assertDelivered(delivery, `${provider.name} ${event}`);
+                provider.envelope(delivery.request.body, event, delivery.request);
+            });
+        }
+
+        if (provider.id !== undefined) {
+            test('--id lands where the library reads the id', async () => {
+                const event = eventsOf(provider.name)[0];
+                const delivery = await send(receiver, path, {
+                    provider: provider.name, event, secret: provider.secret, args: [`--id=${provider.id}`],
+                });
+                assertDelivered(delivery, `${provider.name} ${event} --id`);
+                provider.envelope(delivery.request.body, event, delivery.request, provider.id);
+            });
+        }
+
+        test('a wrong secret: the library rejects (401) and hooks send exits 1', async () => {
+            const event = eventsOf(provider.name)[0];
+            const wrong = provider.name === 'standard' || provider.name === 'svix'
+                ? 'whsec_' + Buffer.from('not the receiver\'s signing key').toString('base64')
+                : `${provider.secret}-wrong`;
+            const delivery = await send(receiver, path, { provider: provider.name, event, secret: wrong });
+            assert.equal(delivery.request.status, 401, describeRejection(delivery.request));
+            assert.equal(delivery.result.status, 1, delivery.result.stderr);
+        });
+    });
+}
