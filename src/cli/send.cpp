@@ -303,7 +303,7 @@ Result<bool> passes_trigger(const SendOptions& options, const SendPlan& plan, Co
     return *changed;
 }
 
-Result<int> run_send(SendOptions options, Context& context) {
+Result<int> run_send(const SendOptions& options, Context& context) {
     auto registry = load_registry(options.provider);
     if (!registry) {
         return tl::unexpected(registry.error());

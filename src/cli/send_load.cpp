@@ -127,6 +127,7 @@ Result<int> run_load(const SendPlan& plan, const LoadOptions& options, bool is_j
     auto started = std::chrono::steady_clock::now();
     {
         std::vector<std::jthread> threads;
+        threads.reserve(tallies.size());
         for (Tally& tally : tallies) {
             threads.emplace_back([&] { work(plan, options, next, tally); });
         }
