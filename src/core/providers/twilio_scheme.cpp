@@ -4,6 +4,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
 #include "core/providers/verify_support.hpp"
+#include "core/text/text.hpp"
 
 #include <algorithm>
 
@@ -12,19 +13,6 @@ namespace {
 
 constexpr std::string_view k_signature_header = "X-Twilio-Signature";
 constexpr std::string_view k_body_hash_parameter = "bodySHA256=";
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 Result<std::string> decode_component(std::string_view text) {
     std::string out;
@@ -35,8 +23,8 @@ Result<std::string> decode_component(std::string_view text) {
             if (i + 2 >= text.size()) {
                 return fail(ErrorKind::input, "form body has a truncated percent escape");
             }
-            int high = hex_value(text[i + 1]);
-            int low = hex_value(text[i + 2]);
+            int high = text::hex_digit_value(text[i + 1]);
+            int low = text::hex_digit_value(text[i + 2]);
             if (high < 0 || low < 0) {
                 return fail(ErrorKind::input, "form body has an invalid percent escape");
             }

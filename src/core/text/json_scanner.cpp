@@ -1,24 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "core/text/json_scanner.hpp"
 
+#include "core/text/text.hpp"
+
 namespace hooks::text {
 namespace {
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
-}
-
-int hex_value(char c) {
-    if (is_digit(c)) {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 /// The value of the four hex digits after "\u" at `at`, or -1.
@@ -28,7 +17,7 @@ long unicode_escape(std::string_view text, std::size_t at) {
     }
     long value = 0;
     for (std::size_t i = at + 2; i < at + 6; ++i) {
-        int digit = hex_value(text[i]);
+        int digit = hex_digit_value(text[i]);
         if (digit < 0) {
             return -1;
         }

@@ -23,6 +23,9 @@ std::size_t utf8_sequence_length(std::string_view text);
 /// Whether `text` is well-formed UTF-8 throughout (RFC 3629); the empty text is.
 bool is_valid_utf8(std::string_view text);
 
+/// The value of a hexadecimal digit (either case), or -1 for any other character.
+int hex_digit_value(char c);
+
 /// One name or value of an application/x-www-form-urlencoded body, decoded: '+' becomes a
 /// space and `%XX` its byte. A malformed escape is kept as written. The result may be any
 /// bytes, including invalid UTF-8.
