@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+/// Many requests to one origin, a bounded number at a time over keep-alive connections, with
+/// waits between a request's attempts and an optional rate bound: the engine under
+/// `send --count` and `replay`. What to send, and what to do after each attempt, is the
+/// caller's (a BatchDriver); connections, timers and timeouts are the engine's.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/http/client.hpp"
+#include "core/message/message.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+
+namespace hooks::http {
+
+/// One attempt's result: the response, or why there was none.
+using AttemptResult = tl::expected<ClientResponse, ClientError>;
+
+/// A new exchange: the caller's tag for it and its first request.
+struct BatchJob {
+    std::uint64_t tag = 0;
+    message::Message request;
+};
+
+/// Another attempt of the same exchange, after `wait`.
+struct BatchRetry {
+    std::chrono::milliseconds wait{0};
+    message::Message request; ///< re-signed, for schemes with timestamps
+};
+
+/// The caller's side of a batch. The engine never calls two of these at once (the
+/// implementation needs no locks), but may call them from any of its threads.
+class BatchDriver {
+  public:
+    BatchDriver() = default;
+    BatchDriver(const BatchDriver&) = delete;
+    BatchDriver& operator=(const BatchDriver&) = delete;
+    virtual ~BatchDriver() = default;
+
+    /// The next exchange to start, or nothing when there is none left. Called whenever the
+    /// engine has room for one more exchange; once it returns nothing it is not called again.
+    /// An error stops the batch: no new exchanges start, those under way finish, and
+    /// run_batch() returns the error.
+    virtual Result<std::optional<BatchJob>> next() = 0;
+
+    /// Attempt number `attempt` (1-based) of exchange `tag` finished with `result`. Returns
+    /// the next attempt, or nothing when the exchange is over. An error stops the batch like
+    /// one from next().
+    virtual Result<std::optional<BatchRetry>> finished(std::uint64_t tag, int attempt,
+                                                       const AttemptResult& result) = 0;
+
+    /// Polled often: true stops the batch gracefully (no new exchanges, no further attempts,
+    /// requests on the wire finish); for SIGINT.
+    virtual bool should_stop() { return false; }
+};
+
+struct BatchOptions {
+    /// Requests on the wire at once (connections); at least 1.
+    unsigned concurrency = 1;
+    /// Exchanges under way at once, counting those waiting for a retry; 0 means 64 times
+    /// `concurrency`. Bounds memory when many exchanges wait a long time.
+    std::size_t max_open = 0;
+    /// New exchanges started per second, spread evenly; 0 for no bound. Retries do not count.
+    double rate = 0;
+    ClientOptions client;
+};
+
+/// Runs the batch against `origin` (http or https; the requests carry their own targets) until
+/// the driver has no more exchanges and every exchange is over, or it stops. Returns an error
+/// only when the driver returned one; failed attempts are the driver's to judge.
+Result<void> run_batch(const Url& origin, BatchDriver& driver, const BatchOptions& options);
+
+} // namespace hooks::http
