@@ -1,33 +1,31 @@
 // SPDX-License-Identifier: MIT
 #include "cli/send_load.hpp"
 
+#include "core/http/batch.hpp"
+
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
-#include <thread>
+#include <unordered_map>
 
 namespace hooks::cli {
 namespace {
 
-/// What the workers found, merged at the end.
+/// What the run found.
 struct Tally {
     std::uint64_t succeeded = 0;
     std::map<std::string, std::uint64_t> failures; ///< cause -> deliveries
     std::vector<std::chrono::microseconds> latencies;
-    std::optional<Error> error; ///< an error no retry fixes (stops the run)
 };
 
-std::string cause_of(const DeliveryResult& result) {
-    const Attempt& last = result.attempts.back();
-    if (last.response) {
-        return "HTTP " + std::to_string(last.response->status);
+std::string cause_of(const http::AttemptResult& last) {
+    if (last) {
+        return "HTTP " + std::to_string(last->status);
     }
-    switch (last.error->failure) {
+    switch (last.error().failure) {
     case http::Failure::connect:
         return "connect";
     case http::Failure::timeout:
@@ -42,30 +40,65 @@ std::string cause_of(const DeliveryResult& result) {
     return "other";
 }
 
-void work(const SendPlan& plan, const LoadOptions& options, std::atomic<std::uint64_t>& next,
-          Tally& tally) {
-    auto client = http::Client::create(plan.url, options.client);
-    if (!client) {
-        tally.error = client.error();
-        return;
+/// Fresh deliveries, each through the plan's retry schedule as deliver() takes it.
+class LoadDriver final : public http::BatchDriver {
+  public:
+    LoadDriver(const SendPlan& plan, std::uint64_t count) : m_plan(plan), m_count(count) {}
+
+    Result<std::optional<http::BatchJob>> next() override {
+        if (m_started == m_count) {
+            return std::nullopt;
+        }
+        std::uint64_t tag = m_started++;
+        std::string id = fresh_delivery_id(m_plan.build.provider);
+        auto request = build_request(m_plan, id, m_plan.now());
+        if (!request) {
+            return tl::unexpected(request.error());
+        }
+        m_ids.emplace(tag, std::move(id));
+        return http::BatchJob{tag, std::move(*request)};
     }
-    while (next.fetch_add(1) < options.count) {
-        auto result = deliver(plan, **client, fresh_delivery_id(plan.build.provider), {});
-        if (!result) {
-            tally.error = result.error();
-            next = options.count; // stop the others too
-            return;
-        }
-        if (const auto& last = result->attempts.back(); last.response) {
-            tally.latencies.push_back(last.response->latency);
-        }
-        if (result->is_success) {
-            ++tally.succeeded;
+
+    Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
+                                                     const http::AttemptResult& result) override {
+        retry::Outcome outcome;
+        if (result) {
+            outcome.status = result->status;
+            outcome.headers = result->headers;
         } else {
-            ++tally.failures[cause_of(*result)];
+            outcome.is_timeout = result.error().failure == http::Failure::timeout;
         }
+        auto decision = retry::decide(m_plan.schedule, attempt, outcome, m_plan.time_scale);
+        auto id = m_ids.find(tag);
+        if (decision.verdict == retry::Verdict::retry) {
+            // Timestamped schemes are signed afresh for every attempt; the id stays.
+            auto request = build_request(m_plan, id->second, m_plan.now());
+            if (!request) {
+                return tl::unexpected(request.error());
+            }
+            return http::BatchRetry{decision.wait, std::move(*request)};
+        }
+        if (result) {
+            m_tally.latencies.push_back(result->latency); // of each delivery's last attempt
+        }
+        if (decision.verdict == retry::Verdict::success) {
+            ++m_tally.succeeded;
+        } else {
+            ++m_tally.failures[cause_of(result)];
+        }
+        m_ids.erase(id);
+        return std::nullopt;
     }
-}
+
+    Tally& tally() { return m_tally; }
+
+  private:
+    const SendPlan& m_plan;
+    std::uint64_t m_count;
+    std::uint64_t m_started = 0;
+    std::unordered_map<std::uint64_t, std::string> m_ids; ///< tag -> delivery id, while open
+    Tally m_tally;
+};
 
 double percentile_ms(const std::vector<std::chrono::microseconds>& sorted, double fraction) {
     if (sorted.empty()) {
@@ -120,35 +153,18 @@ void print_summary(const Tally& total, const LoadOptions& options, double second
 
 Result<int> run_load(const SendPlan& plan, const LoadOptions& options, bool is_json,
                      Context& context) {
-    std::atomic<std::uint64_t> next = 0;
-    unsigned workers = static_cast<unsigned>(
+    LoadDriver driver(plan, options.count);
+    http::BatchOptions batch;
+    batch.concurrency = static_cast<unsigned>(
         std::min<std::uint64_t>(options.concurrency, std::max<std::uint64_t>(options.count, 1)));
-    std::vector<Tally> tallies(workers);
+    batch.client = options.client;
     auto started = std::chrono::steady_clock::now();
-    {
-        std::vector<std::jthread> threads;
-        threads.reserve(tallies.size());
-        for (Tally& tally : tallies) {
-            threads.emplace_back([&] { work(plan, options, next, tally); });
-        }
+    if (auto ran = http::run_batch(plan.url, driver, batch); !ran) {
+        return tl::unexpected(ran.error());
     }
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    Tally total;
-    for (Tally& tally : tallies) {
-        if (tally.error && !total.error) {
-            total.error = tally.error;
-        }
-        total.succeeded += tally.succeeded;
-        for (const auto& [cause, number] : tally.failures) {
-            total.failures[cause] += number;
-        }
-        total.latencies.insert(total.latencies.end(), tally.latencies.begin(),
-                               tally.latencies.end());
-    }
-    if (total.error) {
-        return tl::unexpected(*total.error);
-    }
+    Tally& total = driver.tally();
     std::sort(total.latencies.begin(), total.latencies.end());
     print_summary(total, options, seconds, is_json, context.out);
     return total.failures.empty() ? 0 : 1;
