@@ -8,7 +8,7 @@
 namespace hooks::cli {
 namespace {
 
-constexpr std::array<Command, 6> k_commands = {{
+constexpr std::array<Command, 7> k_commands = {{
     {"sign", "Print the signature headers a provider would send for a body", register_sign},
     {"verify", "Check a delivery's signature; exit 0 valid, 1 invalid, 2 bad input",
      register_verify},
@@ -16,6 +16,8 @@ constexpr std::array<Command, 6> k_commands = {{
      register_send},
     {"listen", "Receive webhooks locally: show, verify, record and forward every delivery",
      register_listen},
+    {"replay", "Re-deliver a captured log or HAR file, with retries and a resumable journal",
+     register_replay},
     {"providers", "List the providers, or explain one's signature scheme", register_providers},
     {"completion", "Print a shell completion script (bash, zsh, fish)", register_completion},
 }};

@@ -28,6 +28,7 @@ void register_sign(CLI::App& command, Context& context);
 void register_verify(CLI::App& command, Context& context);
 void register_send(CLI::App& command, Context& context);
 void register_listen(CLI::App& command, Context& context);
+void register_replay(CLI::App& command, Context& context);
 void register_providers(CLI::App& command, Context& context);
 void register_completion(CLI::App& command, Context& context);
 

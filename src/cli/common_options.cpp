@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "cli/common_options.hpp"
 
+#include "core/text/duration.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -285,6 +287,54 @@ providers::UnixMillis current_unix_millis() {
     return providers::UnixMillis(std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count());
+}
+
+void add_retry_options(CLI::App& command, RetryOptions& options) {
+    command
+        .add_option("--retry-schedule", options.schedule,
+                    "Waits before each retry, e.g. 0,1s,5s, or a provider's preset name, or "
+                    "'none' (default: the provider's documented schedule)")
+        ->type_name("LIST|PRESET");
+    command.add_option("--retries", options.retries, "At most N retries (0: try once)")
+        ->type_name("N");
+    command
+        .add_option("--timeout", options.timeout,
+                    "Response budget per attempt (default: the provider's)")
+        ->type_name("DURATION");
+    command
+        .add_option("--time-scale", options.time_scale,
+                    "Multiply every retry wait by F (0.001 turns minutes into milliseconds)")
+        ->type_name("F")
+        ->check(CLI::Range(0.0, 1000.0))
+        ->capture_default_str();
+}
+
+Result<retry::Schedule> resolve_schedule(const RetryOptions& options, std::string_view provider) {
+    retry::Schedule schedule = retry::preset(provider);
+    if (!options.schedule.empty()) {
+        auto parsed = retry::parse_schedule(options.schedule);
+        if (!parsed) {
+            return fail(ErrorKind::usage, "--retry-schedule: " + parsed.error().message);
+        }
+        // A plain list keeps the provider's response budget; a preset brings its own.
+        std::chrono::milliseconds budget = schedule.timeout;
+        schedule = std::move(*parsed);
+        if (schedule.name == "custom") {
+            schedule.timeout = budget;
+        }
+    }
+    if (options.retries && *options.retries < schedule.delays.size()) {
+        schedule.delays.resize(*options.retries);
+        schedule.name += " cut to --retries " + std::to_string(*options.retries);
+    }
+    if (!options.timeout.empty()) {
+        auto timeout = text::parse_duration(options.timeout);
+        if (!timeout) {
+            return fail(ErrorKind::usage, "--timeout: " + timeout.error().message);
+        }
+        schedule.timeout = *timeout;
+    }
+    return schedule;
 }
 
 } // namespace hooks::cli

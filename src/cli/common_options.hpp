@@ -7,8 +7,10 @@
 #include "core/message/message.hpp"
 #include "core/providers/registry.hpp"
 #include "core/providers/secret.hpp"
+#include "core/retry/schedule.hpp"
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,21 @@ void add_provider_options(CLI::App& command, ProviderOptions& options,
 
 /// The built-in providers plus those in --provider-file.
 Result<providers::Registry> load_registry(const ProviderOptions& options);
+
+struct RetryOptions {
+    std::string schedule;
+    std::optional<unsigned> retries;
+    std::string timeout;
+    double time_scale = 1.0;
+};
+
+/// Adds --retry-schedule, --retries, --timeout and --time-scale.
+void add_retry_options(CLI::App& command, RetryOptions& options);
+
+/// The schedule the flags ask for: `provider`'s preset (or `default`) unless --retry-schedule
+/// names a list (which keeps the preset's response budget) or another preset; cut to
+/// --retries; --timeout replaces the budget. Fails (usage error) naming the flag.
+Result<retry::Schedule> resolve_schedule(const RetryOptions& options, std::string_view provider);
 
 struct OutputOptions {
     bool is_json = false;

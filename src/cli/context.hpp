@@ -26,6 +26,7 @@ struct Context {
     providers::UnixMillis now{0};
     bool is_stdin_tty = false;
     bool is_stdout_tty = false;
+    bool is_stderr_tty = false;
     /// Set by the parsed subcommand's callback; run() calls it once parsing succeeded.
     std::function<Result<int>()> action;
 };

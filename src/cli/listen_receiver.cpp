@@ -4,24 +4,16 @@
 #include "core/crypto/hmac.hpp"
 #include "core/events/delivery.hpp"
 
-#include <array>
 #include <fnmatch.h>
 #include <memory>
 
 namespace hooks::cli {
 namespace {
 
-/// Headers that describe one hop, not the delivery; the client sets its own.
+/// Headers the forwarding client sets itself: hop-by-hop ones, Host and Content-Length.
 bool is_hop_header(std::string_view name) {
-    constexpr std::array<std::string_view, 10> k_hop = {
-        "Connection", "Keep-Alive",        "Proxy-Connection", "TE",   "Trailer",
-        "Upgrade",    "Transfer-Encoding", "Content-Length",   "Host", "Expect"};
-    for (std::string_view hop : k_hop) {
-        if (message::names_equal(name, hop)) {
-            return true;
-        }
-    }
-    return false;
+    return message::is_hop_by_hop(name) || message::names_equal(name, "Host") ||
+           message::names_equal(name, "Content-Length");
 }
 
 /// The URL the sender used, as Twilio signs it: scheme, the Host header, the target.

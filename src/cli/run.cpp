@@ -93,6 +93,7 @@ int run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
     };
     context.is_stdin_tty = isatty(STDIN_FILENO) == 1;
     context.is_stdout_tty = isatty(STDOUT_FILENO) == 1;
+    context.is_stderr_tty = isatty(STDERR_FILENO) == 1;
     std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     return run(args, context);
 }

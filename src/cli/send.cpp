@@ -26,10 +26,7 @@ struct SendOptions {
     std::string only_if_changed;
     std::string id;
     std::string method;
-    std::string retry_schedule;
-    std::optional<unsigned> retries;
-    std::string timeout;
-    double time_scale = 1.0;
+    RetryOptions retry;
     std::uint64_t count = 1;
     unsigned concurrency = 1;
     bool is_dry_run = false;
@@ -65,34 +62,6 @@ Result<std::optional<std::string>> read_data(const std::string& data, Context& c
         return std::optional(std::move(*text));
     }
     return std::optional(data);
-}
-
-Result<retry::Schedule> schedule_for(const SendOptions& options, std::string_view provider) {
-    retry::Schedule schedule = retry::preset(provider);
-    if (!options.retry_schedule.empty()) {
-        auto parsed = retry::parse_schedule(options.retry_schedule);
-        if (!parsed) {
-            return fail(ErrorKind::usage, "--retry-schedule: " + parsed.error().message);
-        }
-        // A plain list keeps the provider's response budget; a preset brings its own.
-        std::chrono::milliseconds budget = schedule.timeout;
-        schedule = std::move(*parsed);
-        if (schedule.name == "custom") {
-            schedule.timeout = budget;
-        }
-    }
-    if (options.retries && *options.retries < schedule.delays.size()) {
-        schedule.delays.resize(*options.retries);
-        schedule.name += " cut to --retries " + std::to_string(*options.retries);
-    }
-    if (!options.timeout.empty()) {
-        auto timeout = text::parse_duration(options.timeout);
-        if (!timeout) {
-            return fail(ErrorKind::usage, "--timeout: " + timeout.error().message);
-        }
-        schedule.timeout = *timeout;
-    }
-    return schedule;
 }
 
 /// Reads every flag into a plan; the secrets and data are read here too.
@@ -145,12 +114,12 @@ Result<SendPlan> make_plan(const SendOptions& options, const providers::Registry
         }
     }
     plan.method = options.method;
-    auto schedule = schedule_for(options, options.provider.name);
+    auto schedule = resolve_schedule(options.retry, options.provider.name);
     if (!schedule) {
         return tl::unexpected(schedule.error());
     }
     plan.schedule = std::move(*schedule);
-    plan.time_scale = options.time_scale;
+    plan.time_scale = options.retry.time_scale;
     plan.now = [&context] {
         return context.getenv("HOOKS_NOW") ? context.now : current_unix_millis();
     };
@@ -367,23 +336,7 @@ void add_payload_options(CLI::App& command, SendOptions& options) {
 }
 
 void add_delivery_options(CLI::App& command, SendOptions& options) {
-    command
-        .add_option("--retry-schedule", options.retry_schedule,
-                    "Waits before each retry, e.g. 0,1s,5s, or a provider's preset name, or "
-                    "'none' (default: the provider's documented schedule)")
-        ->type_name("LIST|PRESET");
-    command.add_option("--retries", options.retries, "At most N retries (0: try once)")
-        ->type_name("N");
-    command
-        .add_option("--timeout", options.timeout,
-                    "Response budget per attempt (default: the provider's)")
-        ->type_name("DURATION");
-    command
-        .add_option("--time-scale", options.time_scale,
-                    "Multiply every retry wait by F (0.001 turns minutes into milliseconds)")
-        ->type_name("F")
-        ->check(CLI::Range(0.0, 1000.0))
-        ->capture_default_str();
+    add_retry_options(command, options.retry);
     command.add_option("--count", options.count, "Send N distinct deliveries (fresh ids)")
         ->type_name("N")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32))

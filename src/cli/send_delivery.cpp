@@ -39,13 +39,6 @@ void put_header(std::vector<message::Header>& headers, const message::Header& he
     headers.push_back(header);
 }
 
-std::string host_header(const http::Url& url) {
-    bool is_default =
-        (url.scheme == "http" && url.port == 80) || (url.scheme == "https" && url.port == 443);
-    std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-    return is_default ? host : host + ":" + std::to_string(url.port);
-}
-
 std::string shell_quote(std::string_view text) {
     std::string quoted = "'";
     for (char c : text) {
@@ -171,7 +164,7 @@ std::string format_wire_request(const http::Url& url, const message::Message& re
     // The client (cpp-httplib) writes headers ordered by name, case-insensitively, with Host and
     // Content-Length among them: show them exactly so.
     std::vector<message::Header> headers = request.headers;
-    headers.push_back({"Host", host_header(url)});
+    headers.push_back({"Host", url.authority()});
     headers.push_back({"Content-Length", std::to_string(request.body.size())});
     auto lower = [](std::string text) {
         for (char& c : text) {

@@ -96,6 +96,12 @@ std::string Url::origin() const {
     return scheme + "://" + (is_v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+std::string Url::authority() const {
+    bool is_default = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
+    std::string name = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return is_default ? name : name + ":" + std::to_string(port);
+}
+
 Result<Url> parse_url(std::string_view text) {
     Url url;
     auto scheme_end = text.find("://");

@@ -21,6 +21,8 @@ struct Url {
     std::string target; ///< path and query, "/" when empty
     /// scheme://host:port, the part a connection is made to
     std::string origin() const;
+    /// host[:port] as the Host header gives it: the port only when not the scheme's default.
+    std::string authority() const;
     bool has_path = false; ///< whether the URL named a path (even "/")
 };
 

@@ -4,6 +4,7 @@
 #include "core/text/text.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace hooks::message {
 namespace {
@@ -71,6 +72,14 @@ std::optional<std::string_view> Message::first_header(std::string_view name) con
 bool names_equal(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
                                               [](char x, char y) { return lower(x) == lower(y); });
+}
+
+bool is_hop_by_hop(std::string_view name) {
+    constexpr std::array<std::string_view, 8> k_hop = {
+        "Connection", "Keep-Alive",        "Proxy-Connection", "TE",
+        "Trailer",    "Transfer-Encoding", "Upgrade",          "Expect"};
+    return std::any_of(k_hop.begin(), k_hop.end(),
+                       [&](std::string_view hop) { return names_equal(name, hop); });
 }
 
 Result<void> validate_method(std::string_view method) {

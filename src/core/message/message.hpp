@@ -35,6 +35,11 @@ struct Message {
 /// Whether two header names are equal ignoring ASCII case.
 bool names_equal(std::string_view a, std::string_view b);
 
+/// Whether `name` describes one hop rather than the message (RFC 9110 section 7.6.1) or its
+/// framing: Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, Transfer-Encoding,
+/// Expect. A client re-sending a captured message sets its own.
+bool is_hop_by_hop(std::string_view name);
+
 /// Fails unless `method` is an HTTP token (RFC 9110: GET, POST, PURGE, ...), naming it safely.
 Result<void> validate_method(std::string_view method);
 

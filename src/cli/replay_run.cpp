@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: MIT
+#include "cli/replay_run.hpp"
+
+#include "cli/body_view.hpp"
+#include "cli/delivery_stats.hpp"
+#include "cli/send_delivery.hpp"
+#include "core/events/delivery.hpp"
+#include "core/log/writer.hpp"
+#include "core/replay/journal.hpp"
+#include "core/replay/request.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <thread>
+#include <unistd.h>
+#include <unordered_map>
+
+namespace hooks::cli {
+namespace {
+
+/// The signal that asked the replay to stop (SIGINT, SIGTERM), or 0.
+std::atomic<int> g_signal = 0;
+
+extern "C" void on_stop_signal(int number) {
+    g_signal = number;
+}
+
+/// Installs SIGINT/SIGTERM handlers for the run; a second signal kills at once (SA_RESETHAND:
+/// the journal is consistent after every line, so nothing is lost that a rerun cannot redo).
+class StopSignals {
+  public:
+    StopSignals() {
+        g_signal = 0;
+        struct sigaction action {};
+        action.sa_handler = on_stop_signal;
+        action.sa_flags = static_cast<int>(SA_RESETHAND);
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGINT, &action, &m_old_int);
+        sigaction(SIGTERM, &action, &m_old_term);
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+    ~StopSignals() {
+        sigaction(SIGINT, &m_old_int, nullptr);
+        sigaction(SIGTERM, &m_old_term, nullptr);
+    }
+
+  private:
+    struct sigaction m_old_int {};
+    struct sigaction m_old_term {};
+};
+
+/// Read by the progress line while the driver runs.
+struct Counters {
+    std::atomic<std::uint64_t> delivered = 0;
+    std::atomic<std::uint64_t> failed = 0;
+    std::atomic<std::uint64_t> retrying = 0; ///< exchanges whose last attempt failed
+    std::atomic<std::uint64_t> started = 0;
+    std::atomic<std::uint64_t> position = 0; ///< bytes of the log read
+};
+
+/// What the summary reports.
+struct Totals {
+    std::uint64_t read = 0;
+    std::uint64_t filtered_out = 0;
+    std::uint64_t acknowledged_before = 0;
+    std::uint64_t failed_before = 0;
+    std::map<std::string, std::uint64_t> failures;
+    LatencyStats latency;
+};
+
+/// A record being delivered.
+struct Open {
+    log::Record record;
+    std::uint64_t index = 0;
+    std::string hash;
+    std::string id;
+    std::string event_type;
+};
+
+/// What a record is, for filters, ids and output.
+replay::RecordFacts facts_of(const log::Record& record, const ReplayPlan& plan) {
+    replay::RecordFacts facts;
+    if (record.verify && !record.verify->provider.empty()) {
+        facts.provider = record.verify->provider;
+    } else if (plan.scheme != nullptr) {
+        facts.provider = plan.scheme->info().name;
+    } else if (plan.registry != nullptr) {
+        if (auto detected = plan.registry->detect(record.message)) {
+            facts.provider = (*detected)->info().name;
+        }
+    }
+    auto described = events::describe_delivery(facts.provider, record.message);
+    facts.id = record.id ? record.id : described.id;
+    facts.event_type = described.event_type;
+    return facts;
+}
+
+/// Feeds records to the batch engine and judges each attempt.
+class ReplayDriver final : public http::BatchDriver {
+  public:
+    ReplayDriver(log::Source& source, const ReplayPlan& plan, const SourceProgress& progress,
+                 Context& context, Counters& counters, Totals& totals)
+        : m_source(source), m_plan(plan), m_progress(progress), m_context(context),
+          m_counters(counters), m_totals(totals) {}
+
+    Result<void> open_outputs();
+
+    Result<std::optional<http::BatchJob>> next() override;
+    Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
+                                                     const http::AttemptResult& result) override;
+    bool should_stop() override { return g_signal != 0; }
+
+    /// Drops an exchange that will not be sent (the dry run).
+    void forget(std::uint64_t tag) { m_open.erase(tag); }
+
+  private:
+    /// The record's request for one attempt: as captured or signed afresh, with -H applied.
+    Result<message::Message> request_for(const Open& open) const;
+    Result<void> finish(const Open& open, bool is_ok, const http::AttemptResult* last, int attempts,
+                        const std::string& why);
+    Result<std::optional<Open>> next_selected();
+
+    log::Source& m_source;
+    const ReplayPlan& m_plan;
+    const SourceProgress& m_progress;
+    Context& m_context;
+    Counters& m_counters;
+    Totals& m_totals;
+    std::unique_ptr<replay::Journal> m_journal;
+    std::unique_ptr<log::Writer> m_failed;
+    std::unordered_map<std::uint64_t, Open> m_open;
+};
+
+Result<void> ReplayDriver::open_outputs() {
+    // A dry run reads a journal that exists but does not start one.
+    if (!m_plan.journal_path.empty() &&
+        (!m_plan.is_dry_run || ::access(m_plan.journal_path.c_str(), F_OK) == 0)) {
+        auto journal = replay::Journal::open(m_plan.journal_path, m_plan.destination_text);
+        if (!journal) {
+            return tl::unexpected(journal.error());
+        }
+        m_journal = std::move(*journal);
+        if (!m_journal->note().empty()) {
+            m_context.err << "hooks: warning: " << m_journal->note() << '\n';
+        }
+        if (m_journal->loaded_acknowledged() + m_journal->loaded_failed() > 0) {
+            m_context.err << "hooks: resuming from " << m_plan.journal_path << ": "
+                          << m_journal->loaded_acknowledged() << " already acknowledged"
+                          << (m_journal->loaded_failed() > 0
+                                  ? ", " + std::to_string(m_journal->loaded_failed()) +
+                                        " failed before (trying them again)"
+                                  : std::string())
+                          << '\n';
+        }
+    }
+    if (!m_plan.failed_path.empty() && !m_plan.is_dry_run) {
+        // This run's failures only: those of earlier runs are tried again.
+        if (::truncate(m_plan.failed_path.c_str(), 0) != 0 && errno != ENOENT) {
+            return fail(ErrorKind::input, "cannot truncate " + m_plan.failed_path + ": " +
+                                              std::system_category().message(errno));
+        }
+        auto failed = log::Writer::open(m_plan.failed_path);
+        if (!failed) {
+            return tl::unexpected(failed.error());
+        }
+        m_failed = std::move(*failed);
+    }
+    return {};
+}
+
+Result<std::optional<Open>> ReplayDriver::next_selected() {
+    while (true) {
+        auto record = m_source.next();
+        if (!record) {
+            return tl::unexpected(record.error());
+        }
+        if ((m_totals.read & 0xFF) == 0 && m_progress.position) {
+            m_counters.position = m_progress.position();
+        }
+        if (!*record) {
+            return std::optional<Open>();
+        }
+        Open open;
+        open.index = ++m_totals.read;
+        replay::RecordFacts facts = facts_of(**record, m_plan);
+        if (!m_plan.filter.matches(**record, facts)) {
+            ++m_totals.filtered_out;
+            continue;
+        }
+        open.hash = replay::body_hash((*record)->message.body);
+        if (m_journal) {
+            auto previous = m_journal->previous(open.index, open.hash);
+            if (!previous) {
+                return tl::unexpected(previous.error());
+            }
+            if (*previous == replay::Previous::acknowledged) {
+                ++m_totals.acknowledged_before;
+                continue;
+            }
+            m_totals.failed_before += *previous == replay::Previous::failed ? 1U : 0U;
+        }
+        open.id = facts.id ? *facts.id : "";
+        open.event_type = facts.event_type ? *facts.event_type : "";
+        open.record = std::move(**record);
+        return std::optional<Open>(std::move(open));
+    }
+}
+
+Result<message::Message> ReplayDriver::request_for(const Open& open) const {
+    message::Message request = replay::captured_request(open.record, m_plan.destination);
+    for (const message::Header& header : m_plan.extra_headers) {
+        replay::replace_header(request.headers, header);
+    }
+    if (m_plan.scheme != nullptr) {
+        std::string id = open.id.empty() ? fresh_delivery_id(m_plan.scheme->info().name) : open.id;
+        std::string url =
+            m_plan.destination.scheme + "://" + m_plan.destination.authority() + request.target;
+        auto signed_ok =
+            replay::sign_again(request, *m_plan.scheme, m_plan.secrets, id, m_plan.now(), url);
+        if (!signed_ok) {
+            return tl::unexpected(signed_ok.error());
+        }
+    }
+    if (auto valid = message::validate_method(request.method); !valid) {
+        return fail(ErrorKind::input, valid.error().message);
+    }
+    for (const message::Header& header : request.headers) {
+        if (auto valid = message::validate_header(header.name, header.value); !valid) {
+            return fail(ErrorKind::input, valid.error().message);
+        }
+    }
+    return request;
+}
+
+Result<std::optional<http::BatchJob>> ReplayDriver::next() {
+    while (true) {
+        auto open = next_selected();
+        if (!open || !*open) {
+            return open ? Result<std::optional<http::BatchJob>>(std::nullopt)
+                        : tl::unexpected(open.error());
+        }
+        auto request = request_for(**open);
+        if (!request) {
+            if (request.error().kind != ErrorKind::input) {
+                return tl::unexpected(request.error()); // a secret that cannot sign: stop
+            }
+            // A record that cannot go on the wire as it is: it fails, the others go on.
+            if (auto done = finish(**open, false, nullptr, 0, request.error().message); !done) {
+                return tl::unexpected(done.error());
+            }
+            continue;
+        }
+        std::uint64_t tag = (*open)->index;
+        m_open.emplace(tag, std::move(**open));
+        ++m_counters.started;
+        return std::optional<http::BatchJob>(http::BatchJob{tag, std::move(*request)});
+    }
+}
+
+Result<std::optional<http::BatchRetry>> ReplayDriver::finished(std::uint64_t tag, int attempt,
+                                                               const http::AttemptResult& result) {
+    auto found = m_open.find(tag);
+    if (found == m_open.end()) {
+        return std::optional<http::BatchRetry>();
+    }
+    retry::Outcome outcome;
+    if (result) {
+        outcome.status = result->status;
+        outcome.headers = result->headers;
+    } else {
+        outcome.is_timeout = result.error().failure == http::Failure::timeout;
+    }
+    retry::Decision decision = retry::decide(m_plan.schedule, attempt, outcome, m_plan.time_scale);
+    if (attempt > 1) {
+        --m_counters.retrying;
+    }
+    if (decision.verdict == retry::Verdict::retry && !should_stop()) {
+        auto request = request_for(found->second);
+        if (request) {
+            ++m_counters.retrying;
+            return std::optional<http::BatchRetry>(
+                http::BatchRetry{decision.wait, std::move(*request)});
+        }
+        decision.reason = request.error().message;
+    }
+    bool is_ok = decision.verdict == retry::Verdict::success;
+    std::string why = result ? decision.reason : result.error().message + "; " + decision.reason;
+    auto done = finish(found->second, is_ok, &result, attempt, why);
+    m_open.erase(found);
+    if (!done) {
+        return tl::unexpected(done.error());
+    }
+    return std::optional<http::BatchRetry>();
+}
+
+Result<void> ReplayDriver::finish(const Open& open, bool is_ok, const http::AttemptResult* last,
+                                  int attempts, const std::string& why) {
+    std::optional<int> status;
+    if (last != nullptr && *last) {
+        status = (*last)->status;
+    }
+    if (m_journal) {
+        // The delivery counts as done only once this line is in the journal.
+        if (auto written = m_journal->record(open.index, open.hash, is_ok, status, attempts);
+            !written) {
+            return tl::unexpected(written.error());
+        }
+    }
+    ++(is_ok ? m_counters.delivered : m_counters.failed);
+    if (last != nullptr && *last) {
+        m_totals.latency.add((*last)->latency);
+    }
+    if (!is_ok) {
+        ++m_totals.failures[last != nullptr ? failure_cause(*last) : "invalid request"];
+        if (m_failed) {
+            log::Record copy = open.record;
+            if (auto written = m_failed->append(copy); !written) {
+                return tl::unexpected(written.error());
+            }
+        }
+    }
+    if (m_plan.is_json) {
+        nlohmann::json line = {{"v", 1},
+                               {"type", "delivery"},
+                               {"index", open.index},
+                               {"seq", open.record.seq},
+                               {"id", open.id.empty() ? nlohmann::json() : nlohmann::json(open.id)},
+                               {"method", open.record.message.method},
+                               {"target", open.record.message.target},
+                               {"delivered", is_ok},
+                               {"attempts", attempts},
+                               {"status", status ? nlohmann::json(*status) : nlohmann::json()},
+                               {"reason", why}};
+        if (last != nullptr && *last) {
+            line["latency_ms"] = static_cast<double>((*last)->latency.count()) / 1000.0;
+        }
+        m_context.out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                      << '\n';
+    } else if (!is_ok && !m_plan.is_quiet) {
+        m_context.out << "failed: record " << open.index << " (seq " << open.record.seq << ") "
+                      << terminal_safe(open.record.message.method) << ' '
+                      << terminal_safe(open.record.message.target)
+                      << (open.id.empty() ? "" : " id " + terminal_safe(open.id)) << ": "
+                      << terminal_safe(why) << '\n';
+    }
+    return {};
+}
+
+/// The progress line: on a terminal redrawn every second, otherwise a line every 10 seconds.
+class ProgressLine {
+  public:
+    ProgressLine(const Counters& counters, const SourceProgress& source, Context& context)
+        : m_counters(counters), m_source(source), m_context(context),
+          m_is_tty(context.is_stderr_tty), m_thread([this] { loop(); }) {}
+    ProgressLine(const ProgressLine&) = delete;
+    ProgressLine& operator=(const ProgressLine&) = delete;
+    ~ProgressLine() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_is_done = true;
+        }
+        m_wake.notify_one();
+        m_thread.join();
+        if (m_is_tty && m_has_drawn) {
+            m_context.err << "\r\033[K" << std::flush;
+        }
+    }
+
+  private:
+    void loop();
+    std::string line(double seconds) const;
+
+    const Counters& m_counters;
+    const SourceProgress& m_source;
+    Context& m_context;
+    bool m_is_tty;
+    bool m_has_drawn = false;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_is_done = false;
+    std::thread m_thread;
+};
+
+std::string ProgressLine::line(double seconds) const {
+    std::uint64_t delivered = m_counters.delivered;
+    std::uint64_t failed = m_counters.failed;
+    double rate = seconds > 0 ? static_cast<double>(delivered + failed) / seconds : 0;
+    char text[256];
+    std::snprintf(text, sizeof text, "%llu delivered, %llu retrying, %llu failed, %.0f/s",
+                  static_cast<unsigned long long>(delivered),
+                  static_cast<unsigned long long>(m_counters.retrying.load()),
+                  static_cast<unsigned long long>(failed), rate);
+    std::string result = text;
+    double fraction =
+        m_source.size && *m_source.size > 0
+            ? static_cast<double>(m_counters.position) / static_cast<double>(*m_source.size)
+            : 0;
+    if (fraction > 0 && fraction < 1) {
+        double eta = seconds * (1 - fraction) / fraction;
+        std::snprintf(text, sizeof text, ", %.0f%% of the log, ETA %.0f s", fraction * 100, eta);
+        result += text;
+    }
+    return result;
+}
+
+void ProgressLine::loop() {
+    auto started = std::chrono::steady_clock::now();
+    auto period = m_is_tty ? std::chrono::seconds(1) : std::chrono::seconds(10);
+    std::unique_lock lock(m_mutex);
+    while (!m_wake.wait_for(lock, period, [this] { return m_is_done; })) {
+        double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (m_is_tty) {
+            m_context.err << "\r\033[Kreplay: " << line(seconds) << std::flush;
+            m_has_drawn = true;
+        } else {
+            m_context.err << "hooks: replay: " << line(seconds) << '\n' << std::flush;
+        }
+    }
+}
+
+void print_summary(const ReplayPlan& plan, Totals& totals, const Counters& counters, double seconds,
+                   Context& context) {
+    std::uint64_t delivered = counters.delivered;
+    std::uint64_t failed = counters.failed;
+    double rate = seconds > 0 ? static_cast<double>(delivered + failed) / seconds : 0;
+    if (plan.is_json) {
+        nlohmann::json document = {{"v", 1},
+                                   {"type", "summary"},
+                                   {"to", plan.destination_text},
+                                   {"records", totals.read},
+                                   {"filtered_out", totals.filtered_out},
+                                   {"acknowledged_before", totals.acknowledged_before},
+                                   {"delivered", delivered},
+                                   {"failed", failed},
+                                   {"failures", totals.failures},
+                                   {"interrupted", g_signal != 0},
+                                   {"seconds", seconds},
+                                   {"deliveries_per_second", rate},
+                                   {"latency_ms", totals.latency.to_json()}};
+        context.out << document.dump() << '\n';
+        return;
+    }
+    char line[256];
+    std::snprintf(line, sizeof line, "%llu delivered, %llu failed in %.2f s: %.0f deliveries/s\n",
+                  static_cast<unsigned long long>(delivered),
+                  static_cast<unsigned long long>(failed), seconds, rate);
+    context.out << line << "records: " << totals.read << " read, " << totals.filtered_out
+                << " filtered out, " << totals.acknowledged_before
+                << " acknowledged in an earlier run\n"
+                << totals.latency.to_text() << '\n';
+    for (const auto& [cause, number] : totals.failures) {
+        context.out << "  failed: " << number << " x " << cause << '\n';
+    }
+}
+
+Result<int> dry_run(log::Source& source, const ReplayPlan& plan, Context& context) {
+    Counters counters;
+    Totals totals;
+    SourceProgress no_progress;
+    ReplayDriver driver(source, plan, no_progress, context, counters, totals);
+    if (auto opened = driver.open_outputs(); !opened) {
+        return tl::unexpected(opened.error());
+    }
+    std::uint64_t selected = 0;
+    while (true) {
+        auto job = driver.next();
+        if (!job) {
+            return tl::unexpected(job.error());
+        }
+        if (!*job) {
+            break;
+        }
+        ++selected;
+        const message::Message& request = (*job)->request;
+        if (plan.is_json) {
+            nlohmann::json headers = nlohmann::json::array();
+            for (const message::Header& header : request.headers) {
+                headers.push_back({header.name, header.value});
+            }
+            context.out << nlohmann::json{{"v", 1},
+                                          {"type", "planned"},
+                                          {"index", (*job)->tag},
+                                          {"method", request.method},
+                                          {"target", request.target},
+                                          {"headers", headers},
+                                          {"body_len", request.body.size()}}
+                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                        << '\n';
+        } else {
+            context.out << "record " << (*job)->tag << ": " << terminal_safe(request.method) << ' '
+                        << terminal_safe(plan.destination_text.empty()
+                                             ? request.target
+                                             : plan.destination.origin() + request.target)
+                        << "  " << request.body.size() << " bytes\n";
+        }
+        driver.forget((*job)->tag); // the dry run sends nothing
+    }
+    if (!source.warning().empty()) {
+        context.err << "hooks: warning: " << source.warning() << '\n';
+    }
+    context.out << (plan.is_json ? ""
+                                 : "dry run: " + std::to_string(selected) + " would be sent; " +
+                                       std::to_string(totals.read) + " read, " +
+                                       std::to_string(totals.filtered_out) + " filtered out, " +
+                                       std::to_string(totals.acknowledged_before) +
+                                       " acknowledged in an earlier run\n");
+    return 0;
+}
+
+} // namespace
+
+Result<int> run_replay(log::Source& source, const ReplayPlan& plan, const SourceProgress& progress,
+                       Context& context) {
+    if (plan.is_dry_run) {
+        return dry_run(source, plan, context);
+    }
+    Counters counters;
+    Totals totals;
+    ReplayDriver driver(source, plan, progress, context, counters, totals);
+    if (auto opened = driver.open_outputs(); !opened) {
+        return tl::unexpected(opened.error());
+    }
+    StopSignals signals;
+    auto started = std::chrono::steady_clock::now();
+    Result<void> ran;
+    {
+        std::optional<ProgressLine> line;
+        if (!plan.is_quiet) {
+            line.emplace(counters, progress, context);
+        }
+        ran = http::run_batch(plan.destination, driver, plan.batch);
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!ran) {
+        return tl::unexpected(ran.error());
+    }
+    if (!source.warning().empty()) {
+        context.err << "hooks: warning: " << source.warning() << '\n';
+    }
+    print_summary(plan, totals, counters, seconds, context);
+    if (g_signal != 0) {
+        return fail(ErrorKind::interrupted,
+                    plan.journal_path.empty()
+                        ? "interrupted; without --journal a rerun starts from the beginning"
+                        : "interrupted; run the same command to resume from " + plan.journal_path);
+    }
+    if (counters.failed > 0) {
+        return fail(ErrorKind::negative, std::to_string(counters.failed.load()) + " of " +
+                                             std::to_string(counters.failed + counters.delivered) +
+                                             " deliveries failed");
+    }
+    return 0;
+}
+
+} // namespace hooks::cli
