@@ -9,8 +9,11 @@ import hashlib
 import http.client
 import json
 import os
+import pty
+import select
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -405,6 +408,65 @@ class BadInput(Directory):
         results = {r["index"]: r for r in json_lines(proc.out) if r["type"] == "delivery"}
         self.assertEqual((results[1]["delivered"], results[1]["attempts"]), (False, 0))
         self.assertTrue(results[2]["delivered"])
+
+
+class Progress(Directory):
+    def slow_log(self, count):
+        def slow(delivery_id, attempt):
+            time.sleep(0.1)
+            return 204
+        receiver = self.receiver(slow)
+        log = self.path("l.jsonl")
+        support.write_log(log, count)
+        return receiver, log
+
+    def replay_on_terminal(self, log, receiver, stop_after=None):
+        """Runs a replay with stderr on a pseudo-terminal; (exit code, stdout, terminal bytes)."""
+        controller, terminal = pty.openpty()
+        self.addCleanup(os.close, controller)
+        proc = subprocess.Popen([support.hooks_binary(), "replay", log, "--to", receiver.url,
+                                 "--concurrency", "1"], stdout=subprocess.PIPE, stderr=terminal,
+                                env=listen_support.base_env())
+        os.close(terminal)
+        if stop_after is not None:
+            time.sleep(stop_after)
+            proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+        seen = b""
+        while select.select([controller], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        return proc.returncode, out, seen
+
+    def test_a_terminal_gets_one_redrawn_progress_line(self):
+        receiver, log = self.slow_log(25)
+        code, out, seen = self.replay_on_terminal(log, receiver)
+        self.assertEqual(code, 0)
+        self.assertIn(b"\r\x1b[Kreplay: ", seen)
+        self.assertRegex(seen, rb"replay: \d+ delivered, \d+ retrying, 0 failed, \d+/s\r")
+        self.assertTrue(seen.endswith(b"\r\x1b[K"), seen[-40:])  # cleared before the summary
+        self.assertIn(b"25 delivered, 0 failed", out)
+
+    def test_progress_through_a_large_log_has_an_eta(self):
+        # A small log is read at once; this one is read while it is being delivered.
+        receiver, log = self.slow_log(5000)
+        code, out, seen = self.replay_on_terminal(log, receiver, stop_after=2.5)
+        self.assertEqual(code, 130)
+        self.assertRegex(seen, rb"replay: \d+ delivered, \d+ retrying, 0 failed, \d+/s, "
+                               rb"\d+% of the log, ETA \d+ s")
+
+    def test_a_pipe_gets_a_line_every_ten_seconds(self):
+        receiver, log = self.slow_log(110)
+        proc = replay(log, "--to", receiver.url, "--concurrency", "1")
+        self.assertEqual(proc.returncode, 0, proc.err)
+        lines = [line for line in proc.err.splitlines() if line.startswith("hooks: replay: ")]
+        self.assertEqual(len(lines), 1, proc.err)
+        self.assertRegex(lines[0], r"^hooks: replay: \d+ delivered, 0 retrying, 0 failed")
 
 
 class Load(Directory):
