@@ -20,13 +20,13 @@
 // pointer it cannot prove non-null); the warning stays on for our own code.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -45,10 +45,13 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using ErrorCode = boost::system::error_code;
+/// A socket bound to the io_context's own executor: no type-erased executor on every operation.
+using Socket = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
 
 constexpr std::uint64_t k_max_response_body = 64ULL * 1024 * 1024;
 constexpr std::uint32_t k_max_response_header = 64 * 1024;
-/// How often should_stop() is polled when nothing else happens.
+/// How often should_stop() is polled and deadlines are checked: timeouts fire up to this late.
+/// One sweep over the connections replaces a timer armed and cancelled for every request.
 constexpr std::chrono::milliseconds k_poll_interval{50};
 
 /// An attempt to make: now, or at `due` for a retry.
@@ -122,15 +125,25 @@ class Engine;
 /// closed it, and resends once when a reused connection turns out to be closed already.
 class Connection {
   public:
-    Connection(Engine& engine, asio::io_context& io) : m_engine(engine), m_stream(io) {}
+    Connection(Engine& engine, asio::io_context& io)
+        : m_engine(engine), m_socket(io.get_executor()) {}
 
     /// Makes `pending`'s attempt; the engine hears of its result through Engine::finished().
     void start(Pending&& pending);
 
+    /// Cuts the attempt under way short as a timeout when its deadline has passed.
+    void expire(Clock::time_point now) {
+        if (m_deadline <= now) {
+            m_deadline = Clock::time_point::max();
+            m_is_timed_out = true;
+            close();
+        }
+    }
+
     void close() {
         ErrorCode ignored;
-        m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        m_stream.close();
+        m_socket.shutdown(tcp::socket::shutdown_both, ignored);
+        m_socket.close(ignored);
         m_is_open = false;
     }
 
@@ -145,12 +158,14 @@ class Connection {
     void done(AttemptResult&& result);
 
     Engine& m_engine;
-    beast::tcp_stream m_stream;
+    Socket m_socket;
     beast::flat_buffer m_buffer;
     std::optional<beast::http::response_parser<beast::http::string_body>> m_parser;
     Pending m_pending;
     std::string m_head;
     Clock::time_point m_started;
+    Clock::time_point m_deadline = Clock::time_point::max();
+    bool m_is_timed_out = false;
     bool m_is_open = false;
     bool m_is_reused = false; ///< has carried a response already
     bool m_is_resent = false; ///< this attempt went out again on a fresh connection
@@ -332,6 +347,10 @@ void Engine::wake_at(Clock::time_point at) {
     m_wake.async_wait([this](const ErrorCode& error) {
         if (error != asio::error::operation_aborted) {
             m_is_wake_armed = false;
+            auto now = Clock::now();
+            for (auto& connection : m_connections) {
+                connection->expire(now);
+            }
             dispatch();
         }
     });
@@ -349,7 +368,7 @@ void Connection::start(Pending&& pending) {
     m_is_resent = false;
     if (auto reason = invalid_reason(m_pending.request)) {
         // Never on the wire; reported from the loop so that the engine is not re-entered.
-        asio::post(m_stream.get_executor(), [this, message = std::move(*reason)]() mutable {
+        asio::post(m_socket.get_executor(), [this, message = std::move(*reason)]() mutable {
             done(tl::unexpected(ClientError{Failure::other, std::move(message)}));
         });
         return;
@@ -372,10 +391,11 @@ void Connection::connect() {
              "cannot connect to " + m_engine.origin() + " (refused, unreachable or unknown host)");
         return;
     }
-    m_stream.expires_after(m_engine.client().connect_timeout);
-    m_stream.async_connect(
-        m_engine.endpoints(), [this](const ErrorCode& error, const tcp::endpoint&) {
-            if (error == beast::error::timeout) {
+    m_is_timed_out = false;
+    m_deadline = Clock::now() + m_engine.client().connect_timeout;
+    asio::async_connect(
+        m_socket, m_engine.endpoints(), [this](const ErrorCode& error, const tcp::endpoint&) {
+            if (m_is_timed_out) {
                 fail(Failure::timeout, "timed out connecting to " + m_engine.origin());
             } else if (error) {
                 fail(Failure::connect, "cannot connect to " + m_engine.origin() +
@@ -383,7 +403,7 @@ void Connection::connect() {
             } else {
                 // Head and body go in one gathered write; no Nagle delay.
                 ErrorCode ignored;
-                m_stream.socket().set_option(tcp::no_delay(true), ignored);
+                m_socket.set_option(tcp::no_delay(true), ignored);
                 m_is_open = true;
                 m_is_reused = false;
                 write();
@@ -393,11 +413,12 @@ void Connection::connect() {
 
 void Connection::write() {
     m_started = Clock::now();
-    m_stream.expires_after(m_engine.client().timeout);
+    m_is_timed_out = false;
+    m_deadline = m_started + m_engine.client().timeout;
     std::array<asio::const_buffer, 2> buffers{asio::buffer(m_head),
                                               asio::buffer(m_pending.request.body)};
-    asio::async_write(m_stream, buffers, [this](const ErrorCode& error, std::size_t) {
-        if (error == beast::error::timeout) {
+    asio::async_write(m_socket, buffers, [this](const ErrorCode& error, std::size_t) {
+        if (m_is_timed_out) {
             fail(Failure::timeout, "no response from " + m_engine.origin() + " within " +
                                        std::to_string(m_engine.client().timeout.count()) + " ms");
         } else if (should_resend(error)) {
@@ -417,7 +438,7 @@ void Connection::read() {
     m_parser->body_limit(k_max_response_body);
     m_parser->header_limit(k_max_response_header);
     m_parser->skip(m_pending.request.method == "HEAD");
-    beast::http::async_read(m_stream, m_buffer, *m_parser,
+    beast::http::async_read(m_socket, m_buffer, *m_parser,
                             [this](const ErrorCode& error, std::size_t) { on_response(error); });
 }
 
@@ -427,7 +448,7 @@ bool Connection::should_resend(const ErrorCode& error) const {
 }
 
 void Connection::on_response(const ErrorCode& error) {
-    if (error == beast::error::timeout) {
+    if (m_is_timed_out) {
         fail(Failure::timeout, "no response from " + m_engine.origin() + " within " +
                                    std::to_string(m_engine.client().timeout.count()) + " ms");
         return;
@@ -463,7 +484,6 @@ void Connection::on_response(const ErrorCode& error) {
     if (!incoming.keep_alive() || m_should_close) {
         close();
     }
-    m_stream.expires_never();
     done(std::move(response));
 }
 
@@ -474,6 +494,7 @@ void Connection::fail(Failure failure, std::string message) {
 
 void Connection::done(AttemptResult&& result) {
     m_parser.reset();
+    m_deadline = Clock::time_point::max();
     // The engine may hand this connection its next attempt at once: nothing after this line.
     m_engine.finished(*this, m_pending, result);
 }
