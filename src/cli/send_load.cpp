@@ -5,10 +5,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <stop_token>
+#include <thread>
 #include <unordered_map>
 
 namespace hooks::cli {
@@ -40,23 +45,92 @@ std::string cause_of(const http::AttemptResult& last) {
     return "other";
 }
 
+/// A fresh delivery: its id and first request.
+struct Fresh {
+    std::string id;
+    message::Message request;
+};
+
+/// Builds the fresh deliveries of a run on a thread of its own, a bounded number ahead of the
+/// engine: building and signing a request costs twice what sending it does, and the engine's
+/// one thread would otherwise do both. Requests wait at most k_ahead deliveries (a few ms), so
+/// their timestamps stay current.
+class FreshMaker {
+  public:
+    FreshMaker(const SendPlan& plan, std::uint64_t count)
+        : m_thread([this, &plan, count](const std::stop_token& stop) { make(plan, count, stop); }) {
+    }
+    FreshMaker(const FreshMaker&) = delete;
+    FreshMaker& operator=(const FreshMaker&) = delete;
+    ~FreshMaker() {
+        {
+            std::lock_guard lock(m_mutex); // not between the maker's check and its wait
+            m_thread.request_stop();
+        }
+        m_changed.notify_all();
+    }
+
+    /// The next delivery (waiting for it if need be), or the error that stopped the maker.
+    Result<Fresh> take() {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return !m_ready.empty(); });
+        Result<Fresh> fresh = std::move(m_ready.front());
+        m_ready.pop_front();
+        if (m_ready.size() == k_ahead / 2) {
+            m_changed.notify_all();
+        }
+        return fresh;
+    }
+
+  private:
+    static constexpr std::size_t k_ahead = 256;
+
+    void make(const SendPlan& plan, std::uint64_t count, const std::stop_token& stop) {
+        for (std::uint64_t i = 0; i < count; ++i) {
+            std::string id = fresh_delivery_id(plan.build.provider);
+            auto request = build_request(plan, id, plan.now());
+            bool is_error = !request;
+            Result<Fresh> fresh = is_error ? Result<Fresh>(tl::unexpected(request.error()))
+                                           : Fresh{std::move(id), std::move(*request)};
+            std::unique_lock lock(m_mutex);
+            // Refill in bursts (wake when half are taken) to keep thread wake-ups rare.
+            m_changed.wait(lock, [&] { return m_ready.size() < k_ahead || stop.stop_requested(); });
+            if (stop.stop_requested()) {
+                return;
+            }
+            m_ready.push_back(std::move(fresh));
+            if (m_ready.size() == 1 || is_error) {
+                m_changed.notify_all();
+            }
+            if (is_error) {
+                return;
+            }
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<Result<Fresh>> m_ready;
+    std::jthread m_thread; ///< last: it starts at construction and uses the members above
+};
+
 /// Fresh deliveries, each through the plan's retry schedule as deliver() takes it.
 class LoadDriver final : public http::BatchDriver {
   public:
-    LoadDriver(const SendPlan& plan, std::uint64_t count) : m_plan(plan), m_count(count) {}
+    LoadDriver(const SendPlan& plan, std::uint64_t count)
+        : m_plan(plan), m_count(count), m_maker(plan, count) {}
 
     Result<std::optional<http::BatchJob>> next() override {
         if (m_started == m_count) {
             return std::nullopt;
         }
-        std::uint64_t tag = m_started++;
-        std::string id = fresh_delivery_id(m_plan.build.provider);
-        auto request = build_request(m_plan, id, m_plan.now());
-        if (!request) {
-            return tl::unexpected(request.error());
+        auto fresh = m_maker.take();
+        if (!fresh) {
+            return tl::unexpected(fresh.error());
         }
-        m_ids.emplace(tag, std::move(id));
-        return http::BatchJob{tag, std::move(*request)};
+        std::uint64_t tag = m_started++;
+        m_ids.emplace(tag, std::move(fresh->id));
+        return http::BatchJob{tag, std::move(fresh->request)};
     }
 
     Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
@@ -96,6 +170,7 @@ class LoadDriver final : public http::BatchDriver {
     const SendPlan& m_plan;
     std::uint64_t m_count;
     std::uint64_t m_started = 0;
+    FreshMaker m_maker;
     std::unordered_map<std::uint64_t, std::string> m_ids; ///< tag -> delivery id, while open
     Tally m_tally;
 };
