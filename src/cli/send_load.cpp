@@ -51,15 +51,25 @@ struct Fresh {
     message::Message request;
 };
 
-/// Builds the fresh deliveries of a run on a thread of its own, a bounded number ahead of the
-/// engine: building and signing a request costs twice what sending it does, and the engine's
-/// one thread would otherwise do both. Requests wait at most k_ahead deliveries (a few ms), so
-/// their timestamps stay current.
+Result<Fresh> make_fresh(const SendPlan& plan) {
+    std::string id = fresh_delivery_id(plan.build.provider);
+    auto request = build_request(plan, id, plan.now());
+    if (!request) {
+        return tl::unexpected(request.error());
+    }
+    return Fresh{std::move(id), std::move(*request)};
+}
+
+/// Builds a run's fresh deliveries on a thread of its own, at most k_ahead ahead of the engine:
+/// building and signing a request costs more than sending it, and the engine's one thread
+/// would otherwise do both. When none is ready the engine's thread builds one itself (large
+/// envelopes take longer to build than to send). Requests wait at most k_ahead deliveries (a
+/// few ms), so their timestamps stay current.
 class FreshMaker {
   public:
     FreshMaker(const SendPlan& plan, std::uint64_t count)
-        : m_thread([this, &plan, count](const std::stop_token& stop) { make(plan, count, stop); }) {
-    }
+        : m_plan(plan), m_remaining(count),
+          m_thread([this](const std::stop_token& stop) { make(stop); }) {}
     FreshMaker(const FreshMaker&) = delete;
     FreshMaker& operator=(const FreshMaker&) = delete;
     ~FreshMaker() {
@@ -70,9 +80,15 @@ class FreshMaker {
         m_changed.notify_all();
     }
 
-    /// The next delivery (waiting for it if need be), or the error that stopped the maker.
+    /// The next delivery, or the error that stopped the maker. Call at most `count` times.
     Result<Fresh> take() {
         std::unique_lock lock(m_mutex);
+        if (m_ready.empty() && m_remaining > 0) {
+            --m_remaining;
+            lock.unlock();
+            return make_fresh(m_plan);
+        }
+        // The last ones may still be under way on the maker's thread.
         m_changed.wait(lock, [this] { return !m_ready.empty(); });
         Result<Fresh> fresh = std::move(m_ready.front());
         m_ready.pop_front();
@@ -85,33 +101,35 @@ class FreshMaker {
   private:
     static constexpr std::size_t k_ahead = 256;
 
-    void make(const SendPlan& plan, std::uint64_t count, const std::stop_token& stop) {
-        for (std::uint64_t i = 0; i < count; ++i) {
-            std::string id = fresh_delivery_id(plan.build.provider);
-            auto request = build_request(plan, id, plan.now());
-            bool is_error = !request;
-            Result<Fresh> fresh = is_error ? Result<Fresh>(tl::unexpected(request.error()))
-                                           : Fresh{std::move(id), std::move(*request)};
-            std::unique_lock lock(m_mutex);
-            // Refill in bursts (wake when half are taken) to keep thread wake-ups rare.
-            m_changed.wait(lock, [&] { return m_ready.size() < k_ahead || stop.stop_requested(); });
-            if (stop.stop_requested()) {
+    void make(const std::stop_token& stop) {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            // Refill in bursts (woken when half are taken) to keep thread wake-ups rare.
+            m_changed.wait(lock, [&] {
+                return (m_ready.size() < k_ahead && m_remaining > 0) || stop.stop_requested();
+            });
+            if (stop.stop_requested() || m_remaining == 0) {
                 return;
             }
+            --m_remaining;
+            lock.unlock();
+            Result<Fresh> fresh = make_fresh(m_plan);
+            bool is_error = !fresh;
+            lock.lock();
             m_ready.push_back(std::move(fresh));
-            if (m_ready.size() == 1 || is_error) {
-                m_changed.notify_all();
-            }
+            m_changed.notify_all();
             if (is_error) {
                 return;
             }
         }
     }
 
+    const SendPlan& m_plan;
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::deque<Result<Fresh>> m_ready;
-    std::jthread m_thread; ///< last: it starts at construction and uses the members above
+    std::uint64_t m_remaining; ///< not yet claimed by either thread
+    std::jthread m_thread;     ///< last: it starts at construction and uses the members above
 };
 
 /// Fresh deliveries, each through the plan's retry schedule as deliver() takes it.
