@@ -5,10 +5,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <stop_token>
+#include <thread>
 #include <unordered_map>
 
 namespace hooks::cli {
@@ -40,23 +45,110 @@ std::string cause_of(const http::AttemptResult& last) {
     return "other";
 }
 
+/// A fresh delivery: its id and first request.
+struct Fresh {
+    std::string id;
+    message::Message request;
+};
+
+Result<Fresh> make_fresh(const SendPlan& plan) {
+    std::string id = fresh_delivery_id(plan.build.provider);
+    auto request = build_request(plan, id, plan.now());
+    if (!request) {
+        return tl::unexpected(request.error());
+    }
+    return Fresh{std::move(id), std::move(*request)};
+}
+
+/// Builds a run's fresh deliveries on a thread of its own, at most k_ahead ahead of the engine:
+/// building and signing a request costs more than sending it, and the engine's one thread
+/// would otherwise do both. When none is ready the engine's thread builds one itself (large
+/// envelopes take longer to build than to send). Requests wait at most k_ahead deliveries (a
+/// few ms), so their timestamps stay current.
+class FreshMaker {
+  public:
+    FreshMaker(const SendPlan& plan, std::uint64_t count)
+        : m_plan(plan), m_remaining(count),
+          m_thread([this](const std::stop_token& stop) { make(stop); }) {}
+    FreshMaker(const FreshMaker&) = delete;
+    FreshMaker& operator=(const FreshMaker&) = delete;
+    ~FreshMaker() {
+        {
+            std::lock_guard lock(m_mutex); // not between the maker's check and its wait
+            m_thread.request_stop();
+        }
+        m_changed.notify_all();
+    }
+
+    /// The next delivery, or the error that stopped the maker. Call at most `count` times.
+    Result<Fresh> take() {
+        std::unique_lock lock(m_mutex);
+        if (m_ready.empty() && m_remaining > 0) {
+            --m_remaining;
+            lock.unlock();
+            return make_fresh(m_plan);
+        }
+        // The last ones may still be under way on the maker's thread.
+        m_changed.wait(lock, [this] { return !m_ready.empty(); });
+        Result<Fresh> fresh = std::move(m_ready.front());
+        m_ready.pop_front();
+        if (m_ready.size() == k_ahead / 2) {
+            m_changed.notify_all();
+        }
+        return fresh;
+    }
+
+  private:
+    static constexpr std::size_t k_ahead = 256;
+
+    void make(const std::stop_token& stop) {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            // Refill in bursts (woken when half are taken) to keep thread wake-ups rare.
+            m_changed.wait(lock, [&] {
+                return (m_ready.size() < k_ahead && m_remaining > 0) || stop.stop_requested();
+            });
+            if (stop.stop_requested() || m_remaining == 0) {
+                return;
+            }
+            --m_remaining;
+            lock.unlock();
+            Result<Fresh> fresh = make_fresh(m_plan);
+            bool is_error = !fresh;
+            lock.lock();
+            m_ready.push_back(std::move(fresh));
+            m_changed.notify_all();
+            if (is_error) {
+                return;
+            }
+        }
+    }
+
+    const SendPlan& m_plan;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<Result<Fresh>> m_ready;
+    std::uint64_t m_remaining; ///< not yet claimed by either thread
+    std::jthread m_thread;     ///< last: it starts at construction and uses the members above
+};
+
 /// Fresh deliveries, each through the plan's retry schedule as deliver() takes it.
 class LoadDriver final : public http::BatchDriver {
   public:
-    LoadDriver(const SendPlan& plan, std::uint64_t count) : m_plan(plan), m_count(count) {}
+    LoadDriver(const SendPlan& plan, std::uint64_t count)
+        : m_plan(plan), m_count(count), m_maker(plan, count) {}
 
     Result<std::optional<http::BatchJob>> next() override {
         if (m_started == m_count) {
             return std::nullopt;
         }
-        std::uint64_t tag = m_started++;
-        std::string id = fresh_delivery_id(m_plan.build.provider);
-        auto request = build_request(m_plan, id, m_plan.now());
-        if (!request) {
-            return tl::unexpected(request.error());
+        auto fresh = m_maker.take();
+        if (!fresh) {
+            return tl::unexpected(fresh.error());
         }
-        m_ids.emplace(tag, std::move(id));
-        return http::BatchJob{tag, std::move(*request)};
+        std::uint64_t tag = m_started++;
+        m_ids.emplace(tag, std::move(fresh->id));
+        return http::BatchJob{tag, std::move(fresh->request)};
     }
 
     Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
@@ -96,6 +188,7 @@ class LoadDriver final : public http::BatchDriver {
     const SendPlan& m_plan;
     std::uint64_t m_count;
     std::uint64_t m_started = 0;
+    FreshMaker m_maker;
     std::unordered_map<std::uint64_t, std::string> m_ids; ///< tag -> delivery id, while open
     Tally m_tally;
 };

@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: MIT
+#include "core/http/batch.hpp"
+#include "core/http/server_fixture.hpp"
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <functional>
+#include <map>
+
+using namespace hooks;
+using namespace hooks::test;
+using message::Header;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Decide =
+    std::function<std::optional<http::BatchRetry>(std::uint64_t, int, const http::AttemptResult&)>;
+
+/// A driver over a list of requests: tag i is requests[i]; `decide` picks retries (none by
+/// default). It checks the engine's promise never to call it from two threads at once.
+class ListDriver final : public http::BatchDriver {
+  public:
+    explicit ListDriver(std::vector<message::Message> requests) : m_requests(std::move(requests)) {}
+
+    Result<std::optional<http::BatchJob>> next() override {
+        Guard guard(m_busy);
+        if (fail_next_at && *fail_next_at == m_next) {
+            return fail(ErrorKind::input, "the driver gives up");
+        }
+        if (m_next == m_requests.size()) {
+            CHECK_FALSE(m_is_exhausted);
+            m_is_exhausted = true;
+            return std::nullopt;
+        }
+        ++open;
+        max_open = std::max(max_open, open);
+        std::uint64_t tag = m_next++;
+        return http::BatchJob{tag, m_requests[tag]};
+    }
+
+    Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
+                                                     const http::AttemptResult& result) override {
+        Guard guard(m_busy);
+        auto& seen = results[tag];
+        CHECK(static_cast<int>(seen.size()) + 1 == attempt);
+        seen.push_back(result);
+        if (fail_finished_at && *fail_finished_at == tag) {
+            return fail(ErrorKind::input, "the driver fails on a result");
+        }
+        auto retry = decide ? decide(tag, attempt, result) : std::nullopt;
+        if (!retry) {
+            --open;
+        }
+        return retry;
+    }
+
+    bool should_stop() override { return stop_after && results.size() >= *stop_after; }
+
+    std::map<std::uint64_t, std::vector<http::AttemptResult>> results;
+    Decide decide;
+    std::optional<std::size_t> fail_next_at;
+    std::optional<std::uint64_t> fail_finished_at;
+    std::optional<std::size_t> stop_after;
+    std::size_t open = 0;
+    std::size_t max_open = 0;
+
+  private:
+    struct Guard {
+        explicit Guard(std::atomic<bool>& busy) : m_flag(busy) {
+            CHECK_FALSE(m_flag.exchange(true));
+        }
+        Guard(const Guard&) = delete;
+        Guard& operator=(const Guard&) = delete;
+        ~Guard() { m_flag = false; }
+        std::atomic<bool>& m_flag;
+    };
+
+    std::vector<message::Message> m_requests;
+    std::size_t m_next = 0;
+    bool m_is_exhausted = false;
+    std::atomic<bool> m_busy = false;
+};
+
+message::Message post_to(std::string target, std::string body, std::vector<Header> headers = {}) {
+    message::Message request;
+    request.target = std::move(target);
+    request.body = std::move(body);
+    request.headers = std::move(headers);
+    return request;
+}
+
+http::Url origin_at(std::uint16_t port) {
+    auto url = http::parse_url("http://127.0.0.1:" + std::to_string(port));
+    REQUIRE(url);
+    return *url;
+}
+
+http::BatchOptions batch_options(unsigned concurrency) {
+    http::BatchOptions options;
+    options.concurrency = concurrency;
+    options.client.connect_timeout = 2s;
+    options.client.timeout = 5s;
+    return options;
+}
+
+/// Records every request it receives and answers 200 with the target as the body.
+struct Recorder {
+    std::mutex mutex;
+    std::vector<message::Message> received;
+
+    http::Handler handler() {
+        return [this](http::IncomingRequest& request) {
+            std::lock_guard lock(mutex);
+            received.push_back(request.message);
+            http::Response response = answer(200, request.message.target);
+            response.headers = {{"X-Length", std::to_string(request.message.body.size())}};
+            return response;
+        };
+    }
+
+    std::size_t count() {
+        std::lock_guard lock(mutex);
+        return received.size();
+    }
+};
+
+/// A listening TCP socket on 127.0.0.1 that nobody accepts from unless asked.
+class RawListener {
+  public:
+    RawListener() {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        REQUIRE(m_fd >= 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        socklen_t length = sizeof address;
+        REQUIRE(::getsockname(m_fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+        m_port = ntohs(address.sin_port);
+    }
+    RawListener(const RawListener&) = delete;
+    RawListener& operator=(const RawListener&) = delete;
+    ~RawListener() { close(); }
+
+    void listen() { REQUIRE(::listen(m_fd, 16) == 0); }
+    void close() {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+            m_fd = -1;
+        }
+    }
+    int fd() const { return m_fd; }
+    std::uint16_t port() const { return m_port; }
+
+  private:
+    int m_fd = -1;
+    std::uint16_t m_port = 0;
+};
+
+/// Reads one request with a Content-Length body from `fd`; false on EOF.
+bool read_request(int fd) {
+    std::string data;
+    char buffer[4096];
+    while (true) {
+        auto end = data.find("\r\n\r\n");
+        if (end != std::string::npos) {
+            auto at = data.find("Content-Length: ");
+            std::size_t length = at == std::string::npos ? 0 : std::stoul(data.substr(at + 16));
+            if (data.size() >= end + 4 + length) {
+                return true;
+            }
+        }
+        auto got = ::recv(fd, buffer, sizeof buffer, 0);
+        if (got <= 0) {
+            return false;
+        }
+        data.append(buffer, static_cast<std::size_t>(got));
+    }
+}
+
+} // namespace
+
+TEST_CASE("a batch delivers every exchange once, byte-exact, headers in order", "[http]") {
+    Recorder recorder;
+    TestServer server(test_options(), recorder.handler());
+    using namespace std::string_literals;
+    std::vector<message::Message> requests;
+    for (int i = 0; i < 300; ++i) {
+        requests.push_back(post_to("/item/" + std::to_string(i) + "?q=%20",
+                                   "{\"i\":"s + std::to_string(i) + "}\0\r\n\xff"s,
+                                   {{"X-Index", std::to_string(i)},
+                                    {"x-lower-Case", "v  a"},
+                                    {"X-Dup", "a"},
+                                    {"Content-Type", "application/json"},
+                                    {"X-Dup", "b"}}));
+    }
+    requests.push_back(post_to("/get", ""));
+    requests.back().method = "GET";
+    ListDriver driver(requests);
+    REQUIRE(http::run_batch(origin_at(server.port()), driver, batch_options(8)));
+
+    REQUIRE(driver.results.size() == requests.size());
+    for (const auto& [tag, results] : driver.results) {
+        REQUIRE(results.size() == 1);
+        REQUIRE(results[0]);
+        CHECK(results[0]->status == 200);
+        CHECK(results[0]->body == requests[tag].target);
+        CHECK(results[0]->latency > 0us);
+        CHECK(std::count(results[0]->headers.begin(), results[0]->headers.end(),
+                         Header{"X-Length", std::to_string(requests[tag].body.size())}) == 1);
+    }
+    REQUIRE(recorder.count() == requests.size());
+    std::string host = "127.0.0.1:" + std::to_string(server.port());
+    std::map<std::string, const message::Message*> by_target;
+    for (const auto& received : recorder.received) {
+        CHECK(by_target.emplace(received.target, &received).second);
+    }
+    for (const auto& request : requests) {
+        REQUIRE(by_target.count(request.target) == 1);
+        const message::Message& received = *by_target[request.target];
+        std::vector<Header> expected = {{"Host", host}};
+        expected.insert(expected.end(), request.headers.begin(), request.headers.end());
+        if (request.method == "POST") {
+            expected.push_back({"Content-Length", std::to_string(request.body.size())});
+        }
+        CHECK(received.method == request.method);
+        CHECK(received.headers == expected);
+        CHECK(received.body == request.body);
+    }
+    CHECK(driver.max_open <= 8 * 64);
+}
+
+TEST_CASE("a batch keeps a request's Host and replaces its framing headers", "[http]") {
+    Recorder recorder;
+    TestServer server(test_options(), recorder.handler());
+    ListDriver driver({post_to(
+        "/", "abc",
+        {{"Transfer-Encoding", "chunked"}, {"host", "example.test"}, {"content-length", "99"}})});
+    REQUIRE(http::run_batch(origin_at(server.port()), driver, batch_options(1)));
+    REQUIRE(recorder.count() == 1);
+    CHECK(recorder.received[0].headers ==
+          std::vector<Header>{{"host", "example.test"}, {"Content-Length", "3"}});
+    CHECK(recorder.received[0].body == "abc");
+}
+
+TEST_CASE("a batch retries after the driver's waits", "[http]") {
+    std::atomic<int> calls = 0;
+    TestServer server(test_options(), [&](http::IncomingRequest& request) {
+        ++calls;
+        return answer(request.message.first_header("X-Attempt") == "3" ? 200 : 503);
+    });
+    std::vector<message::Message> requests(10, post_to("/", "x", {{"X-Attempt", "1"}}));
+    ListDriver driver(requests);
+    driver.decide = [](std::uint64_t, int attempt, const http::AttemptResult& result) {
+        std::optional<http::BatchRetry> retry;
+        if (result && result->status == 503) {
+            retry = http::BatchRetry{
+                40ms, post_to("/", "x", {{"X-Attempt", std::to_string(attempt + 1)}})};
+        }
+        return retry;
+    };
+    auto started = Clock::now();
+    REQUIRE(http::run_batch(origin_at(server.port()), driver, batch_options(4)));
+    CHECK(elapsed_ms(started) >= 80);
+    CHECK(calls == 30);
+    REQUIRE(driver.results.size() == 10);
+    for (const auto& [tag, results] : driver.results) {
+        REQUIRE(results.size() == 3);
+        CHECK(results[0]->status == 503);
+        CHECK(results[1]->status == 503);
+        CHECK(results[2]->status == 200);
+    }
+    CHECK(driver.open == 0);
+}
+
+TEST_CASE("a batch spreads new exchanges to respect the rate", "[http]") {
+    Recorder recorder;
+    TestServer server(test_options(), recorder.handler());
+    ListDriver driver(std::vector<message::Message>(21, post_to("/", "")));
+    auto options = batch_options(8);
+    options.rate = 100;
+    auto started = Clock::now();
+    REQUIRE(http::run_batch(origin_at(server.port()), driver, options));
+    auto elapsed = elapsed_ms(started);
+    CHECK(elapsed >= 150); // 20 intervals of 10 ms
+    CHECK(elapsed < 5000);
+    CHECK(recorder.count() == 21);
+}
+
+TEST_CASE("a batch keeps at most max_open exchanges under way", "[http]") {
+    Recorder recorder;
+    TestServer server(test_options(), recorder.handler());
+    ListDriver driver(std::vector<message::Message>(12, post_to("/", "")));
+    driver.decide = [](std::uint64_t, int attempt, const http::AttemptResult&) {
+        std::optional<http::BatchRetry> retry;
+        if (attempt == 1) {
+            retry = http::BatchRetry{30ms, post_to("/", "")};
+        }
+        return retry;
+    };
+    auto options = batch_options(8);
+    options.max_open = 3;
+    REQUIRE(http::run_batch(origin_at(server.port()), driver, options));
+    CHECK(driver.max_open == 3);
+    CHECK(recorder.count() == 24);
+    CHECK(driver.results.size() == 12);
+}
+
+TEST_CASE("a batch reports a refused connection as a connect failure", "[http]") {
+    std::uint16_t port = 0;
+    {
+        RawListener unused; // bound, never listening: connections to it are refused
+        port = unused.port();
+    }
+    ListDriver driver({post_to("/", "a"), post_to("/", "b")});
+    REQUIRE(http::run_batch(origin_at(port), driver, batch_options(2)));
+    REQUIRE(driver.results.size() == 2);
+    for (const auto& [tag, results] : driver.results) {
+        REQUIRE(results.size() == 1);
+        REQUIRE_FALSE(results[0]);
+        CHECK(results[0].error().failure == http::Failure::connect);
+        CHECK(results[0].error().message ==
+              "cannot connect to http://127.0.0.1:" + std::to_string(port) +
+                  " (refused, unreachable or unknown host)");
+    }
+}
+
+TEST_CASE("a batch reports a server that never answers as a timeout", "[http]") {
+    RawListener silent;
+    silent.listen(); // the kernel accepts; nobody reads or answers
+    ListDriver driver({post_to("/", "a")});
+    auto options = batch_options(1);
+    options.client.timeout = 200ms;
+    auto started = Clock::now();
+    REQUIRE(http::run_batch(origin_at(silent.port()), driver, options));
+    CHECK(elapsed_ms(started) >= 150);
+    REQUIRE(driver.results.size() == 1);
+    const auto& result = driver.results[0].at(0);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().failure == http::Failure::timeout);
+    CHECK(result.error().message ==
+          "no response from http://127.0.0.1:" + std::to_string(silent.port()) + " within 200 ms");
+}
+
+TEST_CASE("a batch reconnects when the server closed a kept-alive connection", "[http]") {
+    RawListener listener;
+    listener.listen();
+    std::atomic<int> accepted = 0;
+    std::thread server([&] {
+        // Answers one request per connection without saying so, then closes.
+        for (int i = 0; i < 3; ++i) {
+            int fd = ::accept(listener.fd(), nullptr, nullptr);
+            REQUIRE(fd >= 0);
+            ++accepted;
+            if (read_request(fd)) {
+                std::string_view reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                CHECK(::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL) ==
+                      static_cast<ssize_t>(reply.size()));
+            }
+            std::this_thread::sleep_for(20ms);
+            ::close(fd);
+        }
+    });
+    ListDriver driver({post_to("/1", "a"), post_to("/2", "b"), post_to("/3", "c")});
+    auto ran = http::run_batch(origin_at(listener.port()), driver, batch_options(1));
+    server.join();
+    REQUIRE(ran);
+    CHECK(accepted == 3);
+    REQUIRE(driver.results.size() == 3);
+    for (const auto& [tag, results] : driver.results) {
+        REQUIRE(results.size() == 1);
+        REQUIRE(results[0]);
+        CHECK(results[0]->body == "ok");
+    }
+}
+
+TEST_CASE("a batch follows Connection: close responses with a new connection", "[http]") {
+    std::atomic<int> calls = 0;
+    TestServer server(test_options(), [&](http::IncomingRequest&) {
+        ++calls;
+        http::Response response = answer(200, "bye");
+        response.close = true;
+        return response;
+    });
+    ListDriver driver(std::vector<message::Message>(10, post_to("/", "x")));
+    REQUIRE(http::run_batch(origin_at(server.port()), driver, batch_options(2)));
+    CHECK(calls == 10);
+    for (const auto& [tag, results] : driver.results) {
+        REQUIRE(results.size() == 1);
+        REQUIRE(results[0]);
+        CHECK(results[0]->body == "bye");
+    }
+}
+
+TEST_CASE("a batch never sends a request that could split or smuggle", "[http]") {
+    Recorder recorder;
+    TestServer server(test_options(), recorder.handler());
+    std::vector<message::Message> requests = {
+        post_to("/", "", {{"X-Evil", "a\r\nX-Injected: 1"}}),
+        post_to("/", "", {{"X Bad", "v"}}),
+        post_to("/a b", ""),
+        post_to("/", "", {{"X-Nul", std::string("a\0b", 3)}}),
+        post_to("/", ""),
+    };
+    requests[4].method = "PO\nST";
+    ListDriver driver(requests);
+    REQUIRE(http::run_batch(origin_at(server.port()), driver, batch_options(2)));
+    REQUIRE(driver.results.size() == requests.size());
+    for (const auto& [tag, results] : driver.results) {
+        REQUIRE(results.size() == 1);
+        REQUIRE_FALSE(results[0]);
+        CHECK(results[0].error().failure == http::Failure::other);
+        CHECK_FALSE(results[0].error().message.empty());
+    }
+    CHECK(recorder.count() == 0);
+}
+
+TEST_CASE("a driver error stops the batch and is returned", "[http]") {
+    Recorder recorder;
+    TestServer server(test_options(), recorder.handler());
+    ListDriver driver(std::vector<message::Message>(100, post_to("/", "")));
+    driver.fail_next_at = 20;
+    auto ran = http::run_batch(origin_at(server.port()), driver, batch_options(4));
+    REQUIRE_FALSE(ran);
+    CHECK(ran.error().message == "the driver gives up");
+    CHECK(driver.results.size() == 20);
+    CHECK(recorder.count() == 20);
+
+    ListDriver failing(std::vector<message::Message>(100, post_to("/", "")));
+    failing.fail_finished_at = 5;
+    ran = http::run_batch(origin_at(server.port()), failing, batch_options(4));
+    REQUIRE_FALSE(ran);
+    CHECK(ran.error().message == "the driver fails on a result");
+    CHECK(failing.results.size() < 100);
+}
+
+TEST_CASE("should_stop ends a batch gracefully", "[http]") {
+    Recorder recorder;
+    TestServer server(test_options(), recorder.handler());
+    ListDriver driver(std::vector<message::Message>(5000, post_to("/", "")));
+    driver.stop_after = 10;
+    driver.decide = [](std::uint64_t, int, const http::AttemptResult&) {
+        return std::optional<http::BatchRetry>(http::BatchRetry{10s, post_to("/", "")});
+    };
+    auto started = Clock::now();
+    REQUIRE(http::run_batch(origin_at(server.port()), driver, batch_options(4)));
+    CHECK(elapsed_ms(started) < 5000); // the retries waiting were dropped
+    CHECK(driver.results.size() >= 10);
+    CHECK(driver.results.size() < 100);
+    CHECK(recorder.count() == driver.results.size());
+}
