@@ -6,6 +6,7 @@
 #include "cli/replay_run.hpp"
 #include "cli/send_delivery.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sys/stat.h>
@@ -129,6 +130,9 @@ Result<ReplayPlan> make_plan(const ReplayOptions& options, const providers::Regi
     }
     plan.time_scale = options.retry.time_scale;
     plan.batch.concurrency = options.concurrency;
+    // Records held while under way (each with its body): enough to keep every connection busy
+    // while some wait for a retry, few enough that large bodies do not add up.
+    plan.batch.max_open = std::max<std::size_t>(64, std::size_t{8} * options.concurrency);
     plan.batch.client = client_options(options.is_insecure, options.ca_file, plan.schedule);
     if (!options.rate.empty()) {
         auto rate = parse_rate(options.rate);

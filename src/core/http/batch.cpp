@@ -12,8 +12,9 @@
 // batches still run on it (batch_threaded.cpp) as TLS is not done here.
 //
 // Requests are written as given: headers in order and case, Host first when the request has
-// none, Content-Length from the body (a caller's Content-Length or Transfer-Encoding is dropped:
-// a replayed capture's body is already de-chunked).
+// none. Content-Length always tells the body's length: a caller's stays in its place with that
+// value, or one is added last; Transfer-Encoding is dropped (a replayed capture's body is
+// already de-chunked).
 #include "core/http/batch.hpp"
 
 #include "core/http/batch_threaded.hpp"
@@ -81,10 +82,6 @@ std::optional<std::string> invalid_reason(const message::Message& request) {
     return std::nullopt;
 }
 
-bool is_framing(std::string_view name) {
-    return message::names_equal(name, "Content-Length") ||
-           message::names_equal(name, "Transfer-Encoding");
-}
 
 /// The request line and headers as they go on the wire, into `head` (reused between requests).
 void format_head(const message::Message& request, const std::string& host, std::string& head) {
@@ -93,26 +90,28 @@ void format_head(const message::Message& request, const std::string& host, std::
     if (!request.first_header("Host")) {
         head.append("Host: ").append(host).append("\r\n");
     }
+    std::string length = std::to_string(request.body.size());
+    bool has_length = false;
     for (const message::Header& header : request.headers) {
-        if (!is_framing(header.name)) {
-            head.append(header.name).append(": ").append(header.value).append("\r\n");
+        if (message::names_equal(header.name, "Transfer-Encoding")) {
+            continue;
         }
+        if (message::names_equal(header.name, "Content-Length")) {
+            if (!has_length) {
+                head.append(header.name).append(": ").append(length).append("\r\n");
+                has_length = true;
+            }
+            continue;
+        }
+        head.append(header.name).append(": ").append(header.value).append("\r\n");
     }
     // As Beast's prepare_payload: an empty body is announced only where one is expected.
     const std::string& method = request.method;
-    if (!request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
-        head.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");
+    if (!has_length &&
+        (!request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH")) {
+        head.append("Content-Length: ").append(length).append("\r\n");
     }
     head.append("\r\n");
-}
-
-/// Host as the origin names it, the port only when it is not the scheme's default.
-std::string host_header(const Url& origin) {
-    bool is_default = (origin.scheme == "http" && origin.port == 80) ||
-                      (origin.scheme == "https" && origin.port == 443);
-    std::string host =
-        origin.host.find(':') != std::string::npos ? "[" + origin.host + "]" : origin.host;
-    return is_default ? host : host + ":" + std::to_string(origin.port);
 }
 
 bool is_connection_lost(const ErrorCode& error) {
@@ -180,7 +179,7 @@ class Engine {
   public:
     Engine(const Url& origin, BatchDriver& driver, const BatchOptions& options)
         : m_driver(driver), m_options(options), m_origin(origin.origin()),
-          m_host(host_header(origin)), m_wake(m_io),
+          m_host(origin.authority()), m_wake(m_io),
           m_max_open(options.max_open != 0 ? options.max_open
                                            : std::size_t{64} * std::max(options.concurrency, 1U)) {
         if (options.rate > 0) {
