@@ -218,6 +218,7 @@ TEST_CASE("concurrent appends get unique consecutive seqs and whole lines", "[lo
     constexpr int k_threads = 8;
     constexpr int k_per_thread = 150;
     std::vector<std::thread> threads;
+    threads.reserve(k_threads);
     std::atomic<int> failures{0};
     for (int t = 0; t < k_threads; ++t) {
         threads.emplace_back([&, t] {
@@ -242,7 +243,7 @@ TEST_CASE("concurrent appends get unique consecutive seqs and whole lines", "[lo
         CHECK(record->seq == expected_seq++);
         ids.insert(record->id.value());
     }
-    CHECK(ids.size() == k_threads * k_per_thread);
+    CHECK(ids.size() == std::size_t{k_threads} * k_per_thread);
     CHECK(reader.warning().empty());
 }
 
@@ -371,6 +372,7 @@ TEST_CASE("concurrent batches and single appends get consecutive seqs and whole 
     constexpr int k_rounds = 60;
     std::atomic<int> failures{0};
     std::vector<std::thread> threads;
+    threads.reserve(k_threads);
     for (int t = 0; t < k_threads; ++t) {
         threads.emplace_back([&, t] {
             Batch batch;
