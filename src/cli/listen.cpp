@@ -170,31 +170,67 @@ Result<int> finish(const ListenOptions& options, Progress& progress, http::StopR
     return 0;
 }
 
+/// A delivery waiting for the log write of its I/O thread's turn, and its sender waiting for
+/// the answer.
+struct Pending {
+    http::Response response;
+    Delivery delivery;
+    http::Responder responder;
+};
+
+/// What one I/O thread put aside during the current turn of its event loop.
+struct PendingTurn {
+    log::Batch batch;
+    std::vector<Pending> deliveries;
+};
+
+PendingTurn& this_thread_turn() {
+    thread_local PendingTurn turn;
+    return turn;
+}
+
 /// One running listener: what the server's threads share while it serves.
 class Listening {
   public:
     Listening(const ListenOptions& options, Context& context, ReceiverConfig config)
-        : m_options(options), m_context(context),
+        : m_options(options), m_context(context), m_log(config.log),
           m_receiver(std::move(config)), m_style{should_color(options.output, context),
                                                  options.shows_headers} {}
 
     http::Response handle(http::IncomingRequest& request) {
         auto [response, delivery] = m_receiver.handle(request);
-        bool is_invalid = delivery.record.verify && !delivery.record.verify->ok;
-        if (!m_options.is_quiet) {
-            std::lock_guard lock(m_output_mutex);
-            m_options.output.is_json ? print_delivery_json(delivery, m_context.out)
-                                     : print_delivery_text(delivery, m_style, m_context.out);
-        }
-        // Counted without a lock: this runs for every delivery on every I/O thread.
-        std::uint64_t delivered = ++m_progress.deliveries;
-        if (is_invalid) {
-            ++m_progress.invalid;
-        }
-        if (m_options.count && delivered == *m_options.count) {
-            finish_early(false);
-        }
+        conclude(delivery);
         return response;
+    }
+
+    /// Group commit: the delivery waits for one log write with the others of this turn.
+    void handle_later(http::IncomingRequest& request, http::Responder responder) {
+        auto [response, delivery] = m_receiver.prepare(request);
+        PendingTurn& turn = this_thread_turn();
+        turn.batch.add(delivery.record);
+        turn.deliveries.push_back({std::move(response), std::move(delivery), std::move(responder)});
+    }
+
+    /// The end of an I/O thread's turn: one write for its deliveries, then their answers, so
+    /// that every delivery acknowledged is in the log first.
+    void finish_turn() {
+        PendingTurn& turn = this_thread_turn();
+        if (turn.deliveries.empty()) {
+            return;
+        }
+        log::BatchResult result = m_log->append_batch(turn.batch);
+        for (std::size_t i = 0; i < turn.deliveries.size(); ++i) {
+            Pending& pending = turn.deliveries[i];
+            bool is_written = i < result.written;
+            if (is_written) {
+                pending.delivery.record.seq = result.first_seq + i;
+            }
+            settle_log(pending.response, pending.delivery, is_written ? nullptr : &*result.error);
+            conclude(pending.delivery);
+            pending.responder.respond(std::move(pending.response));
+        }
+        turn.batch.clear();
+        turn.deliveries.clear();
     }
 
     void reject(const http::Rejection& rejection) {
@@ -234,6 +270,24 @@ class Listening {
     }
 
   private:
+    /// Shows the delivery, counts it, and stops the server at --count.
+    void conclude(const Delivery& delivery) {
+        bool is_invalid = delivery.record.verify && !delivery.record.verify->ok;
+        if (!m_options.is_quiet) {
+            std::lock_guard lock(m_output_mutex);
+            m_options.output.is_json ? print_delivery_json(delivery, m_context.out)
+                                     : print_delivery_text(delivery, m_style, m_context.out);
+        }
+        // Counted without a lock: this runs for every delivery on every I/O thread.
+        std::uint64_t delivered = ++m_progress.deliveries;
+        if (is_invalid) {
+            ++m_progress.invalid;
+        }
+        if (m_options.count && delivered == *m_options.count) {
+            finish_early(false);
+        }
+    }
+
     void finish_early(bool has_stopped) {
         std::lock_guard lock(m_progress.mutex);
         if (!m_progress.is_finished || has_stopped) {
@@ -247,6 +301,7 @@ class Listening {
 
     const ListenOptions& m_options;
     Context& m_context;
+    log::Writer* m_log;
     Receiver m_receiver;
     PrintStyle m_style;
     Progress m_progress;
@@ -294,10 +349,28 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
     bool is_forwarding = config->forward_to || !config->routes.empty();
     bool checks_signatures = !config->secrets.empty();
     Listening listening(options, context, std::move(*config));
-    auto bound = http::Server::bind(
-        server_options_for(options, is_forwarding),
-        [&listening](http::IncomingRequest& request) { return listening.handle(request); },
-        [&listening](const http::Rejection& rejection) { listening.reject(rejection); });
+    auto on_rejection = [&listening](const http::Rejection& rejection) {
+        listening.reject(rejection);
+    };
+    // Logging deliveries on the I/O threads: one log write per turn of a thread's event loop
+    // for all the deliveries it read (group commit). Forwarding blocks on a separate pool,
+    // where each delivery is written on its own.
+    auto bound =
+        log && !is_forwarding
+            ? http::Server::bind(
+                  server_options_for(options, is_forwarding),
+                  http::AsyncHandler{
+                      [&listening](http::IncomingRequest& request, http::Responder responder) {
+                          listening.handle_later(request, std::move(responder));
+                      },
+                      [&listening] { listening.finish_turn(); }},
+                  on_rejection)
+            : http::Server::bind(
+                  server_options_for(options, is_forwarding),
+                  [&listening](http::IncomingRequest& request) {
+                      return listening.handle(request);
+                  },
+                  on_rejection);
     if (!bound) {
         return tl::unexpected(bound.error());
     }

@@ -134,7 +134,26 @@ ForwardOutcome Receiver::forward(const message::Message& request, const http::Ur
     return outcome;
 }
 
+void settle_log(http::Response& response, Delivery& delivery, const Error* error) {
+    if (error == nullptr) {
+        return;
+    }
+    delivery.log_error = error->message;
+    response = http::Response{};
+    response.status = 500;
+    response.body = "hooks listen could not record the delivery\n";
+}
+
 std::pair<http::Response, Delivery> Receiver::handle(http::IncomingRequest& request) {
+    auto prepared = prepare(request);
+    if (m_config.log != nullptr) {
+        auto written = m_config.log->append(prepared.second.record);
+        settle_log(prepared.first, prepared.second, written ? nullptr : &written.error());
+    }
+    return prepared;
+}
+
+std::pair<http::Response, Delivery> Receiver::prepare(http::IncomingRequest& request) {
     Delivery delivery;
     log::Record& record = delivery.record;
     record.received_at = std::chrono::system_clock::now();
@@ -174,14 +193,6 @@ std::pair<http::Response, Delivery> Receiver::handle(http::IncomingRequest& requ
         delivery.forward = std::move(outcome);
     }
     record.response_status = response.status;
-    if (m_config.log != nullptr) {
-        if (auto written = m_config.log->append(record); !written) {
-            delivery.log_error = written.error().message;
-            response = http::Response{};
-            response.status = 500;
-            response.body = "hooks listen could not record the delivery\n";
-        }
-    }
     return {std::move(response), std::move(delivery)};
 }
 

@@ -67,13 +67,21 @@ struct Delivery {
     std::string log_error; ///< the log could not be written: the sender got a 500
 };
 
+/// After the log write for a delivery: on failure (`error` set) the sender gets a 500 and the
+/// delivery shows why.
+void settle_log(http::Response& response, Delivery& delivery, const Error* error);
+
 /// Thread-safe: the server calls `handle` from several threads.
 class Receiver {
   public:
     explicit Receiver(ReceiverConfig config);
 
-    /// The answer for the sender and what to show about the delivery.
+    /// The answer for the sender and what to show about the delivery, recorded in the log.
     std::pair<http::Response, Delivery> handle(http::IncomingRequest& request);
+
+    /// handle() without the log write: with a log, the caller must write `delivery.record`
+    /// (which holds the response status) and then call settle_log().
+    std::pair<http::Response, Delivery> prepare(http::IncomingRequest& request);
 
   private:
     void identify(Delivery& delivery) const;

@@ -302,6 +302,11 @@ class BadInput(unittest.TestCase):
             answer = self.listener.raw(request, shutdown=True)
             self.assertTrue(answer.startswith(b"HTTP/1.1 400"), (request, answer))
         self.assert_still_serving()
+        # The line is written before the answer, but the thread reading stderr may lag behind.
+        deadline = time.monotonic() + 5
+        while ("rejected a request" not in "".join(self.listener.stderr_lines)
+               and time.monotonic() < deadline):
+            time.sleep(0.02)
         self.assertIn("rejected a request", "".join(self.listener.stderr_lines))
 
 

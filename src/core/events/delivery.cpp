@@ -190,7 +190,23 @@ std::optional<text::JsonToken> scalar_at(std::string_view json, std::string_view
     struct Frame {
         bool is_object = false;
         std::size_t index = 0;
-        std::optional<std::string> key;
+        /// The current key token, quotes included; it is unescaped only when compared.
+        std::string_view key;
+        bool matches(std::string_view name) const {
+            if (!is_object) {
+                std::array<char, 24> digits{};
+                auto end = std::to_chars(digits.data(), digits.data() + digits.size(), index).ptr;
+                return name == std::string_view(digits.data(), end);
+            }
+            if (key.empty()) {
+                return false;
+            }
+            std::string_view inner = key.substr(1, key.size() - 2);
+            if (inner.find('\\') == std::string_view::npos) {
+                return inner == name;
+            }
+            return string_value(key) == name;
+        }
     };
     std::vector<Frame> frames;
     auto is_wanted_path = [&] {
@@ -198,9 +214,7 @@ std::optional<text::JsonToken> scalar_at(std::string_view json, std::string_view
             return false;
         }
         for (std::size_t i = 0; i < frames.size(); ++i) {
-            const Frame& frame = frames[i];
-            if (frame.is_object ? frame.key != wanted[i]
-                                : std::to_string(frame.index) != wanted[i]) {
+            if (!frames[i].matches(wanted[i])) {
                 return false;
             }
         }
@@ -213,7 +227,7 @@ std::optional<text::JsonToken> scalar_at(std::string_view json, std::string_view
         switch (token->kind) {
         case Kind::begin_object:
         case Kind::begin_array:
-            frames.push_back({token->kind == Kind::begin_object, 0, std::nullopt});
+            frames.push_back({token->kind == Kind::begin_object, 0, {}});
             break;
         case Kind::end_object:
         case Kind::end_array:
@@ -226,7 +240,7 @@ std::optional<text::JsonToken> scalar_at(std::string_view json, std::string_view
             break;
         default:
             if (token->is_key) {
-                frames.back().key = string_value(token->text);
+                frames.back().key = token->text;
             } else if (!found && is_wanted_path()) {
                 found = token;
             }

@@ -102,7 +102,8 @@ struct Server::Impl {
     bool stopping = false;
     bool finished = false;
 
-    Impl(const ServerOptions& server_options, Handler handler, RejectionHandler on_rejection);
+    Impl(const ServerOptions& server_options, Handler handler, AsyncHandler async,
+         RejectionHandler on_rejection);
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
     ~Impl();
@@ -117,12 +118,13 @@ struct Server::Impl {
     void close_remaining();
 };
 
-Server::Impl::Impl(const ServerOptions& server_options, Handler handler,
+Server::Impl::Impl(const ServerOptions& server_options, Handler handler, AsyncHandler async,
                    RejectionHandler on_rejection)
     : options(server_options) {
     const auto& limits = options.limits;
     shared.limits = limits;
     shared.handler = std::move(handler);
+    shared.async = std::move(async);
     shared.on_rejection = std::move(on_rejection);
     shared.tick =
         std::max(std::min({limits.header_timeout, limits.body_timeout, limits.idle_timeout}),
@@ -300,7 +302,18 @@ Server::~Server() = default;
 
 Result<std::unique_ptr<Server>> Server::bind(const ServerOptions& options, Handler handler,
                                              RejectionHandler on_rejection) {
-    auto impl = std::make_unique<Impl>(options, std::move(handler), std::move(on_rejection));
+    auto impl = std::make_unique<Impl>(options, std::move(handler), AsyncHandler{},
+                                       std::move(on_rejection));
+    if (auto listening = impl->listen(); !listening) {
+        return tl::unexpected(listening.error());
+    }
+    return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Result<std::unique_ptr<Server>> Server::bind(const ServerOptions& options, AsyncHandler handler,
+                                             RejectionHandler on_rejection) {
+    auto impl =
+        std::make_unique<Impl>(options, Handler{}, std::move(handler), std::move(on_rejection));
     if (auto listening = impl->listen(); !listening) {
         return tl::unexpected(listening.error());
     }

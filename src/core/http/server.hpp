@@ -88,6 +88,43 @@ using Handler = std::function<Response(IncomingRequest&)>;
 /// ignored. Idle connections closing are not reported.
 using RejectionHandler = std::function<void(const Rejection&)>;
 
+namespace detail {
+class ServerSession;
+}
+
+/// Answers one request passed to an AsyncHandler, when and on whatever thread the handler
+/// likes; the response is written on the connection's own I/O thread. Call respond() once. A
+/// Responder dropped without answering answers 500 (reported as a handler failure).
+class Responder {
+  public:
+    explicit Responder(std::shared_ptr<detail::ServerSession> session);
+    Responder(Responder&& other) noexcept = default;
+    Responder& operator=(Responder&& other) noexcept;
+    Responder(const Responder&) = delete;
+    Responder& operator=(const Responder&) = delete;
+    ~Responder();
+
+    /// Hands `response` to the connection (see Handler for what becomes a 500).
+    void respond(Response response);
+
+  private:
+    std::shared_ptr<detail::ServerSession> m_session;
+    int m_uncaught = 0; ///< exceptions in flight when it was made: is it dropped by one?
+};
+
+/// A handler that answers through a Responder, possibly later, so that it can finish several
+/// requests together (one log write for all of them).
+struct AsyncHandler {
+    /// Called for every well-formed request, as a Handler is; an exception is reported as a
+    /// handler failure, and a request it leaves unanswered gets a 500.
+    std::function<void(IncomingRequest&, Responder)> handle;
+    /// Optional. Called on an I/O thread after it has passed to `handle` the requests that were
+    /// ready (one turn of its event loop, at least one request), before it waits for more: the
+    /// place to finish what `handle` put aside on that thread. Not called for requests run on
+    /// the blocking pool. Its exceptions are ignored.
+    std::function<void()> after_turn;
+};
+
 enum class StopReason { requested, interrupt, terminate };
 
 /// A bound, listening server. Create with `bind`, then `run` on the calling thread.
@@ -98,6 +135,9 @@ class Server {
     /// 127.0.0.1). Fails (ErrorKind::config) with one line naming HOST:PORT and the system's
     /// reason: "cannot listen on 127.0.0.1:8080: address already in use".
     static Result<std::unique_ptr<Server>> bind(const ServerOptions& options, Handler handler,
+                                                RejectionHandler on_rejection = {});
+    /// The same with a handler that may answer later.
+    static Result<std::unique_ptr<Server>> bind(const ServerOptions& options, AsyncHandler handler,
                                                 RejectionHandler on_rejection = {});
 
     Server(const Server&) = delete;

@@ -266,13 +266,23 @@ void ServerSession::dispatch() {
     m_request.version = m_version == 10 ? "HTTP/1.0" : "HTTP/1.1";
     m_phase = Phase::handler;
     m_deadline = Clock::time_point::max();
+    bool is_async = static_cast<bool>(m_shared.async.handle);
     if (!m_shared.blocking) {
+        if (is_async) {
+            invoke_async_handler();
+            end_turn_later();
+            return;
+        }
         invoke_handler();
         on_handler_done();
         return;
     }
     // Only the request, the response and the handler are touched on the pool's thread.
-    asio::post(*m_shared.blocking, [self = shared_from_this()]() mutable {
+    asio::post(*m_shared.blocking, [self = shared_from_this(), is_async]() mutable {
+        if (is_async) {
+            self->invoke_async_handler(); // its Responder posts the answer
+            return;
+        }
         self->invoke_handler();
         auto executor = self->m_executor;
         asio::post(executor, [self = std::move(self)] { self->on_handler_done(); });

@@ -39,12 +39,14 @@ class ServerSession;
 struct Worker {
     asio::io_context io{1};
     std::list<std::weak_ptr<ServerSession>> sessions;
+    bool has_turn_end = false; ///< AsyncHandler::after_turn is posted
 };
 
 /// What every session shares with the server; outlives all sessions.
 struct ServerShared {
     ServerLimits limits;
-    Handler handler;
+    Handler handler; ///< one of handler and async is set
+    AsyncHandler async;
     RejectionHandler on_rejection;
     /// Handlers run here when ServerOptions::blocking_threads > 0.
     std::unique_ptr<asio::thread_pool> blocking;
@@ -132,6 +134,9 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
     void on_server_stop();
     /// Closes the socket and cancels the timers (idempotent).
     void close();
+    /// The AsyncHandler's answer (through a Responder, on any thread): `error` non-empty when
+    /// the handler failed. The response is written on the session's thread.
+    void answer(Response response, std::string error);
 
   private:
     enum class Phase { idle, header, body, handler, delay, writing, rejecting, lingering, closed };
@@ -157,6 +162,8 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
 
     // Answering (server_session_write.cpp).
     void invoke_handler();
+    void invoke_async_handler();
+    void end_turn_later();
     void on_handler_done();
     void write_response();
     void on_written(beast::error_code ec, std::size_t bytes);

@@ -39,6 +39,48 @@ void ServerSession::invoke_handler() {
     }
 }
 
+void ServerSession::invoke_async_handler() {
+    m_handler_error.clear();
+    std::string failure;
+    try {
+        m_shared.async.handle(m_request, Responder(shared_from_this()));
+        return;
+    } catch (const std::exception& error) {
+        failure = error.what();
+    } catch (...) {
+        failure = "unknown exception";
+    }
+    // The Responder is gone with the exception; if it had not answered, it answered 500
+    // without a report of its own.
+    m_shared.report(m_remote, 500, "handler failed: " + (failure.empty() ? "exception" : failure));
+}
+
+void ServerSession::end_turn_later() {
+    if (!m_shared.async.after_turn || m_worker.has_turn_end) {
+        return;
+    }
+    m_worker.has_turn_end = true;
+    // Posted behind the completions that this turn of the event loop found ready, so that it
+    // runs once their requests have all been passed to the handler.
+    asio::post(m_worker.io, [&worker = m_worker, &shared = m_shared] {
+        worker.has_turn_end = false;
+        try {
+            shared.async.after_turn();
+        } catch (...) {
+            // An I/O thread serves other connections: it must not end here.
+        }
+    });
+}
+
+void ServerSession::answer(Response response, std::string error) {
+    m_response = std::move(response);
+    m_handler_error = std::move(error);
+    if (m_handler_error.empty() && (m_response.status < 100 || m_response.status > 599)) {
+        m_handler_error = "handler returned status " + std::to_string(m_response.status);
+    }
+    asio::post(m_executor, [self = shared_from_this()] { self->on_handler_done(); });
+}
+
 void ServerSession::on_handler_done() {
     if (m_phase == Phase::closed) {
         return;
@@ -154,3 +196,33 @@ void ServerSession::continue_linger(beast::error_code ec, std::size_t bytes) {
 }
 
 } // namespace hooks::http::detail
+
+namespace hooks::http {
+
+Responder::Responder(std::shared_ptr<detail::ServerSession> session)
+    : m_session(std::move(session)), m_uncaught(std::uncaught_exceptions()) {}
+
+Responder& Responder::operator=(Responder&& other) noexcept {
+    if (this != &other) {
+        Responder dropped(std::move(*this));
+        m_session = std::move(other.m_session);
+    }
+    return *this;
+}
+
+Responder::~Responder() {
+    if (m_session) {
+        Response response;
+        response.status = 500;
+        bool is_unwinding = std::uncaught_exceptions() > m_uncaught;
+        m_session->answer(std::move(response), is_unwinding ? "" : "no answer given");
+    }
+}
+
+void Responder::respond(Response response) {
+    if (auto session = std::move(m_session)) {
+        session->answer(std::move(response), "");
+    }
+}
+
+} // namespace hooks::http

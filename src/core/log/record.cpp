@@ -18,9 +18,6 @@ namespace {
 
 using std::chrono::system_clock;
 
-constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
-constexpr std::uint64_t k_high_bits = 0x8080808080808080ULL;
-
 // For each byte: 0 copies it, 'u' writes \u00XX, any other character c writes \c.
 constexpr std::array<char, 256> make_escape_table() {
     std::array<char, 256> table{};
@@ -39,49 +36,28 @@ constexpr std::array<char, 256> make_escape_table() {
 
 constexpr std::array<char, 256> k_escapes = make_escape_table();
 
-// Whether any of the eight bytes in `word` is below 0x20, '"' or '\\' (the bytes JSON escapes),
-// by the zero-byte test (v - 0x01..) & ~v & 0x80.. applied to each condition at once.
-bool needs_escape(std::uint64_t word) {
-    std::uint64_t quote = word ^ (k_ones * '"');
-    std::uint64_t backslash = word ^ (k_ones * '\\');
-    std::uint64_t control = (word - k_ones * 0x20) & ~word;
-    std::uint64_t zero_quote = (quote - k_ones) & ~quote;
-    std::uint64_t zero_backslash = (backslash - k_ones) & ~backslash;
-    return ((control | zero_quote | zero_backslash) & k_high_bits) != 0;
-}
-
 // Appends `text` (valid UTF-8) as a JSON string, copying runs that need no escape in one go.
 void append_string(std::string& out, std::string_view text) {
     static constexpr char k_hex[] = "0123456789abcdef";
     out += '"';
-    size_t run_start = 0;
-    size_t i = 0;
-    while (i < text.size()) {
-        std::uint64_t word = 0;
-        if (text.size() - i >= sizeof(word)) {
-            std::memcpy(&word, text.data() + i, sizeof(word));
-            if (!needs_escape(word)) {
-                i += sizeof(word);
-                continue;
-            }
+    while (!text.empty()) {
+        size_t plain = text::json_plain_prefix(text);
+        out.append(text.data(), plain);
+        if (plain == text.size()) {
+            break;
         }
-        auto byte = static_cast<unsigned char>(text[i]);
+        auto byte = static_cast<unsigned char>(text[plain]);
         char escape = k_escapes[byte];
-        ++i;
-        if (escape == 0) {
-            continue;
-        }
-        out.append(text.data() + run_start, i - 1 - run_start);
-        run_start = i;
-        out += '\\';
-        out += escape;
         if (escape == 'u') {
-            out += "00";
-            out += k_hex[byte >> 4U];
-            out += k_hex[byte & 0x0FU];
+            const std::array<char, 6> sequence{
+                '\\', 'u', '0', '0', k_hex[byte >> 4U], k_hex[byte & 0x0FU]};
+            out.append(sequence.data(), sequence.size());
+        } else {
+            const std::array<char, 2> sequence{'\\', escape};
+            out.append(sequence.data(), sequence.size());
         }
+        text.remove_prefix(plain + 1);
     }
-    out.append(text.data() + run_start, text.size() - run_start);
     out += '"';
 }
 
@@ -182,7 +158,12 @@ bool operator==(const Record& a, const Record& b) {
 
 std::string to_json_line(const Record& record) {
     std::string out;
-    out.reserve(estimated_size(record));
+    append_json_line(record, out);
+    return out;
+}
+
+void append_json_line(const Record& record, std::string& out) {
+    out.reserve(out.size() + estimated_size(record));
     out += R"({"v":1,"seq":)";
     append_number(out, record.seq);
     out += R"(,"id":)";
@@ -214,7 +195,6 @@ std::string to_json_line(const Record& record) {
         out += '}';
     }
     out += "}\n";
-    return out;
 }
 
 std::string format_rfc3339(system_clock::time_point time) {

@@ -46,6 +46,9 @@ bool operator==(const Record& a, const Record& b);
 /// written as {"b64": "..."} so that nothing is lost. Never fails.
 std::string to_json_line(const Record& record);
 
+/// to_json_line appended to `out`, so that a caller can reuse one buffer for many records.
+void append_json_line(const Record& record, std::string& out);
+
 /// Parses one line (without its '\n'; a trailing '\r' or blanks are allowed). Checks `v` is 1,
 /// the required fields (seq, received_at, method, target, headers, body_b64) are present with
 /// the right types, body_b64 decodes and matches body_len, body_sha256 and body_text when they

@@ -5,6 +5,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <climits>
 #include <cstdint>
 #include <fcntl.h>
 #include <limits>
@@ -20,6 +21,10 @@ namespace hooks::log {
 namespace {
 
 constexpr off_t k_block_bytes = off_t{64} * 1024;
+
+// A batch is written with one writev of three vectors per record, within IOV_MAX (1024).
+constexpr size_t k_max_records_per_write = 256;
+constexpr size_t k_max_seq_digits = std::numeric_limits<std::uint64_t>::digits10 + 1;
 
 // What to_json_line starts every line with, up to and including the digit of seq 0.
 constexpr std::string_view k_head_with_seq_zero = R"({"v":1,"seq":0)";
@@ -167,6 +172,9 @@ Result<OpenState> read_open_state(int fd, const std::string& path, off_t size) {
 
 // Undoes the `written` bytes of a short write, so that no torn line stays in the log.
 std::string roll_back(int fd, size_t written) {
+    if (written == 0) {
+        return "";
+    }
     off_t end = lseek(fd, 0, SEEK_CUR);
     if (end < 0 || ftruncate(fd, end - static_cast<off_t>(written)) != 0) {
         return "; a torn line is left (" + reason_for(errno) + ")";
@@ -174,37 +182,32 @@ std::string roll_back(int fd, size_t written) {
     return "";
 }
 
-// Writes `parts` as one line with a single writev(2); on failure nothing of it stays.
-Result<void> write_line(int fd, const std::string& path, std::array<std::string_view, 3> parts) {
-    std::array<iovec, 3> vectors{};
-    size_t total = 0;
-    for (size_t i = 0; i < parts.size(); ++i) {
-        // writev takes non-const pointers but only reads through them.
-        vectors[i] = {const_cast<char*>(parts[i].data()), parts[i].size()};
-        total += parts[i].size();
+// Writes all of `vectors` (adjusting them as it goes), again after a short write (disk full,
+// file size limit) until a write fails. The bytes written, and errno when not all were.
+std::pair<size_t, int> write_all(int fd, std::vector<iovec>& vectors) {
+    size_t done = 0;
+    size_t first = 0;
+    while (first < vectors.size()) {
+        auto count = static_cast<int>(std::min<size_t>(vectors.size() - first, IOV_MAX));
+        ssize_t written = writev(fd, vectors.data() + first, count);
+        if (written < 0 && errno == EINTR) {
+            continue;
+        }
+        if (written <= 0) {
+            return {done, written < 0 ? errno : ENOSPC};
+        }
+        done += static_cast<size_t>(written);
+        auto left = static_cast<size_t>(written);
+        while (first < vectors.size() && left >= vectors[first].iov_len) {
+            left -= vectors[first].iov_len;
+            ++first;
+        }
+        if (left > 0) {
+            vectors[first].iov_base = static_cast<char*>(vectors[first].iov_base) + left;
+            vectors[first].iov_len -= left;
+        }
     }
-    ssize_t written = 0;
-    do {
-        written = writev(fd, vectors.data(), static_cast<int>(vectors.size()));
-    } while (written < 0 && errno == EINTR);
-    if (written < 0) {
-        return io_error("cannot write to", path, errno);
-    }
-    if (static_cast<size_t>(written) == total) {
-        return {};
-    }
-    // A short write (disk full, file size limit): a second write of the rest reports the reason.
-    std::string rest = std::string(parts[0]) + std::string(parts[1]) + std::string(parts[2]);
-    rest.erase(0, static_cast<size_t>(written));
-    ssize_t more = write(fd, rest.data(), rest.size());
-    if (more >= 0 && static_cast<size_t>(more) == rest.size()) {
-        return {}; // the rest went in after all; under our mutex nothing came in between
-    }
-    int error_number = more < 0 ? errno : ENOSPC;
-    size_t in_file = static_cast<size_t>(written) + static_cast<size_t>(std::max<ssize_t>(more, 0));
-    std::string leftover = roll_back(fd, in_file);
-    return fail(ErrorKind::input,
-                "cannot write to " + path + ": " + reason_for(error_number) + leftover);
+    return {done, 0};
 }
 
 } // namespace
@@ -243,26 +246,84 @@ Writer::~Writer() {
     close(m_fd);
 }
 
-Result<void> Writer::append(Record& record) {
-    // Serialize before taking the lock, with seq 0; the digits are spliced in under the lock.
-    std::uint64_t caller_seq = std::exchange(record.seq, 0);
-    std::string line = to_json_line(record);
-    record.seq = caller_seq;
-    if (line.compare(0, k_head_with_seq_zero.size(), k_head_with_seq_zero) != 0) {
+void Batch::add(const Record& record) {
+    size_t start = m_lines.size();
+    if (record.seq == 0) {
+        append_json_line(record, m_lines);
+    } else {
+        Record copy = record;
+        copy.seq = 0;
+        append_json_line(copy, m_lines);
+    }
+    if (m_lines.compare(start, k_head_with_seq_zero.size(), k_head_with_seq_zero) != 0) {
         throw std::logic_error("to_json_line no longer starts with v and seq");
     }
-    std::string_view whole = line;
-    std::string_view head = whole.substr(0, k_head_with_seq_zero.size() - 1);
-    std::string_view tail = whole.substr(k_head_with_seq_zero.size());
-    std::array<char, 24> digits{};
-    std::lock_guard lock(m_mutex);
-    auto end = std::to_chars(digits.data(), digits.data() + digits.size(), m_next_seq).ptr;
-    std::string_view seq(digits.data(), static_cast<size_t>(end - digits.data()));
-    if (auto written = write_line(m_fd, m_path, {head, seq, tail}); !written) {
-        return written;
+    m_ends.push_back(m_lines.size());
+}
+
+void Batch::clear() {
+    m_lines.clear();
+    m_ends.clear();
+}
+
+Result<void> Writer::append(Record& record) {
+    Batch batch;
+    batch.add(record);
+    BatchResult result = append_batch(batch);
+    if (result.written == 0) {
+        return tl::unexpected(std::move(*result.error));
     }
-    record.seq = m_next_seq++;
+    record.seq = result.first_seq;
     return {};
+}
+
+BatchResult Writer::append_batch(const Batch& batch) {
+    std::lock_guard lock(m_mutex);
+    BatchResult result{m_next_seq, 0, std::nullopt};
+    while (result.written < batch.size() && !result.error) {
+        size_t count = std::min(batch.size() - result.written, k_max_records_per_write);
+        size_t whole = write_records(batch, result.written, count, result.error);
+        result.written += whole;
+        m_next_seq += whole;
+    }
+    return result;
+}
+
+// Under m_mutex: records [first, first + count) of `batch`, numbered from m_next_seq, with one
+// writev: each line as its head up to "seq":, the digits, and the rest after its seq 0.
+size_t Writer::write_records(const Batch& batch, size_t first, size_t count,
+                             std::optional<Error>& error) {
+    constexpr size_t k_head = k_head_with_seq_zero.size() - 1;
+    m_digits.resize(count * k_max_seq_digits);
+    m_vectors.clear();
+    m_sizes.clear();
+    size_t start = first == 0 ? 0 : batch.m_ends[first - 1];
+    for (size_t i = 0; i < count; ++i) {
+        char* digits = m_digits.data() + i * k_max_seq_digits;
+        char* digits_end = std::to_chars(digits, digits + k_max_seq_digits, m_next_seq + i).ptr;
+        // writev takes non-const pointers but only reads through them.
+        char* line = const_cast<char*>(batch.m_lines.data()) + start;
+        size_t end = batch.m_ends[first + i];
+        auto digit_count = static_cast<size_t>(digits_end - digits);
+        m_vectors.push_back({line, k_head});
+        m_vectors.push_back({digits, digit_count});
+        m_vectors.push_back({line + k_head + 1, end - start - k_head - 1});
+        m_sizes.push_back(end - start - 1 + digit_count);
+        start = end;
+    }
+    auto [written, error_number] = write_all(m_fd, m_vectors);
+    if (error_number == 0) {
+        return count;
+    }
+    size_t whole = 0;
+    size_t whole_bytes = 0;
+    while (whole < count && whole_bytes + m_sizes[whole] <= written) {
+        whole_bytes += m_sizes[whole++];
+    }
+    std::string leftover = roll_back(m_fd, written - whole_bytes);
+    error = Error{ErrorKind::input,
+                  "cannot write to " + m_path + ": " + reason_for(error_number) + leftover};
+    return whole;
 }
 
 } // namespace hooks::log

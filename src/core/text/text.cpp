@@ -89,6 +89,33 @@ bool is_valid_utf8(std::string_view text) {
     return true;
 }
 
+std::size_t json_plain_prefix(std::string_view text) {
+    constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t k_high_bits = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    // Whether a byte of the word is below 0x20, '"' or '\\', by the zero-byte test
+    // (v - 0x01..) & ~v & 0x80.. applied to each condition at once.
+    for (; text.size() - i >= sizeof(std::uint64_t); i += sizeof(std::uint64_t)) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, text.data() + i, sizeof word);
+        std::uint64_t quote = word ^ (k_ones * '"');
+        std::uint64_t backslash = word ^ (k_ones * '\\');
+        std::uint64_t control = (word - k_ones * 0x20) & ~word;
+        std::uint64_t zero_quote = (quote - k_ones) & ~quote;
+        std::uint64_t zero_backslash = (backslash - k_ones) & ~backslash;
+        if (((control | zero_quote | zero_backslash) & k_high_bits) != 0) {
+            break;
+        }
+    }
+    for (; i < text.size(); ++i) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        if (byte < 0x20 || byte == '"' || byte == '\\') {
+            break;
+        }
+    }
+    return i;
+}
+
 int hex_digit_value(char c) {
     if (c >= '0' && c <= '9') {
         return c - '0';

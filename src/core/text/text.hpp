@@ -23,6 +23,10 @@ std::size_t utf8_sequence_length(std::string_view text);
 /// Whether `text` is well-formed UTF-8 throughout (RFC 3629); the empty text is.
 bool is_valid_utf8(std::string_view text);
 
+/// The length of the run at the start of `text` that a JSON string holds as it is: up to the
+/// first '"', '\\' or control byte (below 0x20), or the whole text. Eight bytes at a time.
+std::size_t json_plain_prefix(std::string_view text);
+
 /// The value of a hexadecimal digit (either case), or -1 for any other character.
 int hex_digit_value(char c);
 

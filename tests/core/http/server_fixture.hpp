@@ -42,14 +42,10 @@ inline http::ServerOptions test_options() {
 class TestServer {
   public:
     TestServer(const http::ServerOptions& options, http::Handler handler) {
-        auto bound = http::Server::bind(options, std::move(handler),
-                                        [this](const http::Rejection& rejection) {
-                                            std::lock_guard lock(m_mutex);
-                                            m_rejections.push_back(rejection);
-                                        });
-        REQUIRE(bound);
-        m_server = std::move(*bound);
-        m_thread = std::thread([this] { m_reason = m_server->run(); });
+        start(http::Server::bind(options, std::move(handler), collect_rejections()));
+    }
+    TestServer(const http::ServerOptions& options, http::AsyncHandler handler) {
+        start(http::Server::bind(options, std::move(handler), collect_rejections()));
     }
     TestServer(const TestServer&) = delete;
     TestServer& operator=(const TestServer&) = delete;
@@ -73,6 +69,18 @@ class TestServer {
     }
 
   private:
+    http::RejectionHandler collect_rejections() {
+        return [this](const http::Rejection& rejection) {
+            std::lock_guard lock(m_mutex);
+            m_rejections.push_back(rejection);
+        };
+    }
+    void start(Result<std::unique_ptr<http::Server>> bound) {
+        REQUIRE(bound);
+        m_server = std::move(*bound);
+        m_thread = std::thread([this] { m_reason = m_server->run(); });
+    }
+
     std::unique_ptr<http::Server> m_server;
     mutable std::mutex m_mutex;
     std::vector<http::Rejection> m_rejections;

@@ -6,7 +6,10 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <future>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 using namespace hooks;
 using namespace hooks::test;
@@ -171,6 +174,83 @@ TEST_CASE("blocking handlers run on their own pool while I/O goes on", "[http]")
     CHECK(quick.read_response().body == "/quick");
     release.set_value();
     CHECK(blocked.read_response().body == "/block");
+}
+
+// An async handler that puts each request aside and answers them all at the end of the turn.
+struct TurnCollector {
+    std::mutex mutex;
+    std::vector<std::pair<std::string, http::Responder>> waiting;
+    std::atomic<int> turns{0};
+
+    http::AsyncHandler handler() {
+        return {[this](http::IncomingRequest& request, http::Responder responder) {
+                    std::lock_guard lock(mutex);
+                    waiting.emplace_back(request.message.target, std::move(responder));
+                },
+                [this] {
+                    std::lock_guard lock(mutex);
+                    ++turns;
+                    for (auto& [target, responder] : waiting) {
+                        responder.respond(answer(200, target));
+                    }
+                    waiting.clear();
+                }};
+    }
+};
+
+TEST_CASE("an async handler answers at the end of the turn, in order on each connection",
+          "[http]") {
+    auto options = test_options();
+    options.threads = 1;
+    TurnCollector collector;
+    TestServer server(options, collector.handler());
+    RawClient first(server.port());
+    RawClient second(server.port());
+    first.send(post("/1", "a") + post("/2", "b"));
+    second.send(post("/3", "c"));
+    CHECK(first.read_response().body == "/1");
+    CHECK(first.read_response().body == "/2");
+    CHECK(second.read_response().body == "/3");
+    CHECK(collector.turns >= 1);
+    CHECK(collector.turns <= 3);
+    CHECK(server.rejections().empty());
+}
+
+TEST_CASE("an async handler answers from another thread, and a dropped answer is a 500", "[http]") {
+    std::mutex mutex;
+    std::vector<std::thread> answerers;
+    TestServer server(
+        test_options(),
+        http::AsyncHandler{[&](http::IncomingRequest& request, http::Responder responder) {
+                               if (request.message.target == "/throw") {
+                                   throw std::runtime_error("boom");
+                               }
+                               if (request.message.target == "/drop") {
+                                   return; // the Responder goes unanswered
+                               }
+                               std::lock_guard lock(mutex);
+                               answerers.emplace_back([responder = std::move(responder)]() mutable {
+                                   responder.respond(answer(202, "later"));
+                               });
+                           },
+                           {}});
+    RawClient client(server.port());
+    client.send(post("/later", "x") + post("/drop", "y") + post("/throw", "z") +
+                post("/later", "w"));
+    CHECK(client.read_response().status == 202);
+    CHECK(client.read_response().status == 500);
+    CHECK(client.read_response().status == 500);
+    CHECK(client.read_response().body == "later");
+    {
+        std::lock_guard lock(mutex);
+        for (std::thread& thread : answerers) {
+            thread.join();
+        }
+    }
+    auto rejections = server.rejections();
+    REQUIRE(rejections.size() == 2);
+    CHECK(rejections[0].reason == "handler failed: no answer given");
+    CHECK(rejections[1].reason == "handler failed: boom");
 }
 
 TEST_CASE("stop() lets a request in flight finish and closes idle connections", "[http]") {

@@ -218,6 +218,7 @@ TEST_CASE("concurrent appends get unique consecutive seqs and whole lines", "[lo
     constexpr int k_threads = 8;
     constexpr int k_per_thread = 150;
     std::vector<std::thread> threads;
+    threads.reserve(k_threads);
     std::atomic<int> failures{0};
     for (int t = 0; t < k_threads; ++t) {
         threads.emplace_back([&, t] {
@@ -242,6 +243,179 @@ TEST_CASE("concurrent appends get unique consecutive seqs and whole lines", "[lo
         CHECK(record->seq == expected_seq++);
         ids.insert(record->id.value());
     }
-    CHECK(ids.size() == k_threads * k_per_thread);
+    CHECK(ids.size() == std::size_t{k_threads} * k_per_thread);
     CHECK(reader.warning().empty());
+}
+
+namespace {
+
+Record record_with_id(const std::string& id, std::string body = R"({"type":"ping"})") {
+    Record record = sample_record(std::move(body));
+    record.id = id;
+    return record;
+}
+
+// The seqs and ids of the records in the log, in file order; the reader must find no torn line.
+std::vector<std::pair<std::uint64_t, std::string>> read_seqs_and_ids(const std::string& path) {
+    std::ifstream stream(path, std::ios::binary);
+    Reader reader(stream, path);
+    std::vector<std::pair<std::uint64_t, std::string>> seen;
+    while (auto record = reader.next().value()) {
+        seen.emplace_back(record->seq, record->id.value_or(""));
+    }
+    CHECK(reader.warning().empty());
+    return seen;
+}
+
+} // namespace
+
+TEST_CASE("a batch is appended in order with consecutive seqs after single records", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    auto writer = open_writer(path);
+    CHECK(append(*writer, record_with_id("single")) == 1);
+    Batch batch;
+    for (const char* id : {"a", "b", "c"}) {
+        batch.add(record_with_id(id, std::string(300, *id)));
+    }
+    Record numbered = record_with_id("d");
+    numbered.seq = 77; // a seq the caller left in the record is not what gets written
+    batch.add(numbered);
+    BatchResult result = writer->append_batch(batch);
+    CHECK(result.first_seq == 2);
+    CHECK(result.written == 4);
+    CHECK_FALSE(result.error.has_value());
+    CHECK(append(*writer, record_with_id("after")) == 6);
+    using Seen = std::vector<std::pair<std::uint64_t, std::string>>;
+    CHECK(read_seqs_and_ids(path) ==
+          Seen{{1, "single"}, {2, "a"}, {3, "b"}, {4, "c"}, {5, "d"}, {6, "after"}});
+
+    batch.clear();
+    CHECK(batch.empty());
+    result = writer->append_batch(batch);
+    CHECK(result.written == 0);
+    CHECK_FALSE(result.error.has_value());
+    CHECK(append(*writer, record_with_id("last")) == 7);
+}
+
+TEST_CASE("a batch larger than one writev takes is written whole and in order", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    auto writer = open_writer(path);
+    Batch batch;
+    constexpr std::size_t k_records = 700;
+    for (std::size_t i = 0; i < k_records; ++i) {
+        batch.add(record_with_id(std::to_string(i), std::string(i % 50, 'q')));
+    }
+    BatchResult result = writer->append_batch(batch);
+    CHECK(result.written == k_records);
+    auto seen = read_seqs_and_ids(path);
+    REQUIRE(seen.size() == k_records);
+    for (std::size_t i = 0; i < k_records; ++i) {
+        CHECK(seen[i] == std::pair<std::uint64_t, std::string>{i + 1, std::to_string(i)});
+    }
+}
+
+// As above, in a forked child under RLIMIT_FSIZE: the limit falls inside the second record of
+// a batch, so the kernel writes the first whole and part of the second.
+TEST_CASE("a short write in a batch keeps the whole records and cuts the rest away", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        std::signal(SIGXFSZ, SIG_IGN);
+        auto writer = Writer::open(path);
+        Record first = record_with_id("first");
+        if (!writer || !(*writer)->append(first) || first.seq != 1) {
+            _exit(10);
+        }
+        auto size_before = fs::file_size(path);
+        Batch batch;
+        for (const char* id : {"x", "y", "z"}) {
+            batch.add(record_with_id(id, std::string(1000, *id)));
+        }
+        auto line_size = to_json_line(record_with_id("x", std::string(1000, 'x'))).size() - 1 +
+                         std::to_string(2).size();
+        rlimit limit{};
+        getrlimit(RLIMIT_FSIZE, &limit);
+        rlimit lowered{static_cast<rlim_t>(size_before + line_size + 100), limit.rlim_max};
+        setrlimit(RLIMIT_FSIZE, &lowered);
+        BatchResult result = (*writer)->append_batch(batch);
+        if (result.written != 1 || result.first_seq != 2 || !result.error ||
+            result.error->message != "cannot write to " + path + ": File too large") {
+            _exit(11);
+        }
+        if (fs::file_size(path) != size_before + line_size) {
+            _exit(12);
+        }
+        setrlimit(RLIMIT_FSIZE, &limit);
+        Record next = record_with_id("next");
+        if (!(*writer)->append(next) || next.seq != 3) {
+            _exit(13);
+        }
+        _exit(0);
+    }
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    using Seen = std::vector<std::pair<std::uint64_t, std::string>>;
+    CHECK(read_seqs_and_ids(path) == Seen{{1, "first"}, {2, "x"}, {3, "next"}});
+}
+
+TEST_CASE("concurrent batches and single appends get consecutive seqs and whole lines", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    auto writer = open_writer(path);
+    constexpr int k_threads = 6;
+    constexpr int k_rounds = 60;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    threads.reserve(k_threads);
+    for (int t = 0; t < k_threads; ++t) {
+        threads.emplace_back([&, t] {
+            Batch batch;
+            for (int round = 0; round < k_rounds; ++round) {
+                std::string prefix = std::to_string(t) + "-" + std::to_string(round) + "-";
+                if (t % 2 == 0) {
+                    Record record = record_with_id(prefix + "0", std::string(500, 's'));
+                    failures += writer->append(record) ? 0 : 1;
+                    continue;
+                }
+                batch.clear();
+                int size = 1 + round % 7;
+                for (int i = 0; i < size; ++i) {
+                    batch.add(record_with_id(prefix + std::to_string(i),
+                                             std::string(static_cast<size_t>(i * 211), 'b')));
+                }
+                auto result = writer->append_batch(batch);
+                failures += result.written == batch.size() ? 0 : 1;
+            }
+        });
+    }
+    for (std::thread& thread : threads) {
+        thread.join();
+    }
+    CHECK(failures == 0);
+    auto seen = read_seqs_and_ids(path);
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        CHECK(seen[i].first == i + 1);
+        ids.insert(seen[i].second);
+        // A batch's records stay together and in order.
+        auto cut = seen[i].second.rfind('-') + 1;
+        int index = std::stoi(seen[i].second.substr(cut));
+        if (index > 0) {
+            CHECK(seen[i - 1].second == seen[i].second.substr(0, cut) + std::to_string(index - 1));
+        }
+    }
+    std::size_t expected = 0;
+    for (int t = 0; t < k_threads; ++t) {
+        for (int round = 0; round < k_rounds; ++round) {
+            expected += t % 2 == 0 ? 1 : static_cast<std::size_t>(1 + round % 7);
+        }
+    }
+    CHECK(ids.size() == expected);
+    CHECK(seen.size() == expected);
 }
