@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli/send_load.hpp"
 
+#include "cli/delivery_stats.hpp"
 #include "core/http/batch.hpp"
 
 #include <algorithm>
@@ -23,27 +24,8 @@ namespace {
 struct Tally {
     std::uint64_t succeeded = 0;
     std::map<std::string, std::uint64_t> failures; ///< cause -> deliveries
-    std::vector<std::chrono::microseconds> latencies;
+    LatencyStats latency;
 };
-
-std::string cause_of(const http::AttemptResult& last) {
-    if (last) {
-        return "HTTP " + std::to_string(last->status);
-    }
-    switch (last.error().failure) {
-    case http::Failure::connect:
-        return "connect";
-    case http::Failure::timeout:
-        return "timeout";
-    case http::Failure::tls:
-        return "tls";
-    case http::Failure::read:
-        return "read";
-    case http::Failure::other:
-        break;
-    }
-    return "other";
-}
 
 /// A fresh delivery: its id and first request.
 struct Fresh {
@@ -171,12 +153,12 @@ class LoadDriver final : public http::BatchDriver {
             return http::BatchRetry{decision.wait, std::move(*request)};
         }
         if (result) {
-            m_tally.latencies.push_back(result->latency); // of each delivery's last attempt
+            m_tally.latency.add(result->latency); // of each delivery's last attempt
         }
         if (decision.verdict == retry::Verdict::success) {
             ++m_tally.succeeded;
         } else {
-            ++m_tally.failures[cause_of(result)];
+            ++m_tally.failures[failure_cause(result)];
         }
         m_ids.erase(id);
         return std::nullopt;
@@ -193,28 +175,13 @@ class LoadDriver final : public http::BatchDriver {
     Tally m_tally;
 };
 
-double percentile_ms(const std::vector<std::chrono::microseconds>& sorted, double fraction) {
-    if (sorted.empty()) {
-        return 0;
-    }
-    // Nearest rank: the smallest value with at least `fraction` of the samples at or below it.
-    auto rank = static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(sorted.size())));
-    std::size_t index = rank == 0 ? 0 : std::min(rank, sorted.size()) - 1;
-    return static_cast<double>(sorted[index].count()) / 1000.0;
-}
-
-void print_summary(const Tally& total, const LoadOptions& options, double seconds, bool is_json,
+void print_summary(Tally& total, const LoadOptions& options, double seconds, bool is_json,
                    std::ostream& out) {
     std::uint64_t failed = 0;
     for (const auto& [cause, number] : total.failures) {
         failed += number;
     }
     double rate = seconds > 0 ? static_cast<double>(total.succeeded + failed) / seconds : 0;
-    const auto& sorted = total.latencies;
-    nlohmann::json latency = {{"p50", percentile_ms(sorted, 0.50)},
-                              {"p90", percentile_ms(sorted, 0.90)},
-                              {"p99", percentile_ms(sorted, 0.99)},
-                              {"max", sorted.empty() ? 0.0 : percentile_ms(sorted, 1.0)}};
     if (is_json) {
         nlohmann::json document = {{"v", 1},
                                    {"count", options.count},
@@ -224,19 +191,15 @@ void print_summary(const Tally& total, const LoadOptions& options, double second
                                    {"failures", total.failures},
                                    {"seconds", seconds},
                                    {"deliveries_per_second", rate},
-                                   {"latency_ms", latency}};
+                                   {"latency_ms", total.latency.to_json()}};
         out << document.dump() << '\n';
         return;
     }
     char line[256];
-    std::snprintf(line, sizeof line,
-                  "%llu delivered, %llu failed in %.2f s: %.0f deliveries/s\n"
-                  "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n",
+    std::snprintf(line, sizeof line, "%llu delivered, %llu failed in %.2f s: %.0f deliveries/s\n",
                   static_cast<unsigned long long>(total.succeeded),
-                  static_cast<unsigned long long>(failed), seconds, rate,
-                  latency["p50"].get<double>(), latency["p90"].get<double>(),
-                  latency["p99"].get<double>(), latency["max"].get<double>());
-    out << line;
+                  static_cast<unsigned long long>(failed), seconds, rate);
+    out << line << total.latency.to_text() << '\n';
     for (const auto& [cause, number] : total.failures) {
         out << "  failed: " << number << " x " << cause << '\n';
     }
@@ -258,7 +221,6 @@ Result<int> run_load(const SendPlan& plan, const LoadOptions& options, bool is_j
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     Tally& total = driver.tally();
-    std::sort(total.latencies.begin(), total.latencies.end());
     print_summary(total, options, seconds, is_json, context.out);
     return total.failures.empty() ? 0 : 1;
 }

@@ -82,7 +82,6 @@ std::optional<std::string> invalid_reason(const message::Message& request) {
     return std::nullopt;
 }
 
-
 /// The request line and headers as they go on the wire, into `head` (reused between requests).
 void format_head(const message::Message& request, const std::string& host, std::string& head) {
     head.clear();

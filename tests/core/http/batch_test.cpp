@@ -231,8 +231,7 @@ TEST_CASE("a batch delivers every exchange once, byte-exact, headers in order", 
     CHECK(driver.max_open <= 8 * 64);
 }
 
-TEST_CASE("a batch keeps a request's Host and Content-Length in place, framed right",
-          "[http]") {
+TEST_CASE("a batch keeps a request's Host and Content-Length in place, framed right", "[http]") {
     Recorder recorder;
     TestServer server(test_options(), recorder.handler());
     ListDriver driver({post_to("/", "abc",
@@ -243,9 +242,8 @@ TEST_CASE("a batch keeps a request's Host and Content-Length in place, framed ri
                        post_to("/", "de", {{"X-Only", "1"}})});
     REQUIRE(http::run_batch(origin_at(server.port()), driver, batch_options(1)));
     REQUIRE(recorder.count() == 2);
-    CHECK(recorder.received[0].headers == std::vector<Header>{{"host", "example.test"},
-                                                              {"content-length", "3"},
-                                                              {"X-After", "1"}});
+    CHECK(recorder.received[0].headers ==
+          std::vector<Header>{{"host", "example.test"}, {"content-length", "3"}, {"X-After", "1"}});
     CHECK(recorder.received[0].body == "abc");
     CHECK(recorder.received[1].headers ==
           std::vector<Header>{{"Host", "127.0.0.1:" + std::to_string(server.port())},

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/log/reader.hpp"
 #include "core/log/writer.hpp"
+#include "support/temp_dir.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -16,26 +17,10 @@
 #include <vector>
 
 using namespace hooks::log;
+using hooks::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A directory of its own for each test, removed afterwards.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path = fs::temp_directory_path() /
-               ("hooks-log-test-" + std::to_string(getpid()) + "-" + std::to_string(++counter));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
-    std::string file(const char* name) const { return (path / name).string(); }
-};
 
 Record sample_record(std::string body = R"({"type":"ping"})") {
     Record record;
