@@ -102,6 +102,13 @@ replay::RecordFacts facts_of(const log::Record& record, const ReplayPlan& plan) 
     return facts;
 }
 
+/// Where the journal says the replay goes: the origin, and the path when --to names one (so
+/// that "http://h:80" and "http://h" are the same destination).
+std::string journal_destination(const ReplayPlan& plan) {
+    return plan.destination.origin() +
+           (plan.destination.has_path ? plan.destination.target : std::string());
+}
+
 /// Feeds records to the batch engine and judges each attempt.
 class ReplayDriver final : public http::BatchDriver {
   public:
@@ -142,7 +149,7 @@ Result<void> ReplayDriver::open_outputs() {
     // A dry run reads a journal that exists but does not start one.
     if (!m_plan.journal_path.empty() &&
         (!m_plan.is_dry_run || ::access(m_plan.journal_path.c_str(), F_OK) == 0)) {
-        auto journal = replay::Journal::open(m_plan.journal_path, m_plan.destination_text);
+        auto journal = replay::Journal::open(m_plan.journal_path, journal_destination(m_plan));
         if (!journal) {
             return tl::unexpected(journal.error());
         }
@@ -281,7 +288,12 @@ Result<std::optional<http::BatchRetry>> ReplayDriver::finished(std::uint64_t tag
     if (attempt > 1) {
         --m_counters.retrying;
     }
-    if (decision.verdict == retry::Verdict::retry && !should_stop()) {
+    if (decision.verdict == retry::Verdict::retry && should_stop()) {
+        // Interrupted before its retry: not journaled, so the rerun sends it again.
+        m_open.erase(found);
+        return std::optional<http::BatchRetry>();
+    }
+    if (decision.verdict == retry::Verdict::retry) {
         auto request = request_for(found->second);
         if (request) {
             ++m_counters.retrying;
