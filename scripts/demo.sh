@@ -69,3 +69,14 @@ wait "$listener"
 echo "(hooks listen exit $?)"
 step wc -l deliveries.jsonl
 wc -l <deliveries.jsonl
+
+echo
+echo "Replay: the recorded deliveries, re-delivered byte-exact to a second receiver (the"
+echo "tampered one is still rejected there); --journal would let an interrupted replay resume."
+hooks listen --port 0 --provider standard --count 3 --timeout 30s 2>listen2.err &
+second=$!
+for _ in $(seq 100); do grep -q "^Listening on" listen2.err 2>/dev/null && break; sleep 0.1; done
+address2=$(sed -n 's/^Listening on //p' listen2.err)
+run hooks replay deliveries.jsonl --to "$address2"
+wait "$second"
+echo "(second hooks listen exit $?)"

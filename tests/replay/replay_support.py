@@ -71,6 +71,9 @@ class CountingReceiver:
             def _serve(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
+                if len(body) < length:
+                    self.close_connection = True  # the sender died mid-request: not received
+                    return
                 delivery_id = self.headers.get("webhook-id", "")
                 with outer.lock:
                     attempt = outer.attempts.get(delivery_id, 0) + 1
@@ -102,9 +105,11 @@ class CountingReceiver:
                 except (ConnectionResetError, BrokenPipeError):
                     pass  # a client killed mid-request
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.server.request_queue_size = 128
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 128  # listen(2) backlog: the default 5 drops SYNs under load
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -199,7 +199,7 @@ struct Source::PrefixedBuffer : std::streambuf {
   private:
     std::string m_prefix;
     std::streambuf* m_rest;
-    std::array<char, 64 * 1024> m_chunk{};
+    std::array<char, std::size_t{64} * 1024> m_chunk{};
 };
 
 Source::~Source() = default;
@@ -228,7 +228,15 @@ Result<std::unique_ptr<Source>> Source::open(std::istream& input, std::string na
     source->m_stream = std::make_unique<std::istream>(source->m_buffer.get());
     if (key == "log") {
         source->m_format = SourceFormat::har;
-        std::string text(std::istreambuf_iterator<char>(*source->m_stream), {});
+        std::string text;
+        std::array<char, std::size_t{64} * 1024> chunk{};
+        while (source->m_stream->read(chunk.data(), chunk.size()) ||
+               source->m_stream->gcount() > 0) {
+            text.append(chunk.data(), static_cast<std::size_t>(source->m_stream->gcount()));
+        }
+        if (input.bad()) {
+            return fail(ErrorKind::input, name + ": cannot read the log");
+        }
         auto records = parse_har(text);
         if (!records) {
             return fail(ErrorKind::input, name + ": HAR: " + records.error().message);

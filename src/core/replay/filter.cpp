@@ -48,8 +48,8 @@ bool status_matches(const std::string& pattern, int status) {
 
 } // namespace
 
-Result<Filter> Filter::parse(const std::vector<std::string>& expressions,
-                             std::chrono::system_clock::time_point now) {
+Result<Filter::Term> Filter::parse_term(const std::string& expression,
+                                        std::chrono::system_clock::time_point now) {
     constexpr std::array<std::pair<std::string_view, Key>, 10> k_keys = {{
         {"provider", Key::provider},
         {"event", Key::event},
@@ -62,74 +62,87 @@ Result<Filter> Filter::parse(const std::vector<std::string>& expressions,
         {"after", Key::after},
         {"before", Key::before},
     }};
+    auto bad = [&](const std::string& why) {
+        return fail(ErrorKind::usage, "--filter '" + text::printable(expression) + "': " + why);
+    };
+    auto equals = expression.find('=');
+    if (equals == std::string::npos || equals == 0) {
+        return bad("expected KEY=VALUE or KEY!=VALUE");
+    }
+    Term term;
+    term.is_negated = expression[equals - 1] == '!';
+    std::string_view name(expression.data(), equals - (term.is_negated ? 1 : 0));
+    const auto* known = std::find_if(k_keys.begin(), k_keys.end(),
+                                     [&](const auto& entry) { return entry.first == name; });
+    if (known == k_keys.end()) {
+        return bad("unknown key; use provider, event, id, path, method, verify, status, seq, "
+                   "after or before");
+    }
+    term.key = known->second;
+    std::string_view value = std::string_view(expression).substr(equals + 1);
+    if (value.empty()) {
+        return bad("no value");
+    }
+    if (term.key == Key::after || term.key == Key::before) {
+        if (term.is_negated) {
+            return bad("use after= or before=, not !=");
+        }
+        if (auto time = log::parse_rfc3339(value)) {
+            term.time = *time;
+        } else if (auto ago = text::parse_duration(value)) {
+            term.time = now - *ago;
+        } else {
+            return bad("expected an RFC 3339 time (2026-11-23T10:00:00Z) or a duration back "
+                       "from now (2h)");
+        }
+        return term;
+    }
+    term.values = split_values(value);
+    for (const std::string& item : term.values) {
+        if (auto problem = check_value(term, item); !problem.empty()) {
+            return bad(problem);
+        }
+    }
+    return term;
+}
+
+std::string Filter::check_value(Term& term, const std::string& item) {
+    if (item.empty()) {
+        return "an empty alternative";
+    }
+    if (term.key == Key::verify && item != "valid" && item != "invalid" && item != "unverified") {
+        return "verify is valid, invalid or unverified";
+    }
+    if (term.key == Key::status) {
+        bool is_class = item.size() == 3 && item[0] >= '1' && item[0] <= '9' &&
+                        (item.substr(1) == "xx" || item.substr(1) == "XX");
+        auto number = parse_number(item);
+        if (!is_class && (!number || *number < 100 || *number > 999)) {
+            return "status is a code (204) or a class (2xx)";
+        }
+    }
+    if (term.key == Key::seq) {
+        auto dash = item.find('-');
+        auto low = parse_number(std::string_view(item).substr(0, dash));
+        auto high =
+            dash == std::string::npos ? low : parse_number(std::string_view(item).substr(dash + 1));
+        if (!low || !high || *low > *high) {
+            return "seq is N or N-M";
+        }
+        term.ranges.emplace_back(*low, *high);
+    }
+    return "";
+}
+
+Result<Filter> Filter::parse(const std::vector<std::string>& expressions,
+                             std::chrono::system_clock::time_point now) {
     Filter filter;
     for (const std::string& expression : expressions) {
-        auto bad = [&](const std::string& why) {
-            return fail(ErrorKind::usage, "--filter '" + text::printable(expression) + "': " + why);
-        };
-        auto equals = expression.find('=');
-        if (equals == std::string::npos || equals == 0) {
-            return bad("expected KEY=VALUE or KEY!=VALUE");
+        auto term = parse_term(expression, now);
+        if (!term) {
+            return tl::unexpected(term.error());
         }
-        Term term;
-        term.is_negated = expression[equals - 1] == '!';
-        std::string_view name(expression.data(), equals - (term.is_negated ? 1 : 0));
-        const auto* known = std::find_if(k_keys.begin(), k_keys.end(),
-                                         [&](const auto& entry) { return entry.first == name; });
-        if (known == k_keys.end()) {
-            return bad("unknown key; use provider, event, id, path, method, verify, status, seq, "
-                       "after or before");
-        }
-        term.key = known->second;
-        std::string_view value = std::string_view(expression).substr(equals + 1);
-        if (value.empty()) {
-            return bad("no value");
-        }
-        if (term.key == Key::after || term.key == Key::before) {
-            if (term.is_negated) {
-                return bad("use after= or before=, not !=");
-            }
-            if (auto time = log::parse_rfc3339(value)) {
-                term.time = *time;
-            } else if (auto ago = text::parse_duration(value)) {
-                term.time = now - *ago;
-            } else {
-                return bad("expected an RFC 3339 time (2026-11-23T10:00:00Z) or a duration "
-                           "back from now (2h)");
-            }
-            filter.m_terms.push_back(std::move(term));
-            continue;
-        }
-        term.values = split_values(value);
-        for (const std::string& item : term.values) {
-            if (item.empty()) {
-                return bad("an empty alternative");
-            }
-            if (term.key == Key::verify && item != "valid" && item != "invalid" &&
-                item != "unverified") {
-                return bad("verify is valid, invalid or unverified");
-            }
-            if (term.key == Key::status) {
-                bool is_class = item.size() == 3 && item[0] >= '1' && item[0] <= '9' &&
-                                (item.substr(1) == "xx" || item.substr(1) == "XX");
-                auto number = parse_number(item);
-                if (!is_class && (!number || *number < 100 || *number > 999)) {
-                    return bad("status is a code (204) or a class (2xx)");
-                }
-            }
-            if (term.key == Key::seq) {
-                auto dash = item.find('-');
-                auto low = parse_number(std::string_view(item).substr(0, dash));
-                auto high = dash == std::string::npos
-                                ? low
-                                : parse_number(std::string_view(item).substr(dash + 1));
-                if (!low || !high || *low > *high) {
-                    return bad("seq is N or N-M");
-                }
-                term.ranges.emplace_back(*low, *high);
-            }
-        }
-        filter.m_terms.push_back(std::move(term));
+        filter.m_terms.push_back(std::move(*term));
     }
     return filter;
 }

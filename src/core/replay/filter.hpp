@@ -55,6 +55,11 @@ class Filter {
         std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges; ///< seq
         std::chrono::system_clock::time_point time;                  ///< after, before
     };
+    static Result<Term> parse_term(const std::string& expression,
+                                   std::chrono::system_clock::time_point now);
+    /// Empty when `item` is a valid alternative for `term` (seq ranges are added to it), else
+    /// why not.
+    static std::string check_value(Term& term, const std::string& item);
     bool term_matches(const Term& term, const log::Record& record, const RecordFacts& facts) const;
     std::vector<Term> m_terms;
 };

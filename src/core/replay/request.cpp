@@ -34,15 +34,18 @@ message::Message captured_request(const log::Record& record, const http::Url& de
     request.target = destination.has_path ? destination.target : record.message.target;
     request.body = record.message.body;
     request.headers.reserve(record.message.headers.size() + 1);
-    bool has_host = false;
+    if (!record.message.first_header("Host")) {
+        request.headers.push_back({"Host", destination.authority()});
+    }
+    bool is_host_set = false;
     for (const message::Header& header : record.message.headers) {
         if (message::is_hop_by_hop(header.name)) {
             continue;
         }
         if (message::names_equal(header.name, "Host")) {
-            if (!has_host) {
+            if (!is_host_set) {
                 request.headers.push_back({header.name, destination.authority()});
-                has_host = true;
+                is_host_set = true;
             }
             continue;
         }
@@ -51,9 +54,6 @@ message::Message captured_request(const log::Record& record, const http::Url& de
             continue;
         }
         request.headers.push_back(header);
-    }
-    if (!has_host) {
-        request.headers.insert(request.headers.begin(), {"Host", destination.authority()});
     }
     return request;
 }
