@@ -423,14 +423,9 @@ for (const provider of providers) {
             });
         }
 
-        // hooks-replay(1) promises the recorded order and case, Content-Length in its place. The
-        // threaded batch engine's client (cpp-httplib 0.11.4) keeps headers in a case-insensitively
-        // sorted multimap and adds Accept and User-Agent when absent; the Asio engine (branch
-        // `batch`) writes them as given but moves Content-Length to the end. Drop the todo once
-        // the engine writes a request's headers exactly as given.
-        test('headers arrive in their recorded order and case, with nothing added', {
-            todo: 'the batch engine does not yet write headers exactly in the given order',
-        }, async () => {
+        // hooks-replay(1) promises the recorded order and case, Content-Length in its place, and
+        // nothing added by the client.
+        test('headers arrive in their recorded order and case, with nothing added', async () => {
             for (const args of [['--as-captured'], [`--provider=${provider.name}`, `--secret=${provider.secret}`]]) {
                 const earlier = receiver.seen.length;
                 await replay(log, receiver.url, args);
