@@ -132,7 +132,7 @@ Result<ReplayPlan> make_plan(const ReplayOptions& options, const providers::Regi
     plan.batch.concurrency = options.concurrency;
     // Records held while under way (each with its body): enough to keep every connection busy
     // while some wait for a retry, few enough that large bodies do not add up.
-    plan.batch.max_open = std::max<std::size_t>(64, std::size_t{8} * options.concurrency);
+    plan.batch.max_open = std::max<std::size_t>(64, std::size_t{2} * options.concurrency);
     plan.batch.client = client_options(options.is_insecure, options.ca_file, plan.schedule);
     if (!options.rate.empty()) {
         auto rate = parse_rate(options.rate);

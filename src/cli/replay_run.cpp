@@ -3,11 +3,9 @@
 
 #include "cli/body_view.hpp"
 #include "cli/delivery_stats.hpp"
-#include "cli/send_delivery.hpp"
-#include "core/events/delivery.hpp"
+#include "cli/replay_prepare.hpp"
 #include "core/log/writer.hpp"
 #include "core/replay/journal.hpp"
-#include "core/replay/request.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -65,42 +63,11 @@ struct Counters {
     std::atomic<std::uint64_t> position = 0; ///< bytes of the log read
 };
 
-/// What the summary reports.
+/// What the summary reports of the sending side.
 struct Totals {
-    std::uint64_t read = 0;
-    std::uint64_t filtered_out = 0;
-    std::uint64_t acknowledged_before = 0;
-    std::uint64_t failed_before = 0;
     std::map<std::string, std::uint64_t> failures;
     LatencyStats latency;
 };
-
-/// A record being delivered.
-struct Open {
-    log::Record record;
-    std::uint64_t index = 0;
-    std::string hash;
-    std::string id;
-    std::string event_type;
-};
-
-/// What a record is, for filters, ids and output.
-replay::RecordFacts facts_of(const log::Record& record, const ReplayPlan& plan) {
-    replay::RecordFacts facts;
-    if (record.verify && !record.verify->provider.empty()) {
-        facts.provider = record.verify->provider;
-    } else if (plan.scheme != nullptr) {
-        facts.provider = plan.scheme->info().name;
-    } else if (plan.registry != nullptr) {
-        if (auto detected = plan.registry->detect(record.message)) {
-            facts.provider = (*detected)->info().name;
-        }
-    }
-    auto described = events::describe_delivery(facts.provider, record.message);
-    facts.id = record.id ? record.id : described.id;
-    facts.event_type = described.event_type;
-    return facts;
-}
 
 /// Where the journal says the replay goes: the origin, and the path when --to names one (so
 /// that "http://h:80" and "http://h" are the same destination).
@@ -112,34 +79,30 @@ std::string journal_destination(const ReplayPlan& plan) {
 /// Feeds records to the batch engine and judges each attempt.
 class ReplayDriver final : public http::BatchDriver {
   public:
-    ReplayDriver(log::Source& source, const ReplayPlan& plan, const SourceProgress& progress,
-                 Context& context, Counters& counters, Totals& totals)
-        : m_source(source), m_plan(plan), m_progress(progress), m_context(context),
-          m_counters(counters), m_totals(totals) {}
+    /// Pulls the next prepared record (from the reading thread, or the reader itself).
+    using Pull = std::function<Result<std::optional<Prepared>>()>;
+
+    ReplayDriver(const ReplayPlan& plan, Context& context, Counters& counters, Totals& totals)
+        : m_plan(plan), m_context(context), m_counters(counters), m_totals(totals) {}
 
     Result<void> open_outputs();
+    const replay::Journal* journal() const { return m_journal.get(); }
+    void pull_from(Pull pull) { m_pull = std::move(pull); }
 
     Result<std::optional<http::BatchJob>> next() override;
     Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
                                                      const http::AttemptResult& result) override;
     bool should_stop() override { return g_signal != 0; }
 
-    /// Drops an exchange that will not be sent (the dry run).
-    void forget(std::uint64_t tag) { m_open.erase(tag); }
-
   private:
-    /// The record's request for one attempt: as captured or signed afresh, with -H applied.
-    Result<message::Message> request_for(const Open& open) const;
     Result<void> finish(const Open& open, bool is_ok, const http::AttemptResult* last, int attempts,
                         const std::string& why);
-    Result<std::optional<Open>> next_selected();
 
-    log::Source& m_source;
     const ReplayPlan& m_plan;
-    const SourceProgress& m_progress;
     Context& m_context;
     Counters& m_counters;
     Totals& m_totals;
+    Pull m_pull;
     std::unique_ptr<replay::Journal> m_journal;
     std::unique_ptr<log::Writer> m_failed;
     std::unordered_map<std::uint64_t, Open> m_open;
@@ -182,92 +145,26 @@ Result<void> ReplayDriver::open_outputs() {
     return {};
 }
 
-Result<std::optional<Open>> ReplayDriver::next_selected() {
-    while (true) {
-        auto record = m_source.next();
-        if (!record) {
-            return tl::unexpected(record.error());
-        }
-        if ((m_totals.read & 0xFF) == 0 && m_progress.position) {
-            m_counters.position = m_progress.position();
-        }
-        if (!*record) {
-            return std::optional<Open>();
-        }
-        Open open;
-        open.index = ++m_totals.read;
-        replay::RecordFacts facts = facts_of(**record, m_plan);
-        if (!m_plan.filter.matches(**record, facts)) {
-            ++m_totals.filtered_out;
-            continue;
-        }
-        open.hash = replay::body_hash((*record)->message.body);
-        if (m_journal) {
-            auto previous = m_journal->previous(open.index, open.hash);
-            if (!previous) {
-                return tl::unexpected(previous.error());
-            }
-            if (*previous == replay::Previous::acknowledged) {
-                ++m_totals.acknowledged_before;
-                continue;
-            }
-            m_totals.failed_before += *previous == replay::Previous::failed ? 1U : 0U;
-        }
-        open.id = facts.id ? *facts.id : "";
-        open.event_type = facts.event_type ? *facts.event_type : "";
-        open.record = std::move(**record);
-        return std::optional<Open>(std::move(open));
-    }
-}
-
-Result<message::Message> ReplayDriver::request_for(const Open& open) const {
-    message::Message request = replay::captured_request(open.record, m_plan.destination);
-    for (const message::Header& header : m_plan.extra_headers) {
-        replay::replace_header(request.headers, header);
-    }
-    if (m_plan.scheme != nullptr) {
-        std::string id = open.id.empty() ? fresh_delivery_id(m_plan.scheme->info().name) : open.id;
-        std::string url =
-            m_plan.destination.scheme + "://" + m_plan.destination.authority() + request.target;
-        auto signed_ok =
-            replay::sign_again(request, *m_plan.scheme, m_plan.secrets, id, m_plan.now(), url);
-        if (!signed_ok) {
-            return tl::unexpected(signed_ok.error());
-        }
-    }
-    if (auto valid = message::validate_method(request.method); !valid) {
-        return fail(ErrorKind::input, valid.error().message);
-    }
-    for (const message::Header& header : request.headers) {
-        if (auto valid = message::validate_header(header.name, header.value); !valid) {
-            return fail(ErrorKind::input, valid.error().message);
-        }
-    }
-    return request;
-}
-
 Result<std::optional<http::BatchJob>> ReplayDriver::next() {
     while (true) {
-        auto open = next_selected();
-        if (!open || !*open) {
-            return open ? Result<std::optional<http::BatchJob>>(std::nullopt)
-                        : tl::unexpected(open.error());
+        auto prepared = m_pull();
+        if (!prepared || !*prepared) {
+            return prepared ? Result<std::optional<http::BatchJob>>(std::nullopt)
+                            : tl::unexpected(prepared.error());
         }
-        auto request = request_for(**open);
-        if (!request) {
-            if (request.error().kind != ErrorKind::input) {
-                return tl::unexpected(request.error()); // a secret that cannot sign: stop
-            }
+        Prepared& item = **prepared;
+        if (!item.request) {
             // A record that cannot go on the wire as it is: it fails, the others go on.
-            if (auto done = finish(**open, false, nullptr, 0, request.error().message); !done) {
+            if (auto done = finish(item.open, false, nullptr, 0, item.request.error().message);
+                !done) {
                 return tl::unexpected(done.error());
             }
             continue;
         }
-        std::uint64_t tag = (*open)->index;
-        m_open.emplace(tag, std::move(**open));
+        std::uint64_t tag = item.open.index;
+        m_open.emplace(tag, std::move(item.open));
         ++m_counters.started;
-        return std::optional<http::BatchJob>(http::BatchJob{tag, std::move(*request)});
+        return std::optional<http::BatchJob>(http::BatchJob{tag, std::move(*item.request)});
     }
 }
 
@@ -294,7 +191,7 @@ Result<std::optional<http::BatchRetry>> ReplayDriver::finished(std::uint64_t tag
         return std::optional<http::BatchRetry>();
     }
     if (decision.verdict == retry::Verdict::retry) {
-        auto request = request_for(found->second);
+        auto request = request_for(found->second, m_plan);
         if (request) {
             ++m_counters.retrying;
             return std::optional<http::BatchRetry>(
@@ -438,8 +335,8 @@ void ProgressLine::loop() {
     }
 }
 
-void print_summary(const ReplayPlan& plan, Totals& totals, const Counters& counters, double seconds,
-                   Context& context) {
+void print_summary(const ReplayPlan& plan, const ReadTotals& read, Totals& totals,
+                   const Counters& counters, double seconds, Context& context) {
     std::uint64_t delivered = counters.delivered;
     std::uint64_t failed = counters.failed;
     double rate = seconds > 0 ? static_cast<double>(delivered + failed) / seconds : 0;
@@ -447,9 +344,9 @@ void print_summary(const ReplayPlan& plan, Totals& totals, const Counters& count
         nlohmann::json document = {{"v", 1},
                                    {"type", "summary"},
                                    {"to", plan.destination_text},
-                                   {"records", totals.read},
-                                   {"filtered_out", totals.filtered_out},
-                                   {"acknowledged_before", totals.acknowledged_before},
+                                   {"records", read.read},
+                                   {"filtered_out", read.filtered_out},
+                                   {"acknowledged_before", read.acknowledged_before},
                                    {"delivered", delivered},
                                    {"failed", failed},
                                    {"failures", totals.failures},
@@ -464,8 +361,8 @@ void print_summary(const ReplayPlan& plan, Totals& totals, const Counters& count
     std::snprintf(line, sizeof line, "%llu delivered, %llu failed in %.2f s: %.0f deliveries/s\n",
                   static_cast<unsigned long long>(delivered),
                   static_cast<unsigned long long>(failed), seconds, rate);
-    context.out << line << "records: " << totals.read << " read, " << totals.filtered_out
-                << " filtered out, " << totals.acknowledged_before
+    context.out << line << "records: " << read.read << " read, " << read.filtered_out
+                << " filtered out, " << read.acknowledged_before
                 << " acknowledged in an earlier run\n"
                 << totals.latency.to_text() << '\n';
     for (const auto& [cause, number] : totals.failures) {
@@ -473,77 +370,94 @@ void print_summary(const ReplayPlan& plan, Totals& totals, const Counters& count
     }
 }
 
+/// One line (or JSON object) of the dry run's list.
+void print_planned(std::uint64_t index, const Result<message::Message>& request,
+                   const ReplayPlan& plan, Context& context) {
+    if (!request) {
+        context.out << (plan.is_json
+                            ? nlohmann::json{{"v", 1},
+                                             {"type", "planned"},
+                                             {"index", index},
+                                             {"error", request.error().message}}
+                                  .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                            : "record " + std::to_string(index) +
+                                  ": cannot be sent: " + terminal_safe(request.error().message))
+                    << '\n';
+        return;
+    }
+    if (plan.is_json) {
+        nlohmann::json headers = nlohmann::json::array();
+        for (const message::Header& header : request->headers) {
+            headers.push_back({header.name, header.value});
+        }
+        context.out << nlohmann::json{{"v", 1},
+                                      {"type", "planned"},
+                                      {"index", index},
+                                      {"method", request->method},
+                                      {"target", request->target},
+                                      {"headers", headers},
+                                      {"body_len", request->body.size()}}
+                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                    << '\n';
+        return;
+    }
+    context.out << "record " << index << ": " << terminal_safe(request->method) << ' '
+                << terminal_safe(plan.destination_text.empty()
+                                     ? request->target
+                                     : plan.destination.origin() + request->target)
+                << "  " << request->body.size() << " bytes\n";
+}
+
 Result<int> dry_run(log::Source& source, const ReplayPlan& plan, Context& context) {
     Counters counters;
     Totals totals;
-    SourceProgress no_progress;
-    ReplayDriver driver(source, plan, no_progress, context, counters, totals);
+    ReplayDriver driver(plan, context, counters, totals);
     if (auto opened = driver.open_outputs(); !opened) {
         return tl::unexpected(opened.error());
     }
+    SourceProgress no_progress;
+    Preparer preparer(source, plan, driver.journal(), no_progress, counters.position);
     std::uint64_t selected = 0;
     while (true) {
-        auto job = driver.next();
-        if (!job) {
-            return tl::unexpected(job.error());
+        auto prepared = preparer.next();
+        if (!prepared) {
+            return tl::unexpected(prepared.error());
         }
-        if (!*job) {
+        if (!*prepared) {
             break;
         }
         ++selected;
-        const message::Message& request = (*job)->request;
-        if (plan.is_json) {
-            nlohmann::json headers = nlohmann::json::array();
-            for (const message::Header& header : request.headers) {
-                headers.push_back({header.name, header.value});
-            }
-            context.out << nlohmann::json{{"v", 1},
-                                          {"type", "planned"},
-                                          {"index", (*job)->tag},
-                                          {"method", request.method},
-                                          {"target", request.target},
-                                          {"headers", headers},
-                                          {"body_len", request.body.size()}}
-                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                        << '\n';
-        } else {
-            context.out << "record " << (*job)->tag << ": " << terminal_safe(request.method) << ' '
-                        << terminal_safe(plan.destination_text.empty()
-                                             ? request.target
-                                             : plan.destination.origin() + request.target)
-                        << "  " << request.body.size() << " bytes\n";
-        }
-        driver.forget((*job)->tag); // the dry run sends nothing
+        print_planned((*prepared)->open.index, (*prepared)->request, plan, context);
     }
     if (!source.warning().empty()) {
         context.err << "hooks: warning: " << source.warning() << '\n';
     }
+    const ReadTotals& read = preparer.totals();
     context.out << (plan.is_json ? ""
                                  : "dry run: " + std::to_string(selected) + " would be sent; " +
-                                       std::to_string(totals.read) + " read, " +
-                                       std::to_string(totals.filtered_out) + " filtered out, " +
-                                       std::to_string(totals.acknowledged_before) +
+                                       std::to_string(read.read) + " read, " +
+                                       std::to_string(read.filtered_out) + " filtered out, " +
+                                       std::to_string(read.acknowledged_before) +
                                        " acknowledged in an earlier run\n");
     return 0;
 }
 
-} // namespace
-
-Result<int> run_replay(log::Source& source, const ReplayPlan& plan, const SourceProgress& progress,
-                       Context& context) {
-    if (plan.is_dry_run) {
-        return dry_run(source, plan, context);
-    }
+/// Sends everything the reading thread prepares; the exit code.
+Result<int> send_all(log::Source& source, const ReplayPlan& plan, const SourceProgress& progress,
+                     Context& context) {
     Counters counters;
     Totals totals;
-    ReplayDriver driver(source, plan, progress, context, counters, totals);
+    ReplayDriver driver(plan, context, counters, totals);
     if (auto opened = driver.open_outputs(); !opened) {
         return tl::unexpected(opened.error());
     }
+    Preparer preparer(source, plan, driver.journal(), progress, counters.position);
     StopSignals signals;
     auto started = std::chrono::steady_clock::now();
     Result<void> ran;
     {
+        PrefetchQueue queue(preparer);
+        driver.pull_from([&queue] { return queue.pop(); });
         std::optional<ProgressLine> line;
         if (!plan.is_quiet) {
             line.emplace(counters, progress, context);
@@ -558,7 +472,7 @@ Result<int> run_replay(log::Source& source, const ReplayPlan& plan, const Source
     if (!source.warning().empty()) {
         context.err << "hooks: warning: " << source.warning() << '\n';
     }
-    print_summary(plan, totals, counters, seconds, context);
+    print_summary(plan, preparer.totals(), totals, counters, seconds, context);
     if (g_signal != 0) {
         return fail(ErrorKind::interrupted,
                     plan.journal_path.empty()
@@ -571,6 +485,14 @@ Result<int> run_replay(log::Source& source, const ReplayPlan& plan, const Source
                                              " deliveries failed");
     }
     return 0;
+}
+
+} // namespace
+
+Result<int> run_replay(log::Source& source, const ReplayPlan& plan, const SourceProgress& progress,
+                       Context& context) {
+    return plan.is_dry_run ? dry_run(source, plan, context)
+                           : send_all(source, plan, progress, context);
 }
 
 } // namespace hooks::cli

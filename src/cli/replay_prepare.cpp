@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+#include "cli/replay_prepare.hpp"
+
+#include "cli/send_delivery.hpp"
+#include "core/events/delivery.hpp"
+#include "core/replay/request.hpp"
+
+namespace hooks::cli {
+namespace {
+
+/// Records (and the bytes of their bodies) read ahead of the sender at most.
+constexpr std::size_t k_max_ahead = 1024;
+constexpr std::size_t k_max_ahead_bytes = std::size_t{16} << 20;
+
+/// What a record is, for filters and ids. The provider is the one its verification names,
+/// --provider's, or the one detected from its headers; detection and the body scan are skipped
+/// when nothing asks for them.
+replay::RecordFacts facts_of(const log::Record& record, const ReplayPlan& plan) {
+    replay::RecordFacts facts;
+    facts.id = record.id;
+    if (facts.id && !plan.filter.needs_facts()) {
+        return facts;
+    }
+    if (record.verify && !record.verify->provider.empty()) {
+        facts.provider = record.verify->provider;
+    } else if (plan.scheme != nullptr) {
+        facts.provider = plan.scheme->info().name;
+    } else if (plan.registry != nullptr) {
+        if (auto detected = plan.registry->detect(record.message)) {
+            facts.provider = (*detected)->info().name;
+        }
+    }
+    auto described = events::describe_delivery(facts.provider, record.message);
+    if (!facts.id) {
+        facts.id = described.id;
+    }
+    facts.event_type = described.event_type;
+    return facts;
+}
+
+} // namespace
+
+Result<message::Message> request_for(const Open& open, const ReplayPlan& plan) {
+    message::Message request = replay::captured_request(open.record, plan.destination);
+    for (const message::Header& header : plan.extra_headers) {
+        replay::replace_header(request.headers, header);
+    }
+    if (plan.scheme != nullptr) {
+        std::string id = open.id.empty() ? fresh_delivery_id(plan.scheme->info().name) : open.id;
+        std::string url =
+            plan.destination.scheme + "://" + plan.destination.authority() + request.target;
+        auto signed_ok =
+            replay::sign_again(request, *plan.scheme, plan.secrets, id, plan.now(), url);
+        if (!signed_ok) {
+            return tl::unexpected(signed_ok.error());
+        }
+    }
+    if (auto valid = message::validate_method(request.method); !valid) {
+        return fail(ErrorKind::input, valid.error().message);
+    }
+    for (const message::Header& header : request.headers) {
+        if (auto valid = message::validate_header(header.name, header.value); !valid) {
+            return fail(ErrorKind::input, valid.error().message);
+        }
+    }
+    return request;
+}
+
+Result<std::optional<Prepared>> Preparer::next() {
+    while (true) {
+        auto record = m_source.next();
+        if (!record) {
+            return tl::unexpected(record.error());
+        }
+        if ((m_totals.read & 0xFFU) == 0 && m_progress.position) {
+            m_position = m_progress.position();
+        }
+        if (!*record) {
+            return std::optional<Prepared>();
+        }
+        Prepared prepared;
+        Open& open = prepared.open;
+        open.index = ++m_totals.read;
+        replay::RecordFacts facts = facts_of(**record, m_plan);
+        if (!m_plan.filter.matches(**record, facts)) {
+            ++m_totals.filtered_out;
+            continue;
+        }
+        if (m_journal != nullptr) {
+            open.hash = replay::body_hash((*record)->message.body);
+            auto previous = m_journal->previous(open.index, open.hash);
+            if (!previous) {
+                return tl::unexpected(previous.error());
+            }
+            if (*previous == replay::Previous::acknowledged) {
+                ++m_totals.acknowledged_before;
+                continue;
+            }
+            m_totals.failed_before += *previous == replay::Previous::failed ? 1U : 0U;
+        }
+        open.id = facts.id ? *facts.id : "";
+        open.record = std::move(**record);
+        prepared.request = request_for(open, m_plan);
+        if (!prepared.request && prepared.request.error().kind != ErrorKind::input) {
+            return tl::unexpected(prepared.request.error()); // a secret that cannot sign: stop
+        }
+        return std::optional<Prepared>(std::move(prepared));
+    }
+}
+
+PrefetchQueue::PrefetchQueue(Preparer& preparer)
+    : m_preparer(preparer), m_thread([this](const std::stop_token& stop) { run(stop); }) {}
+
+PrefetchQueue::~PrefetchQueue() {
+    stop();
+}
+
+void PrefetchQueue::stop() {
+    m_thread.request_stop();
+    m_changed.notify_all();
+}
+
+void PrefetchQueue::run(const std::stop_token& stop) {
+    while (!stop.stop_requested()) {
+        auto item = m_preparer.next();
+        bool is_last = !item || !*item;
+        std::size_t bytes = item && *item ? (*item)->open.record.message.body.size() : 0;
+        std::unique_lock lock(m_mutex);
+        if (!m_changed.wait(lock, stop, [&] {
+                return m_items.size() < k_max_ahead &&
+                       (m_items.empty() || m_bytes + bytes <= k_max_ahead_bytes);
+            })) {
+            return;
+        }
+        m_bytes += bytes;
+        m_items.push_back(std::move(item));
+        m_changed.notify_all();
+        if (is_last) {
+            return;
+        }
+    }
+}
+
+Result<std::optional<Prepared>> PrefetchQueue::pop() {
+    std::unique_lock lock(m_mutex);
+    if (m_is_done) {
+        return std::optional<Prepared>();
+    }
+    m_changed.wait(lock, [&] { return !m_items.empty(); });
+    auto item = std::move(m_items.front());
+    m_items.pop_front();
+    if (item && *item) {
+        m_bytes -= (*item)->open.record.message.body.size();
+    } else {
+        m_is_done = true; // the end, or an error: nothing follows
+    }
+    m_changed.notify_all();
+    return item;
+}
+
+} // namespace hooks::cli
