@@ -62,6 +62,7 @@ TEST_CASE("a batch over https delivers byte-exact requests, headers in order, no
     TlsServer server(certificate);
     using namespace std::string_literals;
     std::vector<message::Message> requests;
+    requests.reserve(200);
     for (int i = 0; i < 200; ++i) {
         requests.push_back(post_to("/item/" + std::to_string(i),
                                    "{\"i\":"s + std::to_string(i) + "}\0\r\n\xff"s,
@@ -83,6 +84,7 @@ TEST_CASE("a batch over https delivers byte-exact requests, headers in order, no
     auto received = server.requests();
     REQUIRE(received.size() == requests.size());
     std::vector<std::string> expected;
+    expected.reserve(requests.size());
     for (const auto& request : requests) {
         expected.push_back(wire_bytes(request, server.port()));
     }
