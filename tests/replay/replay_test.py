@@ -23,7 +23,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "send"))
 import replay_support as support  # noqa: E402
 from replay_support import CountingReceiver, json_lines, listen_support, log_line, replay  # noqa
-from send_support import WHSEC, Listener, send  # noqa: E402
+import send_support  # noqa: E402
+from send_support import WHSEC, Listener, ScriptedApp, send  # noqa: E402
 
 FRAMING = {"host", "content-length", "transfer-encoding"}
 
@@ -181,6 +182,49 @@ class Outcomes(Directory):
         one_error_line(self, proc, 1, "1 of 1 deliveries failed")
         self.assertIn("1 x connect", proc.out)
         self.assertIn("failed: record 1 (seq 1) POST /hooks id msg_1: cannot connect", proc.out)
+
+
+class Https(Directory):
+    def test_replay_to_https_sends_the_recorded_header_list_as_is(self):
+        # Over TLS as over TCP: headers in their recorded order and case, duplicates kept,
+        # nothing added (no Accept, no User-Agent); Host names the destination.
+        made = send_support.make_self_signed_certificate(self.dir)
+        if made is None:
+            self.skipTest("the openssl CLI is not installed")
+        cert, key = made
+        app = ScriptedApp([(204, {}, b"")], ssl_context=send_support.tls_server_context(cert, key))
+        self.addCleanup(app.close)
+        lines = []
+        for seq in range(1, 7):
+            body = json.dumps({"seq": seq}).encode()
+            headers = [("z-first", str(seq)), ("Host", "capture.example"), ("X-DUP", "1"),
+                       ("Content-Type", "application/json"), ("x-dup", "2"),
+                       ("Content-Length", str(len(body))), ("a-last", "yes")]
+            lines.append(log_line(seq, body, headers, target=f"/in/{seq}", id_=f"msg_{seq}"))
+        log = self.write("https.jsonl", lines)
+        proc = replay(log, "--to", app.url, "--cacert", cert, "--concurrency", "3", "--quiet")
+        self.assertEqual(proc.returncode, 0, proc.out + proc.err)
+        self.assertEqual(len(app.requests), 6)
+        for _, method, path, headers, body in app.requests:
+            seq = int(path.rsplit("/", 1)[1])
+            self.assertEqual((method, body), ("POST", json.dumps({"seq": seq}).encode()))
+            self.assertEqual(headers, [
+                ("z-first", str(seq)), ("Host", f"127.0.0.1:{app.port}"), ("X-DUP", "1"),
+                ("Content-Type", "application/json"), ("x-dup", "2"),
+                ("Content-Length", str(len(body))), ("a-last", "yes")])
+
+    def test_replay_to_an_untrusted_https_receiver_is_a_tls_failure(self):
+        made = send_support.make_self_signed_certificate(self.dir)
+        if made is None:
+            self.skipTest("the openssl CLI is not installed")
+        app = ScriptedApp([(204, {}, b"")], ssl_context=send_support.tls_server_context(*made))
+        self.addCleanup(app.close)
+        log = self.write("one.jsonl", [log_line(1, b"{}", [("webhook-id", "msg_1")], id_="msg_1")])
+        proc = replay(log, "--to", app.url, "--retries", "0")
+        one_error_line(self, proc, 1, "1 of 1 deliveries failed")
+        self.assertIn("1 x tls", proc.out)
+        self.assertIn("--cacert", proc.out)
+        self.assertEqual(app.requests, [])
 
 
 class Selection(Directory):

@@ -383,6 +383,24 @@ class Https(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.out + proc.err)
         self.assertEqual(proc.out.splitlines()[-1], "delivered after 1 attempt")
 
+    def test_count_over_https_keeps_the_header_order_and_adds_nothing(self):
+        # --count runs on the batch engine: over TLS too, headers go out in the order given
+        # (not sorted by name) and nothing is added to hooks' own User-Agent and Accept.
+        before = len(self.app.requests)
+        proc = self.send("--cacert", self.cert, "--count", "3", "--concurrency", "2",
+                         "-H", "Z-First: 1", "-H", "A-Second: 2")
+        self.assertEqual(proc.returncode, 0, proc.out + proc.err)
+        requests = self.app.requests[before:]
+        self.assertEqual(len(requests), 3)
+        for _, _, _, headers, _ in requests:
+            names = [name.lower() for name, _ in headers]
+            self.assertEqual(names[:4], ["host", "user-agent", "accept", "content-type"], headers)
+            self.assertEqual(len(names), len(set(names)), headers)
+            agents = [value for name, value in headers if name.lower() == "user-agent"]
+            self.assertEqual(len(agents), 1, headers)
+            self.assertTrue(agents[0].startswith("hooks/"), headers)
+            self.assertLess(names.index("z-first"), names.index("a-second"), headers)
+
 
 class Load(unittest.TestCase):
     def test_count_and_concurrency_deliver_distinct_verified_deliveries(self):

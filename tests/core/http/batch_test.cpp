@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "core/http/batch.hpp"
-#include "core/http/server_fixture.hpp"
+#include "core/http/batch_fixture.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -12,97 +12,6 @@ using namespace hooks::test;
 using message::Header;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-using Decide =
-    std::function<std::optional<http::BatchRetry>(std::uint64_t, int, const http::AttemptResult&)>;
-
-/// A driver over a list of requests: tag i is requests[i]; `decide` picks retries (none by
-/// default). It checks the engine's promise never to call it from two threads at once.
-class ListDriver final : public http::BatchDriver {
-  public:
-    explicit ListDriver(std::vector<message::Message> requests) : m_requests(std::move(requests)) {}
-
-    Result<std::optional<http::BatchJob>> next() override {
-        Guard guard(m_busy);
-        if (fail_next_at && *fail_next_at == m_next) {
-            return fail(ErrorKind::input, "the driver gives up");
-        }
-        if (m_next == m_requests.size()) {
-            CHECK_FALSE(m_is_exhausted);
-            m_is_exhausted = true;
-            return std::nullopt;
-        }
-        ++open;
-        max_open = std::max(max_open, open);
-        std::uint64_t tag = m_next++;
-        return http::BatchJob{tag, m_requests[tag]};
-    }
-
-    Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
-                                                     const http::AttemptResult& result) override {
-        Guard guard(m_busy);
-        auto& seen = results[tag];
-        CHECK(static_cast<int>(seen.size()) + 1 == attempt);
-        seen.push_back(result);
-        if (fail_finished_at && *fail_finished_at == tag) {
-            return fail(ErrorKind::input, "the driver fails on a result");
-        }
-        auto retry = decide ? decide(tag, attempt, result) : std::nullopt;
-        if (!retry) {
-            --open;
-        }
-        return retry;
-    }
-
-    bool should_stop() override { return stop_after && results.size() >= *stop_after; }
-
-    std::map<std::uint64_t, std::vector<http::AttemptResult>> results;
-    Decide decide;
-    std::optional<std::size_t> fail_next_at;
-    std::optional<std::uint64_t> fail_finished_at;
-    std::optional<std::size_t> stop_after;
-    std::size_t open = 0;
-    std::size_t max_open = 0;
-
-  private:
-    struct Guard {
-        explicit Guard(std::atomic<bool>& busy) : m_flag(busy) {
-            CHECK_FALSE(m_flag.exchange(true));
-        }
-        Guard(const Guard&) = delete;
-        Guard& operator=(const Guard&) = delete;
-        ~Guard() { m_flag = false; }
-        std::atomic<bool>& m_flag;
-    };
-
-    std::vector<message::Message> m_requests;
-    std::size_t m_next = 0;
-    bool m_is_exhausted = false;
-    std::atomic<bool> m_busy = false;
-};
-
-message::Message post_to(std::string target, std::string body, std::vector<Header> headers = {}) {
-    message::Message request;
-    request.target = std::move(target);
-    request.body = std::move(body);
-    request.headers = std::move(headers);
-    return request;
-}
-
-http::Url origin_at(std::uint16_t port) {
-    auto url = http::parse_url("http://127.0.0.1:" + std::to_string(port));
-    REQUIRE(url);
-    return *url;
-}
-
-http::BatchOptions batch_options(unsigned concurrency) {
-    http::BatchOptions options;
-    options.concurrency = concurrency;
-    options.client.connect_timeout = 2s;
-    options.client.timeout = 5s;
-    return options;
-}
 
 /// Records every request it receives and answers 200 with the target as the body.
 struct Recorder {
@@ -123,39 +32,6 @@ struct Recorder {
         std::lock_guard lock(mutex);
         return received.size();
     }
-};
-
-/// A listening TCP socket on 127.0.0.1 that nobody accepts from unless asked.
-class RawListener {
-  public:
-    RawListener() {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        REQUIRE(m_fd >= 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        socklen_t length = sizeof address;
-        REQUIRE(::getsockname(m_fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-        m_port = ntohs(address.sin_port);
-    }
-    RawListener(const RawListener&) = delete;
-    RawListener& operator=(const RawListener&) = delete;
-    ~RawListener() { close(); }
-
-    void listen() { REQUIRE(::listen(m_fd, 16) == 0); }
-    void close() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-            m_fd = -1;
-        }
-    }
-    int fd() const { return m_fd; }
-    std::uint16_t port() const { return m_port; }
-
-  private:
-    int m_fd = -1;
-    std::uint16_t m_port = 0;
 };
 
 /// Reads one request with a Content-Length body from `fd`; false on EOF.
@@ -186,6 +62,7 @@ TEST_CASE("a batch delivers every exchange once, byte-exact, headers in order", 
     TestServer server(test_options(), recorder.handler());
     using namespace std::string_literals;
     std::vector<message::Message> requests;
+    requests.reserve(301);
     for (int i = 0; i < 300; ++i) {
         requests.push_back(post_to("/item/" + std::to_string(i) + "?q=%20",
                                    "{\"i\":"s + std::to_string(i) + "}\0\r\n\xff"s,
@@ -228,7 +105,7 @@ TEST_CASE("a batch delivers every exchange once, byte-exact, headers in order", 
         CHECK(received.headers == expected);
         CHECK(received.body == request.body);
     }
-    CHECK(driver.max_open <= 8 * 64);
+    CHECK(driver.max_open <= std::size_t{8} * 64);
 }
 
 TEST_CASE("a batch keeps a request's Host and Content-Length in place, framed right", "[http]") {
