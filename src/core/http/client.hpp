@@ -33,7 +33,7 @@ struct ClientOptions {
     std::chrono::milliseconds connect_timeout{5'000};
     std::chrono::milliseconds timeout{30'000}; ///< for the whole response
     bool insecure = false;                     ///< skip TLS certificate checks
-    std::string ca_file;                       ///< extra CA bundle for https
+    std::string ca_file;                       ///< CA bundle for https, instead of the system's
 };
 
 /// The answer, or why there was none.

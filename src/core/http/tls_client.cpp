@@ -26,10 +26,12 @@ tl::expected<void, ClientError> configure_tls(SSL_CTX* context, const ClientOpti
         return {};
     }
     SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nullptr);
-    // A missing system store is not an error by itself: then only the CA file is trusted.
-    SSL_CTX_set_default_verify_paths(context);
-    if (!options.ca_file.empty() &&
-        SSL_CTX_load_verify_locations(context, options.ca_file.c_str(), nullptr) != 1) {
+    // As curl's --cacert and the single-request client: a CA file replaces the system store.
+    if (options.ca_file.empty()) {
+        SSL_CTX_set_default_verify_paths(context);
+        return {};
+    }
+    if (SSL_CTX_load_verify_locations(context, options.ca_file.c_str(), nullptr) != 1) {
         ERR_clear_error();
         return tl::unexpected(ClientError{Failure::tls, "cannot load the CA certificates for " +
                                                             origin + " from '" + options.ca_file +
