@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// parse_json_line and parse_rfc3339, declared in record.hpp: the reading half of the log format.
+// parse_json_line, declared in record.hpp: the reading half of the log format.
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
 #include "core/log/record.hpp"
+#include "core/log/record_parse.hpp"
 
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -11,7 +12,6 @@ namespace hooks::log {
 namespace {
 
 using nlohmann::json;
-using std::chrono::system_clock;
 
 tl::unexpected<Error> field_error(std::string_view field, std::string_view problem) {
     return fail(ErrorKind::input, std::string(field) + ": " + std::string(problem));
@@ -76,23 +76,16 @@ Result<std::vector<message::Header>> read_headers(const json& object) {
     return out;
 }
 
-// Decodes body_b64 and checks it against body_len, body_sha256 and body_text when present.
-Result<std::string> read_body(const json& object) {
-    const json* encoded = find_field(object, "body_b64");
-    if (encoded == nullptr || !encoded->is_string()) {
-        return field_error("body_b64", encoded == nullptr ? "missing" : "expected a string");
-    }
-    auto body = crypto::base64_decode(encoded->get_ref<const std::string&>());
-    if (!body) {
-        return field_error("body_b64", body.error().message);
-    }
+// Checks `body` against body_len, body_sha256 and, unless `is_text_checked`, body_text when
+// they are present.
+Result<void> check_body(const json& object, std::string_view body, bool is_text_checked) {
     if (const json* length = find_field(object, "body_len")) {
         if (!length->is_number_unsigned()) {
             return field_error("body_len", "expected a non-negative integer");
         }
-        if (length->get<std::uint64_t>() != body->size()) {
+        if (length->get<std::uint64_t>() != body.size()) {
             return fail(ErrorKind::input, "body_len does not match the body (" +
-                                              std::to_string(body->size()) + " bytes)");
+                                              std::to_string(body.size()) + " bytes)");
         }
     }
     if (const json* sha = find_field(object, "body_sha256")) {
@@ -101,14 +94,36 @@ Result<std::string> read_body(const json& object) {
         if (!expected || expected->size() != 32) {
             return field_error("body_sha256", "expected 64 hex digits");
         }
-        if (*expected != crypto::digest(crypto::DigestAlgorithm::sha256, *body)) {
+        if (*expected != crypto::digest(crypto::DigestAlgorithm::sha256, body)) {
             return fail(ErrorKind::input, "body_sha256 does not match the body");
         }
     }
-    if (const json* text = find_field(object, "body_text")) {
-        if (!text->is_string() || text->get_ref<const std::string&>() != *body) {
-            return fail(ErrorKind::input, "body_text does not match the body");
+    const json* text = is_text_checked ? nullptr : find_field(object, "body_text");
+    if (text != nullptr && (!text->is_string() || text->get_ref<const std::string&>() != body)) {
+        return fail(ErrorKind::input, "body_text does not match the body");
+    }
+    return {};
+}
+
+// The body: `lifted` when the fast path took it out of the line (its body_text checked
+// there), else body_b64 decoded; checked against body_len, body_sha256 and body_text.
+Result<std::string> read_body(const json& object, std::string* lifted) {
+    if (lifted != nullptr) {
+        if (auto checked = check_body(object, *lifted, true); !checked) {
+            return tl::unexpected(checked.error());
         }
+        return std::move(*lifted);
+    }
+    const json* encoded = find_field(object, "body_b64");
+    if (encoded == nullptr || !encoded->is_string()) {
+        return field_error("body_b64", encoded == nullptr ? "missing" : "expected a string");
+    }
+    auto body = crypto::base64_decode(encoded->get_ref<const std::string&>());
+    if (!body) {
+        return field_error("body_b64", body.error().message);
+    }
+    if (auto checked = check_body(object, *body, false); !checked) {
+        return tl::unexpected(checked.error());
     }
     return body;
 }
@@ -231,7 +246,7 @@ Result<void> read_envelope(const json& object, Record& record) {
     return {};
 }
 
-Result<void> read_message(const json& object, message::Message& message) {
+Result<void> read_message(const json& object, message::Message& message, std::string* lifted) {
     auto method = read_required_text(object, "method");
     if (!method) {
         return tl::unexpected(method.error());
@@ -244,7 +259,7 @@ Result<void> read_message(const json& object, message::Message& message) {
     if (!headers) {
         return tl::unexpected(headers.error());
     }
-    auto body = read_body(object);
+    auto body = read_body(object, lifted);
     if (!body) {
         return tl::unexpected(body.error());
     }
@@ -255,119 +270,13 @@ Result<void> read_message(const json& object, message::Message& message) {
     return {};
 }
 
-// Reads RFC 3339 a piece at a time.
-struct Cursor {
-    std::string_view text;
-    size_t pos = 0;
-
-    bool at_end() const { return pos == text.size(); }
-
-    // Consumes one of `choices` if it comes next.
-    bool skip(std::string_view choices) {
-        if (pos < text.size() && choices.find(text[pos]) != std::string_view::npos) {
-            ++pos;
-            return true;
-        }
-        return false;
-    }
-
-    // Consumes exactly `count` digits into `value`.
-    bool digits(size_t count, int& value) {
-        value = 0;
-        for (size_t i = 0; i < count; ++i, ++pos) {
-            if (pos >= text.size() || text[pos] < '0' || text[pos] > '9') {
-                return false;
-            }
-            value = value * 10 + (text[pos] - '0');
-        }
-        return true;
-    }
-
-    // Consumes a fraction's digits (at least one) and returns the first three as milliseconds.
-    bool fraction_millis(int& millis) {
-        millis = 0;
-        size_t first = pos;
-        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-            if (pos - first < 3) {
-                millis = millis * 10 + (text[pos] - '0');
-            }
-            ++pos;
-        }
-        for (size_t count = pos - first; count < 3; ++count) {
-            millis *= 10;
-        }
-        return pos > first;
-    }
-};
-
-// The offset east of UTC in minutes, from 'Z' or "+HH:MM" / "-HH:MM".
-std::optional<int> read_offset_minutes(Cursor& cursor) {
-    if (cursor.skip("Zz")) {
-        return 0;
-    }
-    bool is_negative = cursor.pos < cursor.text.size() && cursor.text[cursor.pos] == '-';
-    int hours = 0;
-    int minutes = 0;
-    if (!cursor.skip("+-") || !cursor.digits(2, hours) || !cursor.skip(":") ||
-        !cursor.digits(2, minutes) || hours > 23 || minutes > 59) {
-        return std::nullopt;
-    }
-    return (is_negative ? -1 : 1) * (hours * 60 + minutes);
-}
-
-} // namespace
-
-Result<system_clock::time_point> parse_rfc3339(std::string_view text) {
-    using namespace std::chrono;
-    Cursor cursor{text};
-    int year = 0;
-    int month = 0;
-    int day = 0;
-    int hour = 0;
-    int minute = 0;
-    int second = 0;
-    int millis = 0;
-    bool is_well_formed = cursor.digits(4, year) && cursor.skip("-") && cursor.digits(2, month) &&
-                          cursor.skip("-") && cursor.digits(2, day) && cursor.skip("Tt") &&
-                          cursor.digits(2, hour) && cursor.skip(":") && cursor.digits(2, minute) &&
-                          cursor.skip(":") && cursor.digits(2, second) &&
-                          (!cursor.skip(".") || cursor.fraction_millis(millis));
-    std::optional<int> offset = is_well_formed ? read_offset_minutes(cursor) : std::nullopt;
-    year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
-                        std::chrono::day(static_cast<unsigned>(day))};
-    // second 60 is a leap second; it counts on into the next minute.
-    if (!offset || !cursor.at_end() || !date.ok() || hour > 23 || minute > 59 || second > 60) {
-        return fail(ErrorKind::input, "expected an RFC 3339 time such as 2026-11-23T13:20:00.123Z");
-    }
-    milliseconds since_epoch = sys_days(date).time_since_epoch() + hours(hour) +
-                               minutes(minute - *offset) + seconds(second) + milliseconds(millis);
-    // system_clock counts nanoseconds in 64 bits: about 292 years either side of 1970.
-    auto limit = duration_cast<milliseconds>(system_clock::duration::max());
-    if (since_epoch > limit || since_epoch < -limit) {
-        return fail(ErrorKind::input, "time is outside the range this system can hold");
-    }
-    return system_clock::time_point(duration_cast<system_clock::duration>(since_epoch));
-}
-
-Result<Record> parse_json_line(std::string_view line) {
-    json object;
-    try {
-        object = json::parse(line);
-    } catch (const json::parse_error& error) {
-        return fail(ErrorKind::input,
-                    "not valid JSON (error at byte " + std::to_string(error.byte) + ")");
-    } catch (const json::out_of_range&) {
-        // nlohmann throws this, not a parse_error, for a number beyond a double: 1e400.
-        return fail(ErrorKind::input, "not valid JSON (a number is out of range)");
-    }
-    if (!object.is_object()) {
-        return fail(ErrorKind::input, "expected a JSON object");
-    }
+// The record in a parsed line; its body is `lifted` when the fast path took it out of the line.
+Result<Record> read_record(const json& object, std::string* lifted) {
     Record record;
     if (auto envelope = read_envelope(object, record); !envelope) {
         return tl::unexpected(envelope.error());
     }
-    if (auto message = read_message(object, record.message); !message) {
+    if (auto message = read_message(object, record.message, lifted); !message) {
         return tl::unexpected(message.error());
     }
     auto verify = read_verify(object);
@@ -381,6 +290,55 @@ Result<Record> parse_json_line(std::string_view line) {
     }
     record.response_status = *response;
     return record;
+}
+
+} // namespace
+
+namespace detail {
+
+Result<Record> parse_json_line_slow(std::string_view line) {
+    json object;
+    try {
+        object = json::parse(line);
+    } catch (const json::parse_error& error) {
+        return fail(ErrorKind::input,
+                    "not valid JSON (error at byte " + std::to_string(error.byte) + ")");
+    } catch (const json::out_of_range&) {
+        // nlohmann throws this, not a parse_error, for a number beyond a double: 1e400.
+        return fail(ErrorKind::input, "not valid JSON (a number is out of range)");
+    }
+    if (!object.is_object()) {
+        return fail(ErrorKind::input, "expected a JSON object");
+    }
+    return read_record(object, nullptr);
+}
+
+std::optional<Record> parse_json_line_fast(std::string_view line) {
+    LiftedBody lifted;
+    if (!lift_body(line, lifted)) {
+        return std::nullopt;
+    }
+    // Without exceptions nlohmann returns a discarded value for what it rejects.
+    json object = json::parse(lifted.rest, nullptr, false);
+    if (!object.is_object()) {
+        return std::nullopt;
+    }
+    auto record = read_record(object, &lifted.body);
+    if (!record) {
+        return std::nullopt;
+    }
+    return std::move(*record);
+}
+
+} // namespace detail
+
+Result<Record> parse_json_line(std::string_view line) {
+    // Any line the fast path declines, well-formed or not, gets the general parser's answer, so
+    // that both accept the same lines and fail with the same messages.
+    if (auto record = detail::parse_json_line_fast(line)) {
+        return std::move(*record);
+    }
+    return detail::parse_json_line_slow(line);
 }
 
 } // namespace hooks::log
