@@ -76,44 +76,8 @@ Result<std::vector<message::Header>> read_headers(const json& object) {
     return out;
 }
 
-// Checks `body` against body_len, body_sha256 and, unless `is_text_checked`, body_text when
-// they are present.
-Result<void> check_body(const json& object, std::string_view body, bool is_text_checked) {
-    if (const json* length = find_field(object, "body_len")) {
-        if (!length->is_number_unsigned()) {
-            return field_error("body_len", "expected a non-negative integer");
-        }
-        if (length->get<std::uint64_t>() != body.size()) {
-            return fail(ErrorKind::input, "body_len does not match the body (" +
-                                              std::to_string(body.size()) + " bytes)");
-        }
-    }
-    if (const json* sha = find_field(object, "body_sha256")) {
-        auto expected = sha->is_string() ? crypto::hex_decode(sha->get_ref<const std::string&>())
-                                         : fail(ErrorKind::input, "not a string");
-        if (!expected || expected->size() != 32) {
-            return field_error("body_sha256", "expected 64 hex digits");
-        }
-        if (*expected != crypto::digest(crypto::DigestAlgorithm::sha256, body)) {
-            return fail(ErrorKind::input, "body_sha256 does not match the body");
-        }
-    }
-    const json* text = is_text_checked ? nullptr : find_field(object, "body_text");
-    if (text != nullptr && (!text->is_string() || text->get_ref<const std::string&>() != body)) {
-        return fail(ErrorKind::input, "body_text does not match the body");
-    }
-    return {};
-}
-
-// The body: `lifted` when the fast path took it out of the line (its body_text checked
-// there), else body_b64 decoded; checked against body_len, body_sha256 and body_text.
-Result<std::string> read_body(const json& object, std::string* lifted) {
-    if (lifted != nullptr) {
-        if (auto checked = check_body(object, *lifted, true); !checked) {
-            return tl::unexpected(checked.error());
-        }
-        return std::move(*lifted);
-    }
+// Decodes body_b64 and checks it against body_len, body_sha256 and body_text when present.
+Result<std::string> read_body(const json& object) {
     const json* encoded = find_field(object, "body_b64");
     if (encoded == nullptr || !encoded->is_string()) {
         return field_error("body_b64", encoded == nullptr ? "missing" : "expected a string");
@@ -122,8 +86,29 @@ Result<std::string> read_body(const json& object, std::string* lifted) {
     if (!body) {
         return field_error("body_b64", body.error().message);
     }
-    if (auto checked = check_body(object, *body, false); !checked) {
-        return tl::unexpected(checked.error());
+    if (const json* length = find_field(object, "body_len")) {
+        if (!length->is_number_unsigned()) {
+            return field_error("body_len", "expected a non-negative integer");
+        }
+        if (length->get<std::uint64_t>() != body->size()) {
+            return fail(ErrorKind::input, "body_len does not match the body (" +
+                                              std::to_string(body->size()) + " bytes)");
+        }
+    }
+    if (const json* sha = find_field(object, "body_sha256")) {
+        auto expected = sha->is_string() ? crypto::hex_decode(sha->get_ref<const std::string&>())
+                                         : fail(ErrorKind::input, "not a string");
+        if (!expected || expected->size() != 32) {
+            return field_error("body_sha256", "expected 64 hex digits");
+        }
+        if (*expected != crypto::digest(crypto::DigestAlgorithm::sha256, *body)) {
+            return fail(ErrorKind::input, "body_sha256 does not match the body");
+        }
+    }
+    if (const json* text = find_field(object, "body_text")) {
+        if (!text->is_string() || text->get_ref<const std::string&>() != *body) {
+            return fail(ErrorKind::input, "body_text does not match the body");
+        }
     }
     return body;
 }
@@ -246,7 +231,7 @@ Result<void> read_envelope(const json& object, Record& record) {
     return {};
 }
 
-Result<void> read_message(const json& object, message::Message& message, std::string* lifted) {
+Result<void> read_message(const json& object, message::Message& message) {
     auto method = read_required_text(object, "method");
     if (!method) {
         return tl::unexpected(method.error());
@@ -259,7 +244,7 @@ Result<void> read_message(const json& object, message::Message& message, std::st
     if (!headers) {
         return tl::unexpected(headers.error());
     }
-    auto body = read_body(object, lifted);
+    auto body = read_body(object);
     if (!body) {
         return tl::unexpected(body.error());
     }
@@ -270,13 +255,13 @@ Result<void> read_message(const json& object, message::Message& message, std::st
     return {};
 }
 
-// The record in a parsed line; its body is `lifted` when the fast path took it out of the line.
-Result<Record> read_record(const json& object, std::string* lifted) {
+// The record in a line that parsed as a JSON object.
+Result<Record> read_record(const json& object) {
     Record record;
     if (auto envelope = read_envelope(object, record); !envelope) {
         return tl::unexpected(envelope.error());
     }
-    if (auto message = read_message(object, record.message, lifted); !message) {
+    if (auto message = read_message(object, record.message); !message) {
         return tl::unexpected(message.error());
     }
     auto verify = read_verify(object);
@@ -310,24 +295,7 @@ Result<Record> parse_json_line_slow(std::string_view line) {
     if (!object.is_object()) {
         return fail(ErrorKind::input, "expected a JSON object");
     }
-    return read_record(object, nullptr);
-}
-
-std::optional<Record> parse_json_line_fast(std::string_view line) {
-    LiftedBody lifted;
-    if (!lift_body(line, lifted)) {
-        return std::nullopt;
-    }
-    // Without exceptions nlohmann returns a discarded value for what it rejects.
-    json object = json::parse(lifted.rest, nullptr, false);
-    if (!object.is_object()) {
-        return std::nullopt;
-    }
-    auto record = read_record(object, &lifted.body);
-    if (!record) {
-        return std::nullopt;
-    }
-    return std::move(*record);
+    return read_record(object);
 }
 
 } // namespace detail

@@ -1,38 +1,24 @@
 // SPDX-License-Identifier: MIT
 /// The two halves of parse_json_line (record.hpp), apart for their tests and the differential
-/// fuzz target: the general parser, and a fast path for lines whose big strings, body_b64 and
-/// body_text, need no general handling.
+/// fuzz target: the general parser, and a fast path for lines as the log writer writes them.
 #pragma once
 
 #include "core/error.hpp"
 #include "core/log/record.hpp"
 
 #include <optional>
-#include <string>
 #include <string_view>
 
 namespace hooks::log::detail {
 
-/// A line with body_b64 and body_text taken out, so that only its small fields are left to
-/// parse.
-struct LiftedBody {
-    std::string rest; ///< the line with the values of both fields replaced by ""
-    std::string body; ///< body_b64 decoded
-};
-
-/// Takes body_b64 and body_text out of `line` when that is simple and safe: the line is one
-/// JSON object (grammar checked, at most 64 levels deep) whose top-level keys hold no escapes,
-/// with exactly one body_b64, a string without escapes that crypto::base64_decode accepts, and
-/// at most one body_text, a well-formed UTF-8 string that decodes to exactly the body. Returns
-/// false otherwise (`out` is then unspecified): the line needs the general parser.
-bool lift_body(std::string_view line, LiftedBody& out);
-
 /// parse_json_line by nlohmann::json over the whole line: the reference for every line.
 Result<Record> parse_json_line_slow(std::string_view line);
 
-/// parse_json_line for a line that lift_body takes apart, parsing only the rest with
-/// nlohmann::json. Nothing when the line needs the general parser, which includes every line
-/// that parse_json_line_slow rejects; otherwise the record parse_json_line_slow returns.
+/// parse_json_line without nlohmann::json, for lines in the shape the log writer gives them: one
+/// JSON object at most 64 levels deep, no escapes in keys, no duplicate keys that the record
+/// reads, every number a plain integer of at most 19 digits, text fields as strings rather than
+/// {"b64": ...}. Nothing for any other line, which includes every line that
+/// parse_json_line_slow rejects; otherwise the record that parse_json_line_slow returns.
 std::optional<Record> parse_json_line_fast(std::string_view line);
 
 } // namespace hooks::log::detail
