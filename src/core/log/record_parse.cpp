@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // parse_json_line, declared in record.hpp: the reading half of the log format.
+#include "core/log/record_parse.hpp"
+
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
 #include "core/log/record.hpp"
-#include "core/log/record_parse.hpp"
 
 #include <limits>
 #include <nlohmann/json.hpp>

@@ -54,7 +54,9 @@ TEST_CASE("base64 names the first problem it finds", "[crypto]") {
         {"Zg=", "base64 has misplaced '=' padding"},
         {"Z=g=", "base64 contains a character outside its alphabet"},
         {"Zm9vY!", "base64 contains a character outside its alphabet"},
-        {"\xc3\xa9AAA", "base64 contains a character outside its alphabet"},
+        {"\xc3\xa9"
+         "AAA",
+         "base64 contains a character outside its alphabet"},
         {"Zm9vY", "base64 has a truncated final group"},
         {"Zh==", "base64 has non-zero trailing bits"},
         {"Zm9=", "base64 has non-zero trailing bits"},

@@ -71,8 +71,7 @@ std::string error_of(const std::string& line) {
 
 } // namespace
 
-TEST_CASE("the fast path reads the lines the writer writes, as the general parser does",
-          "[log]") {
+TEST_CASE("the fast path reads the lines the writer writes, as the general parser does", "[log]") {
     Record record = sample_record();
     CHECK(check_paths_agree(sample_line()));
     record.message.body = std::string("\x00\xff\xfe binary", 10);
@@ -155,7 +154,13 @@ TEST_CASE("lines the fast path cannot read exactly are left to the general parse
     const std::string out_of_range = replaced(R"("v":1)", R"("v":1,"future":1e400)");
     const std::string with_bom = "\xef\xbb\xbf" + line;
     const std::string declined[] = {
-        slashed, seq_twice, text_twice, seq_max, status_negative, out_of_range, with_bom,
+        slashed,
+        seq_twice,
+        text_twice,
+        seq_max,
+        status_negative,
+        out_of_range,
+        with_bom,
         // An escaped key: nlohmann compares keys decoded.
         replaced(R"("body_text")", R"("body\u005ftext")"),
         replaced(R"("seq")", R"("s\u0065q")"),
