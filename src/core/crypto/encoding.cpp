@@ -3,19 +3,41 @@
 
 #include "core/text/text.hpp"
 
+#include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <openssl/evp.h>
 
 namespace hooks::crypto {
 namespace {
 
-bool is_base64_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-           c == '/';
-}
-
 const unsigned char* as_uchar(const char* p) {
     return reinterpret_cast<const unsigned char*>(p);
+}
+
+// Each byte's 6-bit value in the standard alphabet, or k_not_base64.
+constexpr std::uint8_t k_not_base64 = 0x40;
+constexpr std::array<std::uint8_t, 256> k_base64_values = [] {
+    std::array<std::uint8_t, 256> values{};
+    values.fill(k_not_base64);
+    constexpr std::string_view k_alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < k_alphabet.size(); ++i) {
+        values[static_cast<unsigned char>(k_alphabet[i])] = static_cast<std::uint8_t>(i);
+    }
+    return values;
+}();
+
+// `count` (1 to 4) characters as 24 bits, the first in the top six (meaningless once a
+// character outside the alphabet has set k_not_base64 in `invalid`).
+std::uint32_t base64_group(const unsigned char* in, size_t count, std::uint32_t& invalid) {
+    std::uint32_t value = 0;
+    for (size_t i = 0; i < 4; ++i) {
+        std::uint32_t digit = i < count ? k_base64_values[in[i]] : 0U;
+        invalid |= digit & k_not_base64;
+        value = (value << 6U) | digit;
+    }
+    return value & 0xffffffU;
 }
 
 } // namespace
@@ -67,29 +89,36 @@ Result<std::string> base64_decode(std::string_view text) {
     if (padding > 2 || (padding > 0 && text.size() % 4 != 0)) {
         return fail(ErrorKind::input, "base64 has misplaced '=' padding");
     }
-    for (size_t i = 0; i < data_length; ++i) {
-        if (!is_base64_char(text[i])) {
-            return fail(ErrorKind::input, "base64 contains a character outside its alphabet");
-        }
+    // Decoded by table rather than EVP_DecodeBlock: the delivery log decodes every body, and
+    // OpenSSL's decoder wants a padded copy and a re-encoding to prove the input canonical.
+    const size_t groups = data_length / 4;
+    const size_t tail = data_length % 4;
+    std::string out(groups * 3 + (tail == 0 ? 0 : tail - 1), '\0');
+    const auto* in = as_uchar(text.data());
+    auto* bytes = reinterpret_cast<unsigned char*>(out.data());
+    std::uint32_t invalid = 0;
+    for (size_t group = 0; group < groups; ++group, in += 4, bytes += 3) {
+        std::uint32_t value = base64_group(in, 4, invalid);
+        bytes[0] = static_cast<unsigned char>(value >> 16U);
+        bytes[1] = static_cast<unsigned char>(value >> 8U);
+        bytes[2] = static_cast<unsigned char>(value);
     }
-    if (data_length % 4 == 1) {
+    std::uint32_t last = tail == 0 ? 0 : base64_group(in, tail, invalid);
+    if (invalid != 0) {
+        return fail(ErrorKind::input, "base64 contains a character outside its alphabet");
+    }
+    if (tail == 1) {
         return fail(ErrorKind::input, "base64 has a truncated final group");
     }
-    std::string padded(text.substr(0, data_length));
-    padded.append((4 - data_length % 4) % 4, '=');
-    std::string out(padded.size() / 4 * 3, '\0');
-    int decoded = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  as_uchar(padded.data()), static_cast<int>(padded.size()));
-    if (decoded < 0) {
-        return fail(ErrorKind::input, "base64 could not be decoded");
-    }
-    // EVP_DecodeBlock counts padding as zero bytes; drop them.
-    size_t pad_bytes = (4 - data_length % 4) % 4;
-    out.resize(static_cast<size_t>(decoded) - pad_bytes);
-    // Reject non-canonical encodings (non-zero bits after the last byte): re-encode and compare.
-    std::string canonical = base64_encode(out);
-    if (std::string_view(canonical).substr(0, data_length) != text.substr(0, data_length)) {
+    // Non-zero bits after the last byte would let two encodings map to one byte string.
+    if (tail != 0 && (last & (tail == 2 ? 0xffffU : 0xffU)) != 0) {
         return fail(ErrorKind::input, "base64 has non-zero trailing bits");
+    }
+    if (tail >= 2) {
+        bytes[0] = static_cast<unsigned char>(last >> 16U);
+    }
+    if (tail == 3) {
+        bytes[1] = static_cast<unsigned char>(last >> 8U);
     }
     return out;
 }

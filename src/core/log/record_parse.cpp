@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// parse_json_line and parse_rfc3339, declared in record.hpp: the reading half of the log format.
+// parse_json_line, declared in record.hpp: the reading half of the log format.
+#include "core/log/record_parse.hpp"
+
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
 #include "core/log/record.hpp"
@@ -11,7 +13,6 @@ namespace hooks::log {
 namespace {
 
 using nlohmann::json;
-using std::chrono::system_clock;
 
 tl::unexpected<Error> field_error(std::string_view field, std::string_view problem) {
     return fail(ErrorKind::input, std::string(field) + ": " + std::string(problem));
@@ -255,114 +256,8 @@ Result<void> read_message(const json& object, message::Message& message) {
     return {};
 }
 
-// Reads RFC 3339 a piece at a time.
-struct Cursor {
-    std::string_view text;
-    size_t pos = 0;
-
-    bool at_end() const { return pos == text.size(); }
-
-    // Consumes one of `choices` if it comes next.
-    bool skip(std::string_view choices) {
-        if (pos < text.size() && choices.find(text[pos]) != std::string_view::npos) {
-            ++pos;
-            return true;
-        }
-        return false;
-    }
-
-    // Consumes exactly `count` digits into `value`.
-    bool digits(size_t count, int& value) {
-        value = 0;
-        for (size_t i = 0; i < count; ++i, ++pos) {
-            if (pos >= text.size() || text[pos] < '0' || text[pos] > '9') {
-                return false;
-            }
-            value = value * 10 + (text[pos] - '0');
-        }
-        return true;
-    }
-
-    // Consumes a fraction's digits (at least one) and returns the first three as milliseconds.
-    bool fraction_millis(int& millis) {
-        millis = 0;
-        size_t first = pos;
-        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-            if (pos - first < 3) {
-                millis = millis * 10 + (text[pos] - '0');
-            }
-            ++pos;
-        }
-        for (size_t count = pos - first; count < 3; ++count) {
-            millis *= 10;
-        }
-        return pos > first;
-    }
-};
-
-// The offset east of UTC in minutes, from 'Z' or "+HH:MM" / "-HH:MM".
-std::optional<int> read_offset_minutes(Cursor& cursor) {
-    if (cursor.skip("Zz")) {
-        return 0;
-    }
-    bool is_negative = cursor.pos < cursor.text.size() && cursor.text[cursor.pos] == '-';
-    int hours = 0;
-    int minutes = 0;
-    if (!cursor.skip("+-") || !cursor.digits(2, hours) || !cursor.skip(":") ||
-        !cursor.digits(2, minutes) || hours > 23 || minutes > 59) {
-        return std::nullopt;
-    }
-    return (is_negative ? -1 : 1) * (hours * 60 + minutes);
-}
-
-} // namespace
-
-Result<system_clock::time_point> parse_rfc3339(std::string_view text) {
-    using namespace std::chrono;
-    Cursor cursor{text};
-    int year = 0;
-    int month = 0;
-    int day = 0;
-    int hour = 0;
-    int minute = 0;
-    int second = 0;
-    int millis = 0;
-    bool is_well_formed = cursor.digits(4, year) && cursor.skip("-") && cursor.digits(2, month) &&
-                          cursor.skip("-") && cursor.digits(2, day) && cursor.skip("Tt") &&
-                          cursor.digits(2, hour) && cursor.skip(":") && cursor.digits(2, minute) &&
-                          cursor.skip(":") && cursor.digits(2, second) &&
-                          (!cursor.skip(".") || cursor.fraction_millis(millis));
-    std::optional<int> offset = is_well_formed ? read_offset_minutes(cursor) : std::nullopt;
-    year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
-                        std::chrono::day(static_cast<unsigned>(day))};
-    // second 60 is a leap second; it counts on into the next minute.
-    if (!offset || !cursor.at_end() || !date.ok() || hour > 23 || minute > 59 || second > 60) {
-        return fail(ErrorKind::input, "expected an RFC 3339 time such as 2026-11-23T13:20:00.123Z");
-    }
-    milliseconds since_epoch = sys_days(date).time_since_epoch() + hours(hour) +
-                               minutes(minute - *offset) + seconds(second) + milliseconds(millis);
-    // system_clock counts nanoseconds in 64 bits: about 292 years either side of 1970.
-    auto limit = duration_cast<milliseconds>(system_clock::duration::max());
-    if (since_epoch > limit || since_epoch < -limit) {
-        return fail(ErrorKind::input, "time is outside the range this system can hold");
-    }
-    return system_clock::time_point(duration_cast<system_clock::duration>(since_epoch));
-}
-
-Result<Record> parse_json_line(std::string_view line) {
-    json object;
-    try {
-        object = json::parse(line);
-    } catch (const json::parse_error& error) {
-        return fail(ErrorKind::input,
-                    "not valid JSON (error at byte " + std::to_string(error.byte) + ")");
-    } catch (const json::out_of_range&) {
-        // nlohmann throws this, not a parse_error, for a number beyond a double: 1e400.
-        return fail(ErrorKind::input, "not valid JSON (a number is out of range)");
-    }
-    if (!object.is_object()) {
-        return fail(ErrorKind::input, "expected a JSON object");
-    }
+// The record in a line that parsed as a JSON object.
+Result<Record> read_record(const json& object) {
     Record record;
     if (auto envelope = read_envelope(object, record); !envelope) {
         return tl::unexpected(envelope.error());
@@ -381,6 +276,38 @@ Result<Record> parse_json_line(std::string_view line) {
     }
     record.response_status = *response;
     return record;
+}
+
+} // namespace
+
+namespace detail {
+
+Result<Record> parse_json_line_slow(std::string_view line) {
+    json object;
+    try {
+        object = json::parse(line);
+    } catch (const json::parse_error& error) {
+        return fail(ErrorKind::input,
+                    "not valid JSON (error at byte " + std::to_string(error.byte) + ")");
+    } catch (const json::out_of_range&) {
+        // nlohmann throws this, not a parse_error, for a number beyond a double: 1e400.
+        return fail(ErrorKind::input, "not valid JSON (a number is out of range)");
+    }
+    if (!object.is_object()) {
+        return fail(ErrorKind::input, "expected a JSON object");
+    }
+    return read_record(object);
+}
+
+} // namespace detail
+
+Result<Record> parse_json_line(std::string_view line) {
+    // Any line the fast path declines, well-formed or not, gets the general parser's answer, so
+    // that both accept the same lines and fail with the same messages.
+    if (auto record = detail::parse_json_line_fast(line)) {
+        return std::move(*record);
+    }
+    return detail::parse_json_line_slow(line);
 }
 
 } // namespace hooks::log

@@ -35,6 +35,92 @@ std::size_t digits_at(std::string_view text, std::size_t at) {
     return count;
 }
 
+/// The UTF-8 bytes of one escape.
+struct Unescaped {
+    char bytes[4] = {};
+    std::size_t length = 0;
+};
+
+/// Writes `code` (below 0x110000, not a surrogate) as UTF-8.
+void encode_utf8(long code, Unescaped& out) {
+    auto byte = [](long value) { return static_cast<char>(static_cast<unsigned char>(value)); };
+    if (code < 0x80) {
+        out.bytes[0] = byte(code);
+        out.length = 1;
+    } else if (code < 0x800) {
+        out.bytes[0] = byte(0xc0 | (code >> 6));
+        out.bytes[1] = byte(0x80 | (code & 0x3f));
+        out.length = 2;
+    } else if (code < 0x10000) {
+        out.bytes[0] = byte(0xe0 | (code >> 12));
+        out.bytes[1] = byte(0x80 | ((code >> 6) & 0x3f));
+        out.bytes[2] = byte(0x80 | (code & 0x3f));
+        out.length = 3;
+    } else {
+        out.bytes[0] = byte(0xf0 | (code >> 18));
+        out.bytes[1] = byte(0x80 | ((code >> 12) & 0x3f));
+        out.bytes[2] = byte(0x80 | ((code >> 6) & 0x3f));
+        out.bytes[3] = byte(0x80 | (code & 0x3f));
+        out.length = 4;
+    }
+}
+
+/// The escape at `at` (text[at] is '\\'): its bytes (a surrogate pair's two escapes give one
+/// code point) and its length as written; 0 when malformed.
+std::size_t unescape(std::string_view text, std::size_t at, Unescaped& out) {
+    constexpr std::string_view k_escapes = "\"\\/bfnrt";
+    constexpr std::string_view k_bytes = "\"\\/\b\f\n\r\t";
+    if (at + 1 >= text.size()) {
+        return 0;
+    }
+    if (auto simple = k_escapes.find(text[at + 1]); simple != std::string_view::npos) {
+        out.bytes[0] = k_bytes[simple];
+        out.length = 1;
+        return 2;
+    }
+    long code = unicode_escape(text, at);
+    std::size_t length = 6;
+    if (code >= 0xd800 && code <= 0xdbff) {
+        long low = unicode_escape(text, at + 6);
+        if (low < 0xdc00 || low > 0xdfff) {
+            return 0;
+        }
+        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+        length = 12;
+    } else if (code < 0 || (code >= 0xdc00 && code <= 0xdfff)) {
+        return 0;
+    }
+    encode_utf8(code, out);
+    return length;
+}
+
+/// Walks a string token's contents: `run(plain)` for each run of bytes kept as they are and
+/// `run(decoded)` for each escape, in order, while `run` returns true. False when `token` is
+/// not a quoted string with valid escapes or `run` stopped.
+template <typename Run> bool walk_json_string(std::string_view token, Run&& run) {
+    if (token.size() < 2 || token.front() != '"' || token.back() != '"') {
+        return false;
+    }
+    std::string_view contents = token.substr(1, token.size() - 2);
+    std::size_t i = 0;
+    while (true) {
+        std::size_t plain = json_plain_prefix(contents.substr(i));
+        if (plain > 0 && !run(contents.substr(i, plain))) {
+            return false;
+        }
+        i += plain;
+        if (i == contents.size()) {
+            return true;
+        }
+        Unescaped unescaped;
+        std::size_t length = contents[i] == '\\' ? unescape(contents, i, unescaped) : 0;
+        if (length == 0 || !run(std::string_view(unescaped.bytes, unescaped.length))) {
+            return false;
+        }
+        i += length;
+    }
+}
+
 } // namespace
 
 JsonScanner::JsonScanner(std::string_view text, std::size_t max_depth)
@@ -269,6 +355,26 @@ std::optional<JsonScanError> check_json(std::string_view text, std::size_t max_d
     while (scanner.next()) {
     }
     return scanner.error();
+}
+
+bool decode_json_string(std::string_view token, std::string& out) {
+    out.clear();
+    return walk_json_string(token, [&out](std::string_view piece) {
+        out.append(piece);
+        return true;
+    });
+}
+
+bool json_string_equals(std::string_view token, std::string_view bytes) {
+    std::size_t matched = 0;
+    bool is_equal = walk_json_string(token, [bytes, &matched](std::string_view piece) {
+        if (bytes.substr(matched, piece.size()) != piece) {
+            return false;
+        }
+        matched += piece.size();
+        return true;
+    });
+    return is_equal && matched == bytes.size();
 }
 
 } // namespace hooks::text

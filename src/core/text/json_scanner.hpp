@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -79,5 +80,15 @@ class JsonScanner {
 /// Whether `text` is one well-formed JSON value nesting at most `max_depth` levels; the
 /// error says where it is not.
 std::optional<JsonScanError> check_json(std::string_view text, std::size_t max_depth);
+
+/// The value of a string token as JsonScanner returns it (quotes included), decoded into `out`
+/// as nlohmann::json decodes it: the simple escapes replaced, \uXXXX and surrogate pairs
+/// written as UTF-8, every other byte kept. False (`out` then unspecified) when `token` is not
+/// a quoted string with valid escapes.
+bool decode_json_string(std::string_view token, std::string& out);
+
+/// Whether a string token (as for decode_json_string) decodes to exactly `bytes`; compared in
+/// place, without a decoded copy. False as well when `token` is not a valid string.
+bool json_string_equals(std::string_view token, std::string_view bytes);
 
 } // namespace hooks::text

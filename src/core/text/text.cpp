@@ -1,10 +1,38 @@
 // SPDX-License-Identifier: MIT
 #include "core/text/text.hpp"
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace hooks::text {
+namespace {
+
+#if defined(__SSE2__)
+/// The sixteen bytes at `at` (any alignment).
+__m128i load16(const char* at) {
+    __m128i bytes;
+    std::memcpy(&bytes, at, sizeof bytes);
+    return bytes;
+}
+#endif
+
+/// How many bytes from the start of `text` are ASCII, counted sixteen at a time where SSE2 is
+/// (every x86-64): a multiple of 16, at most the first non-ASCII byte's offset.
+std::size_t ascii_blocks(std::string_view text) {
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    while (text.size() - i >= 16 && _mm_movemask_epi8(load16(text.data() + i)) == 0) {
+        i += 16;
+    }
+#endif
+    return i;
+}
+
+} // namespace
 
 std::string_view trim_blanks(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
@@ -65,7 +93,7 @@ std::size_t utf8_sequence_length(std::string_view text) {
 
 bool is_valid_utf8(std::string_view text) {
     constexpr std::uint64_t k_high_bits = 0x8080808080808080ULL;
-    std::size_t i = 0;
+    std::size_t i = ascii_blocks(text);
     while (i < text.size()) {
         // Bodies are mostly ASCII: skip eight bytes at a time while no high bit is set.
         std::uint64_t word = 0;
@@ -93,6 +121,22 @@ std::size_t json_plain_prefix(std::string_view text) {
     constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
     constexpr std::uint64_t k_high_bits = 0x8080808080808080ULL;
     std::size_t i = 0;
+#if defined(__SSE2__)
+    // Sixteen bytes at a time where SSE2 is: a byte is below 0x20 when its unsigned minimum
+    // with 0x1f is itself.
+    const __m128i quotes = _mm_set1_epi8('"');
+    const __m128i backslashes = _mm_set1_epi8('\\');
+    const __m128i control_limits = _mm_set1_epi8(0x1f);
+    for (; text.size() - i >= 16; i += 16) {
+        const __m128i bytes = load16(text.data() + i);
+        const __m128i special = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(bytes, quotes), _mm_cmpeq_epi8(bytes, backslashes)),
+            _mm_cmpeq_epi8(_mm_min_epu8(bytes, control_limits), bytes));
+        if (int mask = _mm_movemask_epi8(special); mask != 0) {
+            return i + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
+        }
+    }
+#endif
     // Whether a byte of the word is below 0x20, '"' or '\\', by the zero-byte test
     // (v - 0x01..) & ~v & 0x80.. applied to each condition at once.
     for (; text.size() - i >= sizeof(std::uint64_t); i += sizeof(std::uint64_t)) {

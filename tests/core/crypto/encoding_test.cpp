@@ -2,6 +2,7 @@
 #include "core/crypto/encoding.hpp"
 
 #include <catch2/catch.hpp>
+#include <utility>
 
 using namespace hooks::crypto;
 
@@ -45,4 +46,28 @@ TEST_CASE("base64 rejects whitespace, url-safe alphabet, bad padding and loose b
     CHECK_FALSE(base64_decode("Z=g="));
     CHECK_FALSE(base64_decode("Zm9vY"));
     CHECK_FALSE(base64_decode("Zh=="));
+}
+
+TEST_CASE("base64 names the first problem it finds", "[crypto]") {
+    const std::pair<const char*, const char*> cases[] = {
+        {"Zg===", "base64 has misplaced '=' padding"},
+        {"Zg=", "base64 has misplaced '=' padding"},
+        {"Z=g=", "base64 contains a character outside its alphabet"},
+        {"Zm9vY!", "base64 contains a character outside its alphabet"},
+        {"\xc3\xa9"
+         "AAA",
+         "base64 contains a character outside its alphabet"},
+        {"Zm9vY", "base64 has a truncated final group"},
+        {"Zh==", "base64 has non-zero trailing bits"},
+        {"Zm9=", "base64 has non-zero trailing bits"},
+        {"Zm9vYmF", "base64 has non-zero trailing bits"},
+    };
+    for (const auto& [text, message] : cases) {
+        INFO(text);
+        auto decoded = base64_decode(text);
+        REQUIRE_FALSE(decoded.has_value());
+        CHECK(decoded.error().message == message);
+    }
+    CHECK(base64_decode("Zm8").value() == "fo");
+    CHECK(base64_decode("/+/+").value() == "\xff\xef\xfe");
 }

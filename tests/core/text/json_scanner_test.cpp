@@ -2,6 +2,9 @@
 #include "core/text/json_scanner.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
 
 using namespace hooks;
 using text::JsonTokenKind;
@@ -70,4 +73,38 @@ TEST_CASE("the JSON scanner stops past its depth limit without recursing", "[tex
     std::string deep = std::string(100000, '[') + std::string(100000, ']');
     CHECK_FALSE(text::check_json(deep, 100000));
     CHECK(text::check_json(deep, 64)->is_too_deep);
+}
+
+TEST_CASE("decode_json_string decodes escapes as nlohmann::json does", "[text]") {
+    const std::pair<std::string, std::string> cases[] = {
+        {R"("")", ""},
+        {R"("plain café")", "plain café"},
+        {R"("\"\\\/\b\f\n\r\t")", "\"\\/\b\f\n\r\t"},
+        {R"("\u0000\u0041\u00e9\u00E9\u20ac\uffff")",
+         std::string("\0A\xc3\xa9\xc3\xa9€\xef\xbf\xbf", 12)},
+        {R"("\ud83d\ude00 \uDBFF\uDFFF")", "😀 \xf4\x8f\xbf\xbf"},
+    };
+    for (const auto& [token, expected] : cases) {
+        INFO(token);
+        std::string decoded = "left over";
+        REQUIRE(text::decode_json_string(token, decoded));
+        CHECK(decoded == expected);
+        CHECK(decoded == nlohmann::json::parse(token).get<std::string>());
+        CHECK(text::json_string_equals(token, expected));
+        CHECK_FALSE(text::json_string_equals(token, expected + "x"));
+        if (!expected.empty()) {
+            CHECK_FALSE(text::json_string_equals(token, expected.substr(1)));
+        }
+    }
+}
+
+TEST_CASE("decode_json_string rejects what is not a valid string token", "[text]") {
+    for (const char* token :
+         {"", "\"", "abc", R"("abc)", R"("\x")", R"("\u12")", R"("\u12g4")", R"("\ud800")",
+          R"("\ud800\u0041")", R"("\udc00")", R"("a"b")", "\"a\nb\"", R"("\")"}) {
+        INFO(token);
+        std::string decoded;
+        CHECK_FALSE(text::decode_json_string(token, decoded));
+        CHECK_FALSE(text::json_string_equals(token, decoded));
+    }
 }

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+#include "core/log/record_parse.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+
+using namespace hooks::log;
+using namespace hooks::log::detail;
+using nlohmann::json;
+
+namespace {
+
+Record sample_record() {
+    using namespace std::chrono;
+    Record record;
+    record.seq = 7;
+    record.id = "msg_2Zk";
+    record.received_at = sys_days(2026y / 11 / 23) + 13h + 20min + 5s + 123ms;
+    record.remote = "127.0.0.1:54321";
+    record.message.target = "/hooks?source=stripe";
+    record.message.headers = {{"Content-Type", "application/json"}, {"X-Dup", "a%0D%0Ab"}};
+    record.message.body = R"({"type":"ping","note":"café"})";
+    record.verify = VerifyOutcome{"stripe", true, "valid"};
+    record.response_status = 204;
+    return record;
+}
+
+std::string sample_line() {
+    std::string line = to_json_line(sample_record());
+    line.pop_back();
+    return line;
+}
+
+// The sample's line with its body_text written as `text` (JSON string contents, as written).
+std::string line_with_text(const std::string& body, const std::string& text) {
+    Record record = sample_record();
+    record.message.body = body;
+    std::string line = to_json_line(record);
+    auto start = line.find(R"("body_text":")") + 13;
+    auto end = line.find(R"(","verify")");
+    return line.substr(0, start) + text + line.substr(end, line.size() - end - 1);
+}
+
+// Both paths on `line`: the fast one, when it reads the line, agrees with the general one, and
+// parse_json_line answers as the general one does. Returns whether the fast path read it.
+bool check_paths_agree(const std::string& line) {
+    INFO(line);
+    auto slow = parse_json_line_slow(line);
+    auto fast = parse_json_line_fast(line);
+    if (fast) {
+        REQUIRE(slow.has_value());
+        CHECK(*fast == *slow);
+    }
+    auto parsed = parse_json_line(line);
+    REQUIRE(parsed.has_value() == slow.has_value());
+    if (parsed) {
+        CHECK(*parsed == *slow);
+    } else {
+        CHECK(parsed.error().message == slow.error().message);
+    }
+    return fast.has_value();
+}
+
+std::string error_of(const std::string& line) {
+    auto parsed = parse_json_line(line);
+    REQUIRE_FALSE(parsed.has_value());
+    return parsed.error().message;
+}
+
+} // namespace
+
+TEST_CASE("the fast path reads the lines the writer writes, as the general parser does", "[log]") {
+    Record record = sample_record();
+    CHECK(check_paths_agree(sample_line()));
+    record.message.body = std::string("\x00\xff\xfe binary", 10);
+    record.id.reset();
+    record.verify.reset();
+    record.response_status.reset();
+    record.remote.clear();
+    std::string line = to_json_line(record);
+    CHECK(check_paths_agree(line.substr(0, line.size() - 1)));
+    record.message.body = "\"quoted\" \\ / \t\r\n\b\f\x01\x1f\x7f";
+    record.message.headers.clear();
+    line = to_json_line(record);
+    CHECK(check_paths_agree(line.substr(0, line.size() - 1)));
+    record.message.body.clear();
+    line = to_json_line(record);
+    CHECK(check_paths_agree(line.substr(0, line.size() - 1)));
+}
+
+TEST_CASE("the fast path decodes every escape in body_text, surrogate pairs included", "[log]") {
+    const std::string body = "\"\\/\b\f\n\r\t\x01 é€😀 end";
+    const char* texts[] = {
+        R"(\"\\\/\b\f\n\r\t\u0001 \u00e9\u20ac\ud83d\ude00 end)",
+        R"(\u0022\u005C/\u0008\u000C\u000a\u000D\u0009\u0001\u0020\u00E9\u20AC\uD83D\uDE00 end)",
+        "\\\"\\\\/\\b\\f\\n\\r\\t\\u0001 é€😀 end",
+    };
+    for (const char* text : texts) {
+        CHECK(check_paths_agree(line_with_text(body, text)));
+    }
+    // \u0000 is a NUL byte in the body.
+    CHECK(check_paths_agree(line_with_text(std::string("a\0b", 3), R"(a\u0000b)")));
+}
+
+TEST_CASE("a body_text that does not match the body is left to the general parser", "[log]") {
+    const std::string body = "café 😀";
+    for (const char* text : {"cafe 😀", "café 😀 ", "café", R"(caf\u00e9 \ud83d\ude01)",
+                             R"(café \ud83d)", R"(caf\u00e)", "\\u00e9", ""}) {
+        std::string line = line_with_text(body, text);
+        CHECK_FALSE(check_paths_agree(line));
+    }
+    CHECK(error_of(line_with_text(body, "cafe 😀")) == "body_text does not match the body");
+    // The same bytes as the body, but not UTF-8: nlohmann rejects the line.
+    std::string latin1 = "caf\xe9";
+    CHECK_FALSE(check_paths_agree(line_with_text(latin1, latin1)));
+    CHECK_THAT(error_of(line_with_text(latin1, latin1)), Catch::StartsWith("not valid JSON"));
+}
+
+TEST_CASE("the fast path reads lines spaced out, reordered or with fields absent", "[log]") {
+    json object = json::parse(sample_line());
+    CHECK(check_paths_agree(object.dump(2)));
+    CHECK(check_paths_agree(" \t" + object.dump(1, '\t') + "\r\n "));
+    object.erase("body_text");
+    object.erase("body_len");
+    object.erase("body_sha256");
+    object["id"] = nullptr;
+    object["remote"] = nullptr;
+    object["verify"] = nullptr;
+    object["response"] = nullptr;
+    // nlohmann::json dumps keys sorted: not the writer's order.
+    CHECK(check_paths_agree(object.dump()));
+    object["future"] = {{"nested", {{"deeper", {1, "two", nullptr, true}}}}};
+    object["verify"] = {{"ok", false}, {"provider", "github"}, {"extra", {1, 2}}};
+    object["response"] = {{"status", 0}, {"later", "x"}};
+    CHECK(check_paths_agree(object.dump()));
+}
+
+TEST_CASE("lines the fast path cannot read exactly are left to the general parser", "[log]") {
+    const std::string line = sample_line();
+    auto replaced = [&line](const std::string& from, const std::string& to) {
+        std::string changed = line;
+        changed.replace(changed.find(from), from.size(), to);
+        return changed;
+    };
+    // body_b64 with "\/", which nlohmann reads as "/" ("???" is "Pz8/").
+    std::string slashed = line_with_text("???", "???");
+    slashed.replace(slashed.find("Pz8/"), 4, R"(Pz8\/)");
+    const std::string seq_twice = replaced(R"("seq":7)", R"("seq":7,"seq":8)");
+    const std::string text_twice = replaced(R"(,"verify")", R"(,"body_text":"other","verify")");
+    const std::string seq_max = replaced(R"("seq":7)", R"("seq":18446744073709551615)");
+    const std::string status_negative = replaced(R"("status":204)", R"("status":-1)");
+    const std::string out_of_range = replaced(R"("v":1)", R"("v":1,"future":1e400)");
+    const std::string with_bom = "\xef\xbb\xbf" + line;
+    const std::string declined[] = {
+        slashed,
+        seq_twice,
+        text_twice,
+        seq_max,
+        status_negative,
+        out_of_range,
+        with_bom,
+        // An escaped key: nlohmann compares keys decoded.
+        replaced(R"("body_text")", R"("body\u005ftext")"),
+        replaced(R"("seq")", R"("s\u0065q")"),
+        // Duplicates of fields the record reads: nlohmann keeps the last.
+        replaced(R"("body_text")", R"("body_text":"other","body_text")"),
+        replaced(R"("ok":true)", R"("ok":true,"ok":false)"),
+        replaced(R"("status":204)", R"("status":204,"status":500)"),
+        // Numbers other than plain integers of up to 19 digits.
+        replaced(R"("seq":7)", R"("seq":-0)"),
+        replaced(R"("seq":7)", R"("seq":18446744073709551616)"),
+        replaced(R"("status":204)", R"("status":2.04e2)"),
+        replaced(R"("v":1)", R"("v":1,"future":123456789012345678901234567890)"),
+        // Text as {"b64": ...}.
+        replaced(R"("remote":"127.0.0.1:54321")", R"("remote":{"b64":"AA=="})"),
+    };
+    for (const auto& changed : declined) {
+        CHECK_FALSE(check_paths_agree(changed));
+    }
+    CHECK(parse_json_line(slashed)->message.body == "???");
+    CHECK(parse_json_line(seq_twice)->seq == 8);
+    CHECK(error_of(text_twice) == "body_text does not match the body");
+    CHECK(parse_json_line(seq_max)->seq == 18446744073709551615U);
+    CHECK(parse_json_line(status_negative)->response_status == -1);
+    CHECK(error_of(out_of_range) == "not valid JSON (a number is out of range)");
+    CHECK(parse_json_line(with_bom).has_value());
+}
+
+TEST_CASE("the fast path declines every line the general parser rejects", "[log]") {
+    const std::string line = sample_line();
+    for (const std::string& changed :
+         {std::string(), line.substr(0, line.size() - 1), line + "x", line + "{}", "[" + line + "]",
+          std::string(R"({"v":1})"), line.substr(0, 10) + "\x01" + line.substr(10),
+          line.substr(0, 20) + "\xc3" + line.substr(20)}) {
+        INFO(changed);
+        CHECK_FALSE(parse_json_line_fast(changed).has_value());
+        CHECK_FALSE(check_paths_agree(changed));
+    }
+}
