@@ -43,15 +43,21 @@ std::uint32_t base64_group(const unsigned char* in, size_t count, std::uint32_t&
 } // namespace
 
 std::string hex_encode(std::string_view bytes) {
-    static constexpr char k_digits[] = "0123456789abcdef";
     std::string out;
-    out.reserve(bytes.size() * 2);
+    append_hex(out, bytes);
+    return out;
+}
+
+void append_hex(std::string& out, std::string_view bytes) {
+    static constexpr char k_digits[] = "0123456789abcdef";
+    size_t start = out.size();
+    out.resize(start + bytes.size() * 2);
+    char* digits = out.data() + start;
     for (char c : bytes) {
         auto byte = static_cast<unsigned char>(c);
-        out.push_back(k_digits[byte >> 4U]);
-        out.push_back(k_digits[byte & 0x0fU]);
+        *digits++ = k_digits[byte >> 4U];
+        *digits++ = k_digits[byte & 0x0fU];
     }
-    return out;
 }
 
 Result<std::string> hex_decode(std::string_view text) {
@@ -73,11 +79,17 @@ Result<std::string> hex_decode(std::string_view text) {
 }
 
 std::string base64_encode(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  as_uchar(bytes.data()), static_cast<int>(bytes.size()));
-    out.resize(static_cast<size_t>(written));
+    std::string out;
+    append_base64(out, bytes);
     return out;
+}
+
+void append_base64(std::string& out, std::string_view bytes) {
+    size_t start = out.size();
+    out.resize(start + 4 * ((bytes.size() + 2) / 3));
+    int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + start),
+                                  as_uchar(bytes.data()), static_cast<int>(bytes.size()));
+    out.resize(start + static_cast<size_t>(written));
 }
 
 Result<std::string> base64_decode(std::string_view text) {

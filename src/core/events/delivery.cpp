@@ -5,6 +5,7 @@
 #include "core/text/json_scanner.hpp"
 #include "core/text/text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <nlohmann/json.hpp>
@@ -356,9 +357,17 @@ std::optional<std::string> discord_type(Body& body) {
     return std::string(k_names[number]);
 }
 
+// GitHub events whose payload has no top-level action (GitHub's webhook events reference):
+// their bodies, a push's above all, need not be scanned for one.
+bool has_no_github_action(std::string_view event) {
+    constexpr std::array<std::string_view, 9> k_events{
+        "create", "delete", "fork", "gollum", "page_build", "ping", "public", "push", "status"};
+    return std::find(k_events.begin(), k_events.end(), event) != k_events.end();
+}
+
 std::optional<std::string> refine(Refinement refinement, std::optional<std::string> event,
                                   Body& body) {
-    if (refinement == Refinement::github_action && event) {
+    if (refinement == Refinement::github_action && event && !has_no_github_action(*event)) {
         auto action = body.at("/action");
         if (action && action->kind == text::JsonTokenKind::string) {
             if (auto name = string_value(action->text); name && !name->empty()) {

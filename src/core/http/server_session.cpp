@@ -17,6 +17,7 @@ namespace {
 namespace http = beast::http;
 
 constexpr std::size_t k_read_size = std::size_t{16} * 1024;
+constexpr std::size_t k_expected_headers = 16;
 constexpr std::size_t k_kept_body_capacity = std::size_t{64} * 1024;
 constexpr std::size_t k_max_chunk_line = std::size_t{64} * 1024;
 constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -125,6 +126,9 @@ void ServerSession::reset_request() {
     message.method.clear();
     message.target.clear();
     message.headers.clear();
+    // The handler usually moves the message away: one allocation for a typical header list
+    // instead of a vector growing by doubling.
+    message.headers.reserve(k_expected_headers);
     // Keep a small body's buffer for the next request, but not a large one on an idle connection.
     if (message.body.capacity() > k_kept_body_capacity) {
         message.body = std::string();

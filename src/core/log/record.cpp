@@ -36,17 +36,30 @@ constexpr std::array<char, 256> make_escape_table() {
 
 constexpr std::array<char, 256> k_escapes = make_escape_table();
 
-// Appends `text` (valid UTF-8) as a JSON string, copying runs that need no escape in one go.
-void append_string(std::string& out, std::string_view text) {
+// Appends `text` as a JSON string if it is valid UTF-8, checking and escaping in one pass and
+// copying runs that need no escape in one go; otherwise leaves `out` as it was.
+bool append_utf8_string(std::string& out, std::string_view text) {
     static constexpr char k_hex[] = "0123456789abcdef";
+    size_t start = out.size();
     out += '"';
-    while (!text.empty()) {
-        size_t plain = text::json_plain_prefix(text);
-        out.append(text.data(), plain);
-        if (plain == text.size()) {
+    size_t copied = 0; // text before this was appended or escaped
+    size_t at = 0;
+    while (true) {
+        at += text::json_plain_ascii_prefix(text.substr(at));
+        if (at == text.size()) {
             break;
         }
-        auto byte = static_cast<unsigned char>(text[plain]);
+        auto byte = static_cast<unsigned char>(text[at]);
+        if (byte >= 0x80) {
+            size_t length = text::utf8_sequence_length(text.substr(at));
+            if (length == 0) {
+                out.resize(start);
+                return false;
+            }
+            at += length;
+            continue;
+        }
+        out.append(text.data() + copied, at - copied);
         char escape = k_escapes[byte];
         if (escape == 'u') {
             const std::array<char, 6> sequence{
@@ -56,19 +69,20 @@ void append_string(std::string& out, std::string_view text) {
             const std::array<char, 2> sequence{'\\', escape};
             out.append(sequence.data(), sequence.size());
         }
-        text.remove_prefix(plain + 1);
+        copied = ++at;
     }
+    out.append(text.data() + copied, text.size() - copied);
     out += '"';
+    return true;
 }
 
 // A text field: a JSON string when the bytes are valid UTF-8, else {"b64": "..."}.
 void append_text(std::string& out, std::string_view text) {
-    if (text::is_valid_utf8(text)) {
-        append_string(out, text);
+    if (append_utf8_string(out, text)) {
         return;
     }
     out += R"({"b64":")";
-    out += crypto::base64_encode(text);
+    crypto::append_base64(out, text);
     out += "\"}";
 }
 
@@ -134,15 +148,16 @@ void append_headers(std::string& out, const std::vector<message::Header>& header
 
 void append_body(std::string& out, std::string_view body) {
     out += R"(,"body_b64":")";
-    out += crypto::base64_encode(body);
+    crypto::append_base64(out, body);
     out += R"(","body_len":)";
     append_number(out, body.size());
     out += R"(,"body_sha256":")";
-    out += crypto::hex_encode(crypto::digest(crypto::DigestAlgorithm::sha256, body));
+    crypto::append_hex(out, crypto::digest(crypto::DigestAlgorithm::sha256, body));
     out += '"';
-    if (text::is_valid_utf8(body)) {
-        out += R"(,"body_text":)";
-        append_string(out, body);
+    constexpr std::string_view k_text_field = R"(,"body_text":)";
+    out += k_text_field;
+    if (!append_utf8_string(out, body)) {
+        out.resize(out.size() - k_text_field.size());
     }
 }
 

@@ -226,7 +226,7 @@ Candidates decode_candidates(const HmacProfile& p, const ParsedHeader& parsed) {
 
 // The label of the first secret whose key produces one of the candidates, if any.
 Result<std::optional<std::string>> find_matching_secret(const HmacProfile& p,
-                                                        const std::string& content,
+                                                        std::string_view content,
                                                         const Candidates& candidates,
                                                         std::span<const Secret> secrets) {
     for (const Secret& secret : secrets) {
@@ -291,7 +291,13 @@ Result<VerifyResult> HmacScheme::verify(const VerifyInput& input) const {
                                           ? "'" + p.signature_prefix + "'"
                                           : p.signature_version);
     }
-    std::string content = render(p, parts->id, parts->timestamp, m.body, m.method, input.url);
+    // Most profiles (GitHub's among them) sign the body alone: it is used in place, not copied.
+    std::string rendered;
+    std::string_view content = m.body;
+    if (p.signed_content != "{body}") {
+        rendered = render(p, parts->id, parts->timestamp, m.body, m.method, input.url);
+        content = rendered;
+    }
     Candidates candidates = decode_candidates(p, parsed);
     auto matched = find_matching_secret(p, content, candidates, input.secrets);
     if (!matched) {

@@ -117,26 +117,36 @@ bool is_valid_utf8(std::string_view text) {
     return true;
 }
 
-std::size_t json_plain_prefix(std::string_view text) {
-    constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
-    constexpr std::uint64_t k_high_bits = 0x8080808080808080ULL;
+namespace {
+
+/// The run at the start of `text` up to the first '"', '\\' or control byte, and with
+/// `stops_at_non_ascii` also the first byte of 0x80 or above.
+template <bool stops_at_non_ascii> std::size_t plain_prefix(std::string_view text) {
     std::size_t i = 0;
 #if defined(__SSE2__)
-    // Sixteen bytes at a time where SSE2 is: a byte is below 0x20 when its unsigned minimum
-    // with 0x1f is itself.
-    const __m128i quotes = _mm_set1_epi8('"');
-    const __m128i backslashes = _mm_set1_epi8('\\');
-    const __m128i control_limits = _mm_set1_epi8(0x1f);
-    for (; text.size() - i >= 16; i += 16) {
-        const __m128i bytes = load16(text.data() + i);
-        const __m128i special = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(bytes, quotes), _mm_cmpeq_epi8(bytes, backslashes)),
-            _mm_cmpeq_epi8(_mm_min_epu8(bytes, control_limits), bytes));
-        if (int mask = _mm_movemask_epi8(special); mask != 0) {
-            return i + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
+    // Sixteen bytes at a time; bytes compare as signed, so 0x80 and above are negative.
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    const __m128i sign = _mm_set1_epi8(static_cast<char>(0x80));
+    for (; text.size() - i >= sizeof(__m128i); i += sizeof(__m128i)) {
+        __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+        __m128i stops =
+            _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash));
+        if constexpr (stops_at_non_ascii) {
+            stops = _mm_or_si128(stops, _mm_cmplt_epi8(bytes, space)); // also catches >= 0x80
+        } else {
+            // Unsigned below 0x20, as a signed comparison with the sign bits flipped.
+            stops = _mm_or_si128(
+                stops, _mm_cmplt_epi8(_mm_xor_si128(bytes, sign), _mm_xor_si128(space, sign)));
+        }
+        if (int mask = _mm_movemask_epi8(stops); mask != 0) {
+            return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
         }
     }
-#endif
+#else
+    constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t k_high_bits = 0x8080808080808080ULL;
     // Whether a byte of the word is below 0x20, '"' or '\\', by the zero-byte test
     // (v - 0x01..) & ~v & 0x80.. applied to each condition at once.
     for (; text.size() - i >= sizeof(std::uint64_t); i += sizeof(std::uint64_t)) {
@@ -147,17 +157,29 @@ std::size_t json_plain_prefix(std::string_view text) {
         std::uint64_t control = (word - k_ones * 0x20) & ~word;
         std::uint64_t zero_quote = (quote - k_ones) & ~quote;
         std::uint64_t zero_backslash = (backslash - k_ones) & ~backslash;
-        if (((control | zero_quote | zero_backslash) & k_high_bits) != 0) {
+        std::uint64_t stops = control | zero_quote | zero_backslash;
+        if (((stops_at_non_ascii ? stops | word : stops) & k_high_bits) != 0) {
             break;
         }
     }
+#endif
     for (; i < text.size(); ++i) {
         auto byte = static_cast<unsigned char>(text[i]);
-        if (byte < 0x20 || byte == '"' || byte == '\\') {
+        if (byte < 0x20 || byte == '"' || byte == '\\' || (stops_at_non_ascii && byte >= 0x80)) {
             break;
         }
     }
     return i;
+}
+
+} // namespace
+
+std::size_t json_plain_prefix(std::string_view text) {
+    return plain_prefix<false>(text);
+}
+
+std::size_t json_plain_ascii_prefix(std::string_view text) {
+    return plain_prefix<true>(text);
 }
 
 int hex_digit_value(char c) {

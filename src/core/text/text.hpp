@@ -24,8 +24,12 @@ std::size_t utf8_sequence_length(std::string_view text);
 bool is_valid_utf8(std::string_view text);
 
 /// The length of the run at the start of `text` that a JSON string holds as it is: up to the
-/// first '"', '\\' or control byte (below 0x20), or the whole text. Eight bytes at a time.
+/// first '"', '\\' or control byte (below 0x20), or the whole text. Sixteen bytes at a time.
 std::size_t json_plain_prefix(std::string_view text);
+
+/// json_plain_prefix() that also stops at the first byte of 0x80 or above (the start of a
+/// UTF-8 sequence to check), so that one pass can both check and escape a text.
+std::size_t json_plain_ascii_prefix(std::string_view text);
 
 /// The value of a hexadecimal digit (either case), or -1 for any other character.
 int hex_digit_value(char c);

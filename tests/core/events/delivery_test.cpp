@@ -129,6 +129,16 @@ TEST_CASE("github adds the body's action to the event header", "[events]") {
     CHECK(not_json.event_type == "push");
 }
 
+TEST_CASE("github looks for no action in the events that have none", "[events]") {
+    // A push has no top-level action; its body is not scanned for one.
+    auto push = describe_delivery(
+        "github", make({{"X-GitHub-Event", "push"}}, R"({"action": "x", "ref": "refs/heads/a"})"));
+    CHECK(push.event_type == "push");
+    auto star = describe_delivery(
+        "github", make({{"X-GitHub-Event", "star"}}, R"({"ref": "r", "action": "created"})"));
+    CHECK(star.event_type == "star.created");
+}
+
 TEST_CASE("slack takes event_id and the wrapped event's type", "[events]") {
     auto callback = describe_delivery(
         "slack",
