@@ -126,15 +126,21 @@ void PrefetchQueue::run(const std::stop_token& stop) {
         bool is_last = !item || !*item;
         std::size_t bytes = item && *item ? (*item)->open.record.message.body.size() : 0;
         std::unique_lock lock(m_mutex);
-        if (!m_changed.wait(lock, stop, [&] {
-                return m_items.size() < k_max_ahead &&
-                       (m_items.empty() || m_bytes + bytes <= k_max_ahead_bytes);
-            })) {
+        m_is_producer_waiting = true;
+        bool has_room = m_changed.wait(lock, stop, [&] {
+            return m_items.size() < k_max_ahead &&
+                   (m_items.empty() || m_bytes + bytes <= k_max_ahead_bytes);
+        });
+        m_is_producer_waiting = false;
+        if (!has_room) {
             return;
         }
         m_bytes += bytes;
         m_items.push_back(std::move(item));
-        m_changed.notify_all();
+        // Wake the sender only when it waits: a wake-up per record costs more than the record.
+        if (m_is_consumer_waiting) {
+            m_changed.notify_all();
+        }
         if (is_last) {
             return;
         }
@@ -142,19 +148,26 @@ void PrefetchQueue::run(const std::stop_token& stop) {
 }
 
 Result<std::optional<Prepared>> PrefetchQueue::pop() {
-    std::unique_lock lock(m_mutex);
-    if (m_is_done) {
-        return std::optional<Prepared>();
+    if (m_taken.empty()) {
+        if (m_is_done) {
+            return std::optional<Prepared>();
+        }
+        // Take everything read so far at once, so that the two threads meet once per batch.
+        std::unique_lock lock(m_mutex);
+        m_is_consumer_waiting = true;
+        m_changed.wait(lock, [&] { return !m_items.empty(); });
+        m_is_consumer_waiting = false;
+        m_taken.swap(m_items);
+        m_bytes = 0;
+        if (m_is_producer_waiting) {
+            m_changed.notify_all();
+        }
     }
-    m_changed.wait(lock, [&] { return !m_items.empty(); });
-    auto item = std::move(m_items.front());
-    m_items.pop_front();
-    if (item && *item) {
-        m_bytes -= (*item)->open.record.message.body.size();
-    } else {
+    auto item = std::move(m_taken.front());
+    m_taken.pop_front();
+    if (!item || !*item) {
         m_is_done = true; // the end, or an error: nothing follows
     }
-    m_changed.notify_all();
     return item;
 }
 

@@ -68,7 +68,7 @@ class Preparer {
 };
 
 /// Runs a Preparer on its own thread, at most a bounded number of records (and bytes of body)
-/// ahead of the sender.
+/// ahead of the sender (twice that counting the batch the sender has taken).
 class PrefetchQueue {
   public:
     explicit PrefetchQueue(Preparer& preparer);
@@ -89,9 +89,12 @@ class PrefetchQueue {
     Preparer& m_preparer;
     std::mutex m_mutex;
     std::condition_variable_any m_changed;
-    std::deque<Result<std::optional<Prepared>>> m_items;
-    std::size_t m_bytes = 0;
-    bool m_is_done = false;
+    std::deque<Result<std::optional<Prepared>>> m_items; ///< read, not yet taken
+    std::size_t m_bytes = 0;                             ///< of the bodies in m_items
+    bool m_is_producer_waiting = false;
+    bool m_is_consumer_waiting = false;
+    std::deque<Result<std::optional<Prepared>>> m_taken; ///< the sender's own
+    bool m_is_done = false;                              ///< the sender's own
     std::jthread m_thread;
 };
 
