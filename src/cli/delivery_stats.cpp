@@ -27,6 +27,17 @@ std::string failure_cause(const http::AttemptResult& result) {
     return "other";
 }
 
+retry::Outcome outcome_of(const http::AttemptResult& result) {
+    retry::Outcome outcome;
+    if (result) {
+        outcome.status = result->status;
+        outcome.headers = result->headers;
+    } else {
+        outcome.is_timeout = result.error().failure == http::Failure::timeout;
+    }
+    return outcome;
+}
+
 double LatencyStats::percentile_ms(double fraction) {
     if (m_samples.empty()) {
         return 0;

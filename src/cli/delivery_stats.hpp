@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/http/batch.hpp"
+#include "core/retry/schedule.hpp"
 
 #include <chrono>
 #include <map>
@@ -16,6 +17,9 @@ namespace hooks::cli {
 /// A short name for why an attempt failed, for grouping: "HTTP 503", "connect", "timeout",
 /// "tls", "read", "other".
 std::string failure_cause(const http::AttemptResult& result);
+
+/// What the retry decision needs to know of an attempt's result.
+retry::Outcome outcome_of(const http::AttemptResult& result);
 
 /// Latencies of the last attempts, summarised.
 class LatencyStats {

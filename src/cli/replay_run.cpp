@@ -174,14 +174,8 @@ Result<std::optional<http::BatchRetry>> ReplayDriver::finished(std::uint64_t tag
     if (found == m_open.end()) {
         return std::optional<http::BatchRetry>();
     }
-    retry::Outcome outcome;
-    if (result) {
-        outcome.status = result->status;
-        outcome.headers = result->headers;
-    } else {
-        outcome.is_timeout = result.error().failure == http::Failure::timeout;
-    }
-    retry::Decision decision = retry::decide(m_plan.schedule, attempt, outcome, m_plan.time_scale);
+    retry::Decision decision =
+        retry::decide(m_plan.schedule, attempt, outcome_of(result), m_plan.time_scale);
     if (attempt > 1) {
         --m_counters.retrying;
     }

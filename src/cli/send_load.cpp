@@ -135,14 +135,8 @@ class LoadDriver final : public http::BatchDriver {
 
     Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
                                                      const http::AttemptResult& result) override {
-        retry::Outcome outcome;
-        if (result) {
-            outcome.status = result->status;
-            outcome.headers = result->headers;
-        } else {
-            outcome.is_timeout = result.error().failure == http::Failure::timeout;
-        }
-        auto decision = retry::decide(m_plan.schedule, attempt, outcome, m_plan.time_scale);
+        auto decision =
+            retry::decide(m_plan.schedule, attempt, outcome_of(result), m_plan.time_scale);
         auto id = m_ids.find(tag);
         if (decision.verdict == retry::Verdict::retry) {
             // Timestamped schemes are signed afresh for every attempt; the id stays.
