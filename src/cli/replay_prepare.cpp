@@ -96,7 +96,6 @@ Result<std::optional<Prepared>> Preparer::next() {
                 ++m_totals.acknowledged_before;
                 continue;
             }
-            m_totals.failed_before += *previous == replay::Previous::failed ? 1U : 0U;
         }
         open.id = facts.id ? *facts.id : "";
         open.record = std::move(**record);

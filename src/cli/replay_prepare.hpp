@@ -35,7 +35,6 @@ struct ReadTotals {
     std::uint64_t read = 0;
     std::uint64_t filtered_out = 0;
     std::uint64_t acknowledged_before = 0;
-    std::uint64_t failed_before = 0;
 };
 
 /// The request for one attempt of `open`: as captured or signed afresh, with -H applied.

@@ -59,7 +59,6 @@ struct Counters {
     std::atomic<std::uint64_t> delivered = 0;
     std::atomic<std::uint64_t> failed = 0;
     std::atomic<std::uint64_t> retrying = 0; ///< exchanges whose last attempt failed
-    std::atomic<std::uint64_t> started = 0;
     std::atomic<std::uint64_t> position = 0; ///< bytes of the log read
 };
 
@@ -163,7 +162,6 @@ Result<std::optional<http::BatchJob>> ReplayDriver::next() {
         }
         std::uint64_t tag = item.open.index;
         m_open.emplace(tag, std::move(item.open));
-        ++m_counters.started;
         return std::optional<http::BatchJob>(http::BatchJob{tag, std::move(*item.request)});
     }
 }

@@ -202,11 +202,8 @@ template <bool IsTls> void Connection<IsTls>::connect() {
         // From the loop: start() must not report to the owner from within (with every attempt
         // failing at once, the calls would nest as deep as the batch is long).
         asio::post(m_socket.get_executor(), [this] {
-            fail(
-                m_destination->tls_error
-                    ? ClientError(*m_destination->tls_error)
-                    : ClientError{Failure::connect, "cannot connect to " + origin() +
-                                                        " (refused, unreachable or unknown host)"});
+            fail(m_destination->tls_error ? ClientError(*m_destination->tls_error)
+                                          : connect_failure(origin()));
         });
         return;
     }
@@ -214,28 +211,27 @@ template <bool IsTls> void Connection<IsTls>::connect() {
     m_is_timed_out = false;
     // The TLS handshake counts as part of connecting (as curl's --connect-timeout).
     m_deadline = Clock::now() + m_destination->options.connect_timeout;
-    asio::async_connect(
-        m_socket, m_destination->endpoints, [this](const ErrorCode& error, const tcp::endpoint&) {
-            if (m_is_timed_out) {
-                fail({Failure::timeout, "timed out connecting to " + origin()});
-                return;
-            }
-            if (error) {
-                fail({Failure::connect,
-                      "cannot connect to " + origin() + " (refused, unreachable or unknown host)"});
-                return;
-            }
-            // Head and body go in one gathered write; no Nagle delay.
-            ErrorCode ignored;
-            m_socket.set_option(tcp::no_delay(true), ignored);
-            if constexpr (IsTls) {
-                handshake();
-            } else {
-                m_is_open = true;
-                m_is_reused = false;
-                write();
-            }
-        });
+    asio::async_connect(m_socket, m_destination->endpoints,
+                        [this](const ErrorCode& error, const tcp::endpoint&) {
+                            if (m_is_timed_out) {
+                                fail(connect_timeout(origin()));
+                                return;
+                            }
+                            if (error) {
+                                fail(connect_failure(origin()));
+                                return;
+                            }
+                            // Head and body go in one gathered write; no Nagle delay.
+                            ErrorCode ignored;
+                            m_socket.set_option(tcp::no_delay(true), ignored);
+                            if constexpr (IsTls) {
+                                handshake();
+                            } else {
+                                m_is_open = true;
+                                m_is_reused = false;
+                                write();
+                            }
+                        });
 }
 
 template <bool IsTls> void Connection<IsTls>::handshake() {
@@ -247,7 +243,9 @@ template <bool IsTls> void Connection<IsTls>::handshake() {
     }
     m_tls->async_handshake(asio::ssl::stream_base::client, [this](const ErrorCode& error) {
         if (m_is_timed_out) {
-            fail({Failure::timeout, "timed out connecting to " + origin() + " (TLS handshake)"});
+            ClientError timeout = connect_timeout(origin());
+            timeout.message += " (TLS handshake)";
+            fail(std::move(timeout));
         } else if (error) {
             bool is_openssl = error.category() == asio::error::get_ssl_category();
             fail(describe_tls_failure(m_tls->native_handle(),
@@ -347,8 +345,7 @@ template <bool IsTls> void Connection<IsTls>::fail(ClientError&& error) {
 }
 
 template <bool IsTls> void Connection<IsTls>::fail_timeout() {
-    fail({Failure::timeout, "no response from " + origin() + " within " +
-                                std::to_string(m_destination->options.timeout.count()) + " ms"});
+    fail(response_timeout(origin(), m_destination->options.timeout));
 }
 
 template <bool IsTls> void Connection<IsTls>::done(AttemptResult&& result) {

@@ -70,9 +70,9 @@ Failure failure_of(httplib::Error error) {
 std::string describe(httplib::Error error, const std::string& origin) {
     switch (error) {
     case httplib::Error::Connection:
-        return "cannot connect to " + origin + " (refused, unreachable or unknown host)";
+        return connect_failure(origin).message;
     case httplib::Error::ConnectionTimeout:
-        return "timed out connecting to " + origin;
+        return connect_timeout(origin).message;
     case httplib::Error::Read:
         return "no complete response from " + origin + " (timed out or connection closed)";
     case httplib::Error::Write:
@@ -94,6 +94,20 @@ std::string describe(httplib::Error error, const std::string& origin) {
 std::string Url::origin() const {
     bool is_v6 = host.find(':') != std::string::npos;
     return scheme + "://" + (is_v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+ClientError connect_failure(const std::string& origin) {
+    return {Failure::connect,
+            "cannot connect to " + origin + " (refused, unreachable or unknown host)"};
+}
+
+ClientError connect_timeout(const std::string& origin) {
+    return {Failure::timeout, "timed out connecting to " + origin};
+}
+
+ClientError response_timeout(const std::string& origin, std::chrono::milliseconds budget) {
+    return {Failure::timeout,
+            "no response from " + origin + " within " + std::to_string(budget.count()) + " ms"};
 }
 
 std::string Url::authority() const {
@@ -225,9 +239,7 @@ tl::expected<ClientResponse, ClientError> Client::send(const message::Message& r
         // A response that does not come within the budget surfaces as a read error.
         if (error == httplib::Error::Read &&
             latency + std::chrono::milliseconds(50) >= m_impl->options.timeout) {
-            return tl::unexpected(ClientError{
-                Failure::timeout, "no response from " + m_impl->origin + " within " +
-                                      std::to_string(m_impl->options.timeout.count()) + " ms"});
+            return tl::unexpected(response_timeout(m_impl->origin, m_impl->options.timeout));
         }
         return tl::unexpected(ClientError{failure_of(error), describe(error, m_impl->origin)});
     }

@@ -52,6 +52,11 @@ struct ClientError {
     std::string message; ///< one line
 };
 
+/// The one-line messages both clients (this one and the batch engine) give for the same failure.
+ClientError connect_failure(const std::string& origin);
+ClientError connect_timeout(const std::string& origin);
+ClientError response_timeout(const std::string& origin, std::chrono::milliseconds budget);
+
 /// A connection to one origin, kept alive between requests. Not thread-safe: use one per thread.
 class Client {
   public:

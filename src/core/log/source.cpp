@@ -2,7 +2,6 @@
 #include "core/log/source.hpp"
 
 #include "core/crypto/encoding.hpp"
-#include "core/text/text.hpp"
 
 #include <array>
 #include <nlohmann/json.hpp>

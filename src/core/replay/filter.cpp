@@ -142,7 +142,17 @@ Result<Filter> Filter::parse(const std::vector<std::string>& expressions,
         if (!term) {
             return tl::unexpected(term.error());
         }
-        filter.m_terms.push_back(std::move(*term));
+        // A key's `=` terms are alternatives: one term holds them all.
+        auto same = std::find_if(filter.m_terms.begin(), filter.m_terms.end(), [&](const Term& t) {
+            return t.key == term->key && !t.is_negated && !term->is_negated &&
+                   term->key != Key::after && term->key != Key::before;
+        });
+        if (same == filter.m_terms.end()) {
+            filter.m_terms.push_back(std::move(*term));
+            continue;
+        }
+        same->values.insert(same->values.end(), term->values.begin(), term->values.end());
+        same->ranges.insert(same->ranges.end(), term->ranges.begin(), term->ranges.end());
     }
     return filter;
 }
@@ -188,29 +198,9 @@ bool Filter::term_matches(const Term& term, const log::Record& record,
 }
 
 bool Filter::matches(const log::Record& record, const RecordFacts& facts) const {
-    for (const Term& term : m_terms) {
-        bool is_match = term_matches(term, record, facts);
-        if (term.is_negated) {
-            if (is_match) {
-                return false;
-            }
-            continue;
-        }
-        if (is_match) {
-            continue;
-        }
-        // A key's `=` terms are alternatives: the record fails only if none of them matches.
-        bool is_matched_elsewhere =
-            std::any_of(m_terms.begin(), m_terms.end(), [&](const Term& other) {
-                return &other != &term && other.key == term.key && !other.is_negated &&
-                       term.key != Key::after && term.key != Key::before &&
-                       term_matches(other, record, facts);
-            });
-        if (!is_matched_elsewhere) {
-            return false;
-        }
-    }
-    return true;
+    return std::all_of(m_terms.begin(), m_terms.end(), [&](const Term& term) {
+        return term_matches(term, record, facts) != term.is_negated;
+    });
 }
 
 bool Filter::needs_facts() const {
