@@ -289,17 +289,19 @@ providers::UnixMillis current_unix_millis() {
                                      .count());
 }
 
-void add_retry_options(CLI::App& command, RetryOptions& options) {
+void add_retry_options(CLI::App& command, RetryOptions& options,
+                       const std::string& default_schedule) {
     command
         .add_option("--retry-schedule", options.schedule,
                     "Waits before each retry, e.g. 0,1s,5s, or a provider's preset name, or "
-                    "'none' (default: the provider's documented schedule)")
+                    "'none' (default: " +
+                        default_schedule + ")")
         ->type_name("LIST|PRESET");
     command.add_option("--retries", options.retries, "At most N retries (0: try once)")
         ->type_name("N");
     command
         .add_option("--timeout", options.timeout,
-                    "Response budget per attempt (default: the provider's)")
+                    "Response budget per attempt (default: the schedule's)")
         ->type_name("DURATION");
     command
         .add_option("--time-scale", options.time_scale,

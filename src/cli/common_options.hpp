@@ -67,8 +67,10 @@ struct RetryOptions {
     double time_scale = 1.0;
 };
 
-/// Adds --retry-schedule, --retries, --timeout and --time-scale.
-void add_retry_options(CLI::App& command, RetryOptions& options);
+/// Adds --retry-schedule, --retries, --timeout and --time-scale; `default_schedule` says what
+/// --retry-schedule defaults to for this command.
+void add_retry_options(CLI::App& command, RetryOptions& options,
+                       const std::string& default_schedule);
 
 /// The schedule the flags ask for: `provider`'s preset (or `default`) unless --retry-schedule
 /// names a list (which keeps the preset's response budget) or another preset; cut to

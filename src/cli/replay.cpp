@@ -255,7 +255,8 @@ void register_replay(CLI::App& command, Context& context) {
     add_secret_options(command, options->secrets, "the signing secret for --provider");
     add_selection_options(command, *options);
     add_header_options(command, options->headers, false);
-    add_retry_options(command, options->retry);
+    add_retry_options(command, options->retry,
+                      "--provider's documented schedule, else 'default': 1s, 5s, 30s");
     add_run_options(command, *options);
     add_output_options(command, options->output);
     command.footer(

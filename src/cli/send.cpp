@@ -336,7 +336,7 @@ void add_payload_options(CLI::App& command, SendOptions& options) {
 }
 
 void add_delivery_options(CLI::App& command, SendOptions& options) {
-    add_retry_options(command, options.retry);
+    add_retry_options(command, options.retry, "the provider's documented schedule");
     command.add_option("--count", options.count, "Send N distinct deliveries (fresh ids)")
         ->type_name("N")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32))
