@@ -3,7 +3,10 @@
 
 #include "cli/send_delivery.hpp"
 #include "core/events/delivery.hpp"
+#include "core/http/wire_request.hpp"
 #include "core/replay/request.hpp"
+
+#include <iterator>
 
 namespace hooks::cli {
 namespace {
@@ -11,6 +14,10 @@ namespace {
 /// Records (and the bytes of their bodies) read ahead of the sender at most.
 constexpr std::size_t k_max_ahead = 1024;
 constexpr std::size_t k_max_ahead_bytes = std::size_t{16} << 20;
+/// Spent request buffers kept for reuse at most, and the largest kept: bounds what they hold
+/// (4 MiB) whatever the log's bodies.
+constexpr std::size_t k_max_buffers = 1024;
+constexpr std::size_t k_max_buffer_bytes = 4096;
 
 /// What a record is, for filters and ids. The provider is the one its verification names,
 /// --provider's, or the one detected from its headers; detection and the body scan are skipped
@@ -55,18 +62,25 @@ Result<message::Message> request_for(const Open& open, const ReplayPlan& plan) {
             return tl::unexpected(signed_ok.error());
         }
     }
-    if (auto valid = message::validate_method(request.method); !valid) {
-        return fail(ErrorKind::input, valid.error().message);
-    }
-    for (const message::Header& header : request.headers) {
-        if (auto valid = message::validate_header(header.name, header.value); !valid) {
-            return fail(ErrorKind::input, valid.error().message);
-        }
-    }
     return request;
 }
 
-Result<std::optional<Prepared>> Preparer::next() {
+Result<http::WireRequest> wire_request_for(const Open& open, const ReplayPlan& plan,
+                                           std::string buffer) {
+    auto request = request_for(open, plan);
+    if (!request) {
+        return tl::unexpected(request.error());
+    }
+    return http::to_wire(*request, plan.destination.authority(), std::move(buffer));
+}
+
+void Preparer::reuse(std::string&& buffer) {
+    if (m_buffers.size() < k_max_buffers && buffer.capacity() <= k_max_buffer_bytes) {
+        m_buffers.push_back(std::move(buffer));
+    }
+}
+
+Result<std::optional<Open>> Preparer::select() {
     while (true) {
         auto record = m_source.next();
         if (!record) {
@@ -76,10 +90,9 @@ Result<std::optional<Prepared>> Preparer::next() {
             m_position = m_progress.position();
         }
         if (!*record) {
-            return std::optional<Prepared>();
+            return std::optional<Open>();
         }
-        Prepared prepared;
-        Open& open = prepared.open;
+        Open open;
         open.index = ++m_totals.read;
         replay::RecordFacts facts = facts_of(**record, m_plan);
         if (!m_plan.filter.matches(**record, facts)) {
@@ -99,12 +112,36 @@ Result<std::optional<Prepared>> Preparer::next() {
         }
         open.id = facts.id ? *facts.id : "";
         open.record = std::move(**record);
-        prepared.request = request_for(open, m_plan);
-        if (!prepared.request && prepared.request.error().kind != ErrorKind::input) {
-            return tl::unexpected(prepared.request.error()); // a secret that cannot sign: stop
-        }
-        return std::optional<Prepared>(std::move(prepared));
+        return std::optional<Open>(std::move(open));
     }
+}
+
+Result<std::optional<Prepared>> Preparer::next() {
+    auto open = select();
+    if (!open || !*open) {
+        return open ? Result<std::optional<Prepared>>(std::nullopt) : tl::unexpected(open.error());
+    }
+    Prepared prepared{std::move(**open), http::WireRequest()};
+    std::string buffer;
+    if (!m_buffers.empty()) {
+        buffer = std::move(m_buffers.back());
+        m_buffers.pop_back();
+    }
+    prepared.request = wire_request_for(prepared.open, m_plan, std::move(buffer));
+    if (!prepared.request && prepared.request.error().kind != ErrorKind::input) {
+        return tl::unexpected(prepared.request.error()); // a secret that cannot sign: stop
+    }
+    if (m_plan.failed_path.empty() && m_plan.scheme == nullptr) {
+        // Retries send the same bytes and no failure is written back: what the sender reports
+        // is all that stays. Freed here, on the thread that allocated it (a free from another
+        // thread contends for this one's malloc arena).
+        log::Record& record = prepared.open.record;
+        record.message.headers = {};
+        record.message.body = {};
+        record.remote = {};
+        record.verify.reset();
+    }
+    return std::optional<Prepared>(std::move(prepared));
 }
 
 PrefetchQueue::PrefetchQueue(Preparer& preparer)
@@ -120,37 +157,65 @@ void PrefetchQueue::stop() {
 }
 
 void PrefetchQueue::run(const std::stop_token& stop) {
+    std::vector<Open> finished;
+    std::vector<std::string> buffers;
     while (!stop.stop_requested()) {
         auto item = m_preparer.next();
         bool is_last = !item || !*item;
         std::size_t bytes = item && *item ? (*item)->open.record.message.body.size() : 0;
-        std::unique_lock lock(m_mutex);
-        m_is_producer_waiting = true;
-        bool has_room = m_changed.wait(lock, stop, [&] {
-            return m_items.size() < k_max_ahead &&
-                   (m_items.empty() || m_bytes + bytes <= k_max_ahead_bytes);
-        });
-        m_is_producer_waiting = false;
-        if (!has_room) {
-            return;
-        }
-        m_bytes += bytes;
-        m_items.push_back(std::move(item));
-        // Wake the sender only when it waits: a wake-up per record costs more than the record.
-        if (m_is_consumer_waiting) {
-            m_changed.notify_all();
+        {
+            std::unique_lock lock(m_mutex);
+            m_is_producer_waiting = true;
+            bool has_room = m_changed.wait(lock, stop, [&] {
+                return m_items.size() < k_max_ahead &&
+                       (m_items.empty() || m_bytes + bytes <= k_max_ahead_bytes);
+            });
+            m_is_producer_waiting = false;
+            if (!has_room) {
+                return;
+            }
+            m_bytes += bytes;
+            m_items.push_back(std::move(item));
+            // Wake the sender only when it waits: a wake-up per record costs more than the
+            // record.
+            if (m_is_consumer_waiting) {
+                m_changed.notify_all();
+            }
+            finished.swap(m_returned_opens);
+            buffers.swap(m_returned_buffers);
         }
         if (is_last) {
             return;
         }
+        finished.clear(); // freed on this thread, which allocated them
+        for (std::string& buffer : buffers) {
+            m_preparer.reuse(std::move(buffer));
+        }
+        buffers.clear();
     }
 }
 
+namespace {
+
+/// Moves everything in `from` to the end of `to`, leaving `from` empty (its memory kept).
+template <typename T> void move_all(std::vector<T>& from, std::vector<T>& to) {
+    if (to.empty()) {
+        to.swap(from);
+        return;
+    }
+    std::move(from.begin(), from.end(), std::back_inserter(to));
+    from.clear();
+}
+
+} // namespace
+
 Result<std::optional<Prepared>> PrefetchQueue::pop() {
-    if (m_taken.empty()) {
+    if (m_next_taken == m_taken.size()) {
         if (m_is_done) {
             return std::optional<Prepared>();
         }
+        m_taken.clear(); // what is left was moved from: nothing to free
+        m_next_taken = 0;
         // Take everything read so far at once, so that the two threads meet once per batch.
         std::unique_lock lock(m_mutex);
         m_is_consumer_waiting = true;
@@ -158,12 +223,13 @@ Result<std::optional<Prepared>> PrefetchQueue::pop() {
         m_is_consumer_waiting = false;
         m_taken.swap(m_items);
         m_bytes = 0;
+        move_all(m_spent_opens, m_returned_opens);
+        move_all(m_spent_buffers, m_returned_buffers);
         if (m_is_producer_waiting) {
             m_changed.notify_all();
         }
     }
-    auto item = std::move(m_taken.front());
-    m_taken.pop_front();
+    Item item = std::move(m_taken[m_next_taken++]);
     if (!item || !*item) {
         m_is_done = true; // the end, or an error: nothing follows
     }

@@ -8,7 +8,6 @@
 #include "core/replay/journal.hpp"
 
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <thread>
 #include <variant>
@@ -17,6 +16,8 @@ namespace hooks::cli {
 
 /// A selected record on its way to the receiver.
 struct Open {
+    /// Whole when --failed or re-signing needs it again; otherwise only seq, id, method and
+    /// target are left once its request is built (the rest is freed on the reading thread).
     log::Record record;
     std::uint64_t index = 0; ///< position in the log, from 1
     std::string hash;        ///< replay::body_hash(), with a journal only
@@ -27,7 +28,7 @@ struct Open {
 /// be sent (why), or nothing more.
 struct Prepared {
     Open open;
-    Result<message::Message> request = message::Message();
+    Result<http::WireRequest> request = http::WireRequest();
 };
 
 /// What reading found, for the summary.
@@ -38,9 +39,13 @@ struct ReadTotals {
 };
 
 /// The request for one attempt of `open`: as captured or signed afresh, with -H applied.
-/// Fails (input error) when the request cannot go on the wire as it is, (other kinds) when a
-/// secret cannot sign.
+/// Fails (not an input error) when a secret cannot sign.
 Result<message::Message> request_for(const Open& open, const ReplayPlan& plan);
+
+/// request_for() as it goes on the wire (written into `buffer`, whose memory is reused). Fails
+/// (input error) as well when the request cannot go on the wire as it is.
+Result<http::WireRequest> wire_request_for(const Open& open, const ReplayPlan& plan,
+                                           std::string buffer = {});
 
 /// Reads and selects records one at a time.
 class Preparer {
@@ -53,9 +58,16 @@ class Preparer {
 
     /// The next selected record; nothing at the end of the log. Fails on a corrupt log or a
     /// journal that belongs to another log.
+    Result<std::optional<Open>> select();
+
+    /// The next selected record with its first request. Fails as select() does, and when a
+    /// secret cannot sign.
     Result<std::optional<Prepared>> next();
 
     const ReadTotals& totals() const { return m_totals; }
+
+    /// A spent request's buffer, for next() to write a request into. Large ones are freed.
+    void reuse(std::string&& buffer);
 
   private:
     log::Source& m_source;
@@ -64,10 +76,14 @@ class Preparer {
     const SourceProgress& m_progress;
     std::atomic<std::uint64_t>& m_position;
     ReadTotals m_totals;
+    std::vector<std::string> m_buffers;
 };
 
 /// Runs a Preparer on its own thread, at most a bounded number of records (and bytes of body)
-/// ahead of the sender (twice that counting the batch the sender has taken).
+/// ahead of the sender (twice that counting the batch the sender has taken). The two threads
+/// meet once per batch: the sender takes every record read so far and hands back, in the same
+/// step, the records and request buffers it is done with, so that they are freed (or reused)
+/// on the thread that allocated them.
 class PrefetchQueue {
   public:
     explicit PrefetchQueue(Preparer& preparer);
@@ -79,22 +95,35 @@ class PrefetchQueue {
     /// the reader's error once, in order.
     Result<std::optional<Prepared>> pop();
 
+    /// A finished record, or a spent request's buffer, to go back to the reading thread with
+    /// the next pop() that meets it. The sender's side; no lock.
+    void give_back(Open&& open) { m_spent_opens.push_back(std::move(open)); }
+    void give_back(std::string&& buffer) { m_spent_buffers.push_back(std::move(buffer)); }
+
     /// Stops reading ahead (on SIGINT or an error elsewhere).
     void stop();
 
   private:
+    using Item = Result<std::optional<Prepared>>;
+
     void run(const std::stop_token& stop);
 
     Preparer& m_preparer;
     std::mutex m_mutex;
     std::condition_variable_any m_changed;
-    std::deque<Result<std::optional<Prepared>>> m_items; ///< read, not yet taken
-    std::size_t m_bytes = 0;                             ///< of the bodies in m_items
+    std::vector<Item> m_items; ///< read, not yet taken
+    std::size_t m_bytes = 0;   ///< of the bodies in m_items
     bool m_is_producer_waiting = false;
     bool m_is_consumer_waiting = false;
-    std::deque<Result<std::optional<Prepared>>> m_taken; ///< the sender's own
-    bool m_is_done = false;                              ///< the sender's own
-    std::jthread m_thread;
+    std::vector<Open> m_returned_opens; ///< given back, not yet collected by the reader
+    std::vector<std::string> m_returned_buffers;
+    // The sender's own:
+    std::vector<Item> m_taken;
+    std::size_t m_next_taken = 0;
+    std::vector<Open> m_spent_opens;
+    std::vector<std::string> m_spent_buffers;
+    bool m_is_done = false;
+    std::jthread m_thread; ///< last: it starts at construction and uses the members above
 };
 
 } // namespace hooks::cli

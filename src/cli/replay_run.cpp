@@ -78,22 +78,25 @@ std::string journal_destination(const ReplayPlan& plan) {
 /// Feeds records to the batch engine and judges each attempt.
 class ReplayDriver final : public http::BatchDriver {
   public:
-    /// Pulls the next prepared record (from the reading thread, or the reader itself).
-    using Pull = std::function<Result<std::optional<Prepared>>()>;
-
     ReplayDriver(const ReplayPlan& plan, Context& context, Counters& counters, Totals& totals)
         : m_plan(plan), m_context(context), m_counters(counters), m_totals(totals) {}
 
     Result<void> open_outputs();
     const replay::Journal* journal() const { return m_journal.get(); }
-    void pull_from(Pull pull) { m_pull = std::move(pull); }
+    void pull_from(PrefetchQueue& queue) { m_queue = &queue; }
 
     Result<std::optional<http::BatchJob>> next() override;
     Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
                                                      const http::AttemptResult& result) override;
+    void recycle(http::WireRequest&& spent) override { m_queue->give_back(std::move(spent.bytes)); }
     bool should_stop() override { return g_signal != 0; }
 
   private:
+    /// Done with `found`: its record goes back to the reading thread.
+    void close(std::unordered_map<std::uint64_t, Open>::iterator found) {
+        m_queue->give_back(std::move(m_open.extract(found).mapped()));
+    }
+
     Result<void> finish(const Open& open, bool is_ok, const http::AttemptResult* last, int attempts,
                         const std::string& why);
 
@@ -101,7 +104,7 @@ class ReplayDriver final : public http::BatchDriver {
     Context& m_context;
     Counters& m_counters;
     Totals& m_totals;
-    Pull m_pull;
+    PrefetchQueue* m_queue = nullptr;
     std::unique_ptr<replay::Journal> m_journal;
     std::unique_ptr<log::Writer> m_failed;
     std::unordered_map<std::uint64_t, Open> m_open;
@@ -146,7 +149,7 @@ Result<void> ReplayDriver::open_outputs() {
 
 Result<std::optional<http::BatchJob>> ReplayDriver::next() {
     while (true) {
-        auto prepared = m_pull();
+        auto prepared = m_queue->pop();
         if (!prepared || !*prepared) {
             return prepared ? Result<std::optional<http::BatchJob>>(std::nullopt)
                             : tl::unexpected(prepared.error());
@@ -179,11 +182,15 @@ Result<std::optional<http::BatchRetry>> ReplayDriver::finished(std::uint64_t tag
     }
     if (decision.verdict == retry::Verdict::retry && should_stop()) {
         // Interrupted before its retry: not journaled, so the rerun sends it again.
-        m_open.erase(found);
+        close(found);
         return std::optional<http::BatchRetry>();
     }
+    if (decision.verdict == retry::Verdict::retry && m_plan.scheme == nullptr) {
+        ++m_counters.retrying;
+        return std::optional<http::BatchRetry>(http::BatchRetry{decision.wait, std::nullopt});
+    }
     if (decision.verdict == retry::Verdict::retry) {
-        auto request = request_for(found->second, m_plan);
+        auto request = wire_request_for(found->second, m_plan);
         if (request) {
             ++m_counters.retrying;
             return std::optional<http::BatchRetry>(
@@ -194,7 +201,7 @@ Result<std::optional<http::BatchRetry>> ReplayDriver::finished(std::uint64_t tag
     bool is_ok = decision.verdict == retry::Verdict::success;
     std::string why = result ? decision.reason : result.error().message + "; " + decision.reason;
     auto done = finish(found->second, is_ok, &result, attempt, why);
-    m_open.erase(found);
+    close(found);
     if (!done) {
         return tl::unexpected(done.error());
     }
@@ -411,15 +418,24 @@ Result<int> dry_run(log::Source& source, const ReplayPlan& plan, Context& contex
     Preparer preparer(source, plan, driver.journal(), no_progress, counters.position);
     std::uint64_t selected = 0;
     while (true) {
-        auto prepared = preparer.next();
-        if (!prepared) {
-            return tl::unexpected(prepared.error());
+        auto open = preparer.select();
+        if (!open) {
+            return tl::unexpected(open.error());
         }
-        if (!*prepared) {
+        if (!*open) {
             break;
         }
         ++selected;
-        print_planned((*prepared)->open.index, (*prepared)->request, plan, context);
+        auto request = request_for(**open, plan);
+        if (!request && request.error().kind != ErrorKind::input) {
+            return tl::unexpected(request.error()); // a secret that cannot sign
+        }
+        if (auto wire = request ? http::to_wire(*request, plan.destination.authority())
+                                : Result<http::WireRequest>();
+            !wire) {
+            request = tl::unexpected(wire.error()); // it cannot go on the wire as it is
+        }
+        print_planned((*open)->index, request, plan, context);
     }
     if (!source.warning().empty()) {
         context.err << "hooks: warning: " << source.warning() << '\n';
@@ -449,7 +465,7 @@ Result<int> send_all(log::Source& source, const ReplayPlan& plan, const SourcePr
     Result<void> ran;
     {
         PrefetchQueue queue(preparer);
-        driver.pull_from([&queue] { return queue.pop(); });
+        driver.pull_from(queue);
         std::optional<ProgressLine> line;
         if (!plan.is_quiet) {
             line.emplace(counters, progress, context);

@@ -30,12 +30,22 @@ struct Tally {
 /// A fresh delivery: its id and first request.
 struct Fresh {
     std::string id;
-    message::Message request;
+    http::WireRequest request;
 };
+
+/// build_request() as it goes on the wire.
+Result<http::WireRequest> wire_request(const SendPlan& plan, const std::string& id,
+                                       providers::UnixMillis timestamp) {
+    auto request = build_request(plan, id, timestamp);
+    if (!request) {
+        return tl::unexpected(request.error());
+    }
+    return http::to_wire(*request, plan.url.authority());
+}
 
 Result<Fresh> make_fresh(const SendPlan& plan) {
     std::string id = fresh_delivery_id(plan.build.provider);
-    auto request = build_request(plan, id, plan.now());
+    auto request = wire_request(plan, id, plan.now());
     if (!request) {
         return tl::unexpected(request.error());
     }
@@ -140,7 +150,7 @@ class LoadDriver final : public http::BatchDriver {
         auto id = m_ids.find(tag);
         if (decision.verdict == retry::Verdict::retry) {
             // Timestamped schemes are signed afresh for every attempt; the id stays.
-            auto request = build_request(m_plan, id->second, m_plan.now());
+            auto request = wire_request(m_plan, id->second, m_plan.now());
             if (!request) {
                 return tl::unexpected(request.error());
             }

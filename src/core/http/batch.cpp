@@ -116,15 +116,20 @@ void Engine::finished(BatchConnection& connection, BatchAttempt& pending,
     auto retry = m_driver.finished(pending.tag, pending.attempt, result);
     if (!retry) {
         --m_open;
+        m_driver.recycle(std::move(pending.request));
         fail(retry.error());
     } else if (*retry && !m_is_stopped) {
         pending.due = Clock::now() + (*retry)->wait;
-        pending.request = std::move((*retry)->request);
+        if ((*retry)->request) {
+            m_driver.recycle(std::move(pending.request));
+            pending.request = std::move(*(*retry)->request);
+        }
         ++pending.attempt;
         m_retries.push_back(std::move(pending));
         std::push_heap(m_retries.begin(), m_retries.end(), later_first);
     } else {
         --m_open;
+        m_driver.recycle(std::move(pending.request));
     }
     m_idle.push_back(&connection);
     dispatch();

@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/http/client.hpp"
-#include "core/message/message.hpp"
+#include "core/http/wire_request.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -18,16 +18,17 @@ namespace hooks::http {
 /// One attempt's result: the response, or why there was none.
 using AttemptResult = tl::expected<ClientResponse, ClientError>;
 
-/// A new exchange: the caller's tag for it and its first request.
+/// A new exchange: the caller's tag for it and its first request (to_wire()).
 struct BatchJob {
     std::uint64_t tag = 0;
-    message::Message request;
+    WireRequest request;
 };
 
 /// Another attempt of the same exchange, after `wait`.
 struct BatchRetry {
     std::chrono::milliseconds wait{0};
-    message::Message request; ///< re-signed, for schemes with timestamps
+    /// Signed afresh, for schemes with timestamps; nothing sends the same bytes again.
+    std::optional<WireRequest> request;
 };
 
 /// The caller's side of a batch. The engine never calls two of these at once (the
@@ -50,6 +51,12 @@ class BatchDriver {
     /// one from next().
     virtual Result<std::optional<BatchRetry>> finished(std::uint64_t tag, int attempt,
                                                        const AttemptResult& result) = 0;
+
+    /// An exchange's request once the engine is done with it (the last attempt's, or one a
+    /// retry replaced). A driver that builds requests on another thread can hand them back
+    /// there, to be freed (a free on another thread contends for that thread's malloc arena)
+    /// or to reuse their buffers.
+    virtual void recycle(WireRequest&& /*spent*/) {}
 
     /// Polled often: true stops the batch gracefully (no new exchanges, no further attempts,
     /// requests on the wire finish); for SIGINT.

@@ -3,10 +3,8 @@
 // with Beast's parser reading the responses. Both are one template, so the plain path pays
 // nothing for TLS.
 //
-// Requests are written as given: headers in order and case, Host first when the request has
-// none. Content-Length always tells the body's length: a caller's stays in its place with that
-// value, or one is added last; Transfer-Encoding is dropped (a replayed capture's body is
-// already de-chunked). Nothing else is added, over TLS as over TCP.
+// Requests arrive as the bytes to write (to_wire()), and go out as they are, over TLS as over
+// TCP.
 #include "core/http/batch_connection.hpp"
 
 #include "core/http/tls_client.hpp"
@@ -48,54 +46,6 @@ using TlsStream = asio::ssl::stream<Socket&>;
 constexpr std::uint64_t k_max_response_body = 64ULL * 1024 * 1024;
 constexpr std::uint32_t k_max_response_header = 64 * 1024;
 
-/// The same checks Client::send makes: nothing that could split or smuggle a request goes out.
-std::optional<std::string> invalid_reason(const message::Message& request) {
-    if (auto valid = message::validate_method(request.method); !valid) {
-        return valid.error().message;
-    }
-    if (request.target.empty() || request.target.find_first_of(" \r\n\t") != std::string::npos ||
-        request.target.find('\0') != std::string::npos) {
-        return "invalid request target";
-    }
-    for (const message::Header& header : request.headers) {
-        if (auto valid = message::validate_header(header.name, header.value); !valid) {
-            return valid.error().message;
-        }
-    }
-    return std::nullopt;
-}
-
-/// The request line and headers as they go on the wire, into `head` (reused between requests).
-void format_head(const message::Message& request, const std::string& host, std::string& head) {
-    head.clear();
-    head.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\n");
-    if (!request.first_header("Host")) {
-        head.append("Host: ").append(host).append("\r\n");
-    }
-    std::string length = std::to_string(request.body.size());
-    bool has_length = false;
-    for (const message::Header& header : request.headers) {
-        if (message::names_equal(header.name, "Transfer-Encoding")) {
-            continue;
-        }
-        if (message::names_equal(header.name, "Content-Length")) {
-            if (!has_length) {
-                head.append(header.name).append(": ").append(length).append("\r\n");
-                has_length = true;
-            }
-            continue;
-        }
-        head.append(header.name).append(": ").append(header.value).append("\r\n");
-    }
-    // As Beast's prepare_payload: an empty body is announced only where one is expected.
-    const std::string& method = request.method;
-    if (!has_length &&
-        (!request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH")) {
-        head.append("Content-Length: ").append(length).append("\r\n");
-    }
-    head.append("\r\n");
-}
-
 bool is_connection_lost(const ErrorCode& error) {
     // Over TLS, a server that closes without a close_notify ends the stream "truncated".
     return error == asio::error::eof || error == beast::http::error::end_of_stream ||
@@ -106,7 +56,6 @@ bool is_connection_lost(const ErrorCode& error) {
 /// What a batch's connections share: where they go, and how TLS is checked.
 struct Destination {
     std::string origin;    ///< for messages
-    std::string host;      ///< the Host header's value
     std::string peer_name; ///< SNI and the name the certificate must carry
     ClientOptions options;
     tcp::resolver::results_type endpoints; ///< empty when the host does not resolve
@@ -165,31 +114,17 @@ template <bool IsTls> class Connection final : public BatchConnection {
     beast::flat_buffer m_buffer;
     std::optional<beast::http::response_parser<beast::http::string_body>> m_parser;
     BatchAttempt m_attempt;
-    std::string m_head;
     Clock::time_point m_started;
     Clock::time_point m_deadline = Clock::time_point::max();
     bool m_is_timed_out = false;
     bool m_is_open = false;
     bool m_is_reused = false; ///< has carried a response already
     bool m_is_resent = false; ///< this attempt went out again on a fresh connection
-    bool m_should_close = false;
 };
 
 template <bool IsTls> void Connection<IsTls>::start(BatchAttempt&& attempt) {
     m_attempt = std::move(attempt);
     m_is_resent = false;
-    if (auto reason = invalid_reason(m_attempt.request)) {
-        // Never on the wire; reported from the loop so that the owner is not re-entered.
-        asio::post(m_socket.get_executor(), [this, message = std::move(*reason)]() mutable {
-            done(tl::unexpected(ClientError{Failure::other, std::move(message)}));
-        });
-        return;
-    }
-    format_head(m_attempt.request, m_destination->host, m_head);
-    m_should_close = false;
-    for (std::string_view value : m_attempt.request.header_values("Connection")) {
-        m_should_close = m_should_close || message::names_equal(value, "close");
-    }
     if (m_is_open) {
         write();
     } else {
@@ -263,29 +198,28 @@ template <bool IsTls> void Connection<IsTls>::write() {
     m_started = Clock::now();
     m_is_timed_out = false;
     m_deadline = m_started + m_destination->options.timeout;
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(m_head),
-                                              asio::buffer(m_attempt.request.body)};
-    asio::async_write(stream(), buffers, [this](const ErrorCode& error, std::size_t) {
-        if (m_is_timed_out) {
-            fail_timeout();
-        } else if (should_resend(error)) {
-            m_is_resent = true;
-            close();
-            connect();
-        } else if (error) {
-            fail(
-                {Failure::read, "connection to " + origin() + " closed while sending the request"});
-        } else {
-            read();
-        }
-    });
+    asio::async_write(stream(), asio::buffer(m_attempt.request.bytes),
+                      [this](const ErrorCode& error, std::size_t) {
+                          if (m_is_timed_out) {
+                              fail_timeout();
+                          } else if (should_resend(error)) {
+                              m_is_resent = true;
+                              close();
+                              connect();
+                          } else if (error) {
+                              fail({Failure::read, "connection to " + origin() +
+                                                       " closed while sending the request"});
+                          } else {
+                              read();
+                          }
+                      });
 }
 
 template <bool IsTls> void Connection<IsTls>::read() {
     m_parser.emplace();
     m_parser->body_limit(k_max_response_body);
     m_parser->header_limit(k_max_response_header);
-    m_parser->skip(m_attempt.request.method == "HEAD");
+    m_parser->skip(m_attempt.request.is_head);
     beast::http::async_read(stream(), m_buffer, *m_parser,
                             [this](const ErrorCode& error, std::size_t) { on_response(error); });
 }
@@ -333,7 +267,7 @@ template <bool IsTls> void Connection<IsTls>::on_response(ErrorCode error) {
     }
     response.body = std::move(incoming.body());
     m_is_reused = true;
-    if (!incoming.keep_alive() || m_should_close || m_parser->need_eof()) {
+    if (!incoming.keep_alive() || m_attempt.request.should_close || m_parser->need_eof()) {
         close();
     }
     done(std::move(response));
@@ -362,7 +296,6 @@ make_batch_connections(asio::io_context& io, const Url& origin, const ClientOpti
                        BatchConnectionOwner& owner, unsigned count) {
     auto destination = std::make_shared<Destination>();
     destination->origin = origin.origin();
-    destination->host = origin.authority();
     destination->peer_name = origin.host;
     destination->options = options;
     ErrorCode error;

@@ -21,7 +21,7 @@ struct BatchAttempt {
     BatchClock::time_point due;
     std::uint64_t tag = 0;
     int attempt = 1;
-    message::Message request;
+    WireRequest request;
 };
 
 class BatchConnection;
@@ -50,8 +50,7 @@ class BatchConnection {
     virtual ~BatchConnection() = default;
 
     /// Makes `attempt`; its owner hears of the result through finished(), never from within
-    /// this call. The request goes out as given: headers in order and case, Host first when it
-    /// has none, Content-Length telling the body's length, Transfer-Encoding dropped.
+    /// this call. The request's bytes go out as they are.
     virtual void start(BatchAttempt&& attempt) = 0;
 
     /// Cuts the attempt under way short as a timeout when its deadline (connect and handshake:

@@ -17,11 +17,20 @@ using Clock = std::chrono::steady_clock;
 using Decide =
     std::function<std::optional<http::BatchRetry>(std::uint64_t, int, const http::AttemptResult&)>;
 
-/// A driver over a list of requests: tag i is requests[i]; `decide` picks retries (none by
-/// default). It checks the engine's promise never to call it from two threads at once.
+/// `request` as the engine's callers hand it over (to_wire()), with `host` for a missing Host.
+inline http::WireRequest wire(const message::Message& request, const std::string& host) {
+    auto made = http::to_wire(request, host);
+    REQUIRE(made);
+    return std::move(*made);
+}
+
+/// A driver over a list of requests: tag i is requests[i], given Host `host` when it has none;
+/// `decide` picks retries (none by default). It checks the engine's promise never to call it
+/// from two threads at once.
 class ListDriver final : public http::BatchDriver {
   public:
-    explicit ListDriver(std::vector<message::Message> requests) : m_requests(std::move(requests)) {}
+    explicit ListDriver(std::vector<message::Message> requests, std::string host = "127.0.0.1")
+        : m_requests(std::move(requests)), m_host(std::move(host)) {}
 
     Result<std::optional<http::BatchJob>> next() override {
         Guard guard(m_busy);
@@ -36,7 +45,7 @@ class ListDriver final : public http::BatchDriver {
         ++open;
         max_open = std::max(max_open, open);
         std::uint64_t tag = m_next++;
-        return http::BatchJob{tag, m_requests[tag]};
+        return http::BatchJob{tag, wire(m_requests[tag], m_host)};
     }
 
     Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
@@ -77,6 +86,7 @@ class ListDriver final : public http::BatchDriver {
     };
 
     std::vector<message::Message> m_requests;
+    std::string m_host;
     std::size_t m_next = 0;
     bool m_is_exhausted = false;
     std::atomic<bool> m_busy = false;

@@ -72,7 +72,7 @@ TEST_CASE("a batch over https delivers byte-exact requests, headers in order, no
                                     {"X-Dup", "a"},
                                     {"A-Last", std::to_string(i)}}));
     }
-    ListDriver driver(requests);
+    ListDriver driver(requests, "127.0.0.1:" + std::to_string(server.port()));
     auto options = batch_options(4);
     options.client.ca_file = certificate.path;
     REQUIRE(http::run_batch(origin_at(server.port(), true), driver, options));
