@@ -18,67 +18,9 @@ namespace {
 
 using std::chrono::system_clock;
 
-// For each byte: 0 copies it, 'u' writes \u00XX, any other character c writes \c.
-constexpr std::array<char, 256> make_escape_table() {
-    std::array<char, 256> table{};
-    for (size_t i = 0; i < 0x20; ++i) {
-        table[i] = 'u';
-    }
-    table['\b'] = 'b';
-    table['\f'] = 'f';
-    table['\n'] = 'n';
-    table['\r'] = 'r';
-    table['\t'] = 't';
-    table['"'] = '"';
-    table['\\'] = '\\';
-    return table;
-}
-
-constexpr std::array<char, 256> k_escapes = make_escape_table();
-
-// Appends `text` as a JSON string if it is valid UTF-8, checking and escaping in one pass and
-// copying runs that need no escape in one go; otherwise leaves `out` as it was.
-bool append_utf8_string(std::string& out, std::string_view text) {
-    static constexpr char k_hex[] = "0123456789abcdef";
-    size_t start = out.size();
-    out += '"';
-    size_t copied = 0; // text before this was appended or escaped
-    size_t at = 0;
-    while (true) {
-        at += text::json_plain_ascii_prefix(text.substr(at));
-        if (at == text.size()) {
-            break;
-        }
-        auto byte = static_cast<unsigned char>(text[at]);
-        if (byte >= 0x80) {
-            size_t length = text::utf8_sequence_length(text.substr(at));
-            if (length == 0) {
-                out.resize(start);
-                return false;
-            }
-            at += length;
-            continue;
-        }
-        out.append(text.data() + copied, at - copied);
-        char escape = k_escapes[byte];
-        if (escape == 'u') {
-            const std::array<char, 6> sequence{
-                '\\', 'u', '0', '0', k_hex[byte >> 4U], k_hex[byte & 0x0FU]};
-            out.append(sequence.data(), sequence.size());
-        } else {
-            const std::array<char, 2> sequence{'\\', escape};
-            out.append(sequence.data(), sequence.size());
-        }
-        copied = ++at;
-    }
-    out.append(text.data() + copied, text.size() - copied);
-    out += '"';
-    return true;
-}
-
 // A text field: a JSON string when the bytes are valid UTF-8, else {"b64": "..."}.
 void append_text(std::string& out, std::string_view text) {
-    if (append_utf8_string(out, text)) {
+    if (text::append_json_string(out, text)) {
         return;
     }
     out += R"({"b64":")";
@@ -156,7 +98,7 @@ void append_body(std::string& out, std::string_view body) {
     out += '"';
     constexpr std::string_view k_text_field = R"(,"body_text":)";
     out += k_text_field;
-    if (!append_utf8_string(out, body)) {
+    if (!text::append_json_string(out, body)) {
         out.resize(out.size() - k_text_field.size());
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/text/text.hpp"
 
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -180,6 +181,82 @@ std::size_t json_plain_prefix(std::string_view text) {
 
 std::size_t json_plain_ascii_prefix(std::string_view text) {
     return plain_prefix<true>(text);
+}
+
+namespace {
+
+// For each byte: 0 copies it, 'u' writes \u00XX, any other character c writes \c.
+constexpr std::array<char, 256> make_escape_table() {
+    std::array<char, 256> table{};
+    for (std::size_t i = 0; i < 0x20; ++i) {
+        table[i] = 'u';
+    }
+    table['\b'] = 'b';
+    table['\f'] = 'f';
+    table['\n'] = 'n';
+    table['\r'] = 'r';
+    table['\t'] = 't';
+    table['"'] = '"';
+    table['\\'] = '\\';
+    return table;
+}
+
+constexpr std::array<char, 256> k_escapes = make_escape_table();
+
+// append_json_string(), or with each byte that does not start a valid UTF-8 sequence written as
+// U+FFFD when `IsLossy`. Checks and escapes in one pass, copying runs that need no escape in one
+// go.
+template <bool IsLossy> bool append_json(std::string& out, std::string_view text) {
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::size_t start = out.size();
+    out += '"';
+    std::size_t copied = 0; // text before this was appended or escaped
+    std::size_t at = 0;
+    while (true) {
+        at += json_plain_ascii_prefix(text.substr(at));
+        if (at == text.size()) {
+            break;
+        }
+        auto byte = static_cast<unsigned char>(text[at]);
+        if (byte >= 0x80) {
+            std::size_t length = utf8_sequence_length(text.substr(at));
+            if (length == 0 && !IsLossy) {
+                out.resize(start);
+                return false;
+            }
+            if (length == 0) {
+                out.append(text.data() + copied, at - copied).append("\xEF\xBF\xBD");
+                copied = ++at;
+                continue;
+            }
+            at += length;
+            continue;
+        }
+        out.append(text.data() + copied, at - copied);
+        char escape = k_escapes[byte];
+        if (escape == 'u') {
+            const std::array<char, 6> sequence{
+                '\\', 'u', '0', '0', k_hex[byte >> 4U], k_hex[byte & 0x0FU]};
+            out.append(sequence.data(), sequence.size());
+        } else {
+            const std::array<char, 2> sequence{'\\', escape};
+            out.append(sequence.data(), sequence.size());
+        }
+        copied = ++at;
+    }
+    out.append(text.data() + copied, text.size() - copied);
+    out += '"';
+    return true;
+}
+
+} // namespace
+
+bool append_json_string(std::string& out, std::string_view text) {
+    return append_json<false>(out, text);
+}
+
+void append_json_string_lossy(std::string& out, std::string_view text) {
+    append_json<true>(out, text);
 }
 
 int hex_digit_value(char c) {

@@ -31,6 +31,15 @@ std::size_t json_plain_prefix(std::string_view text);
 /// UTF-8 sequence to check), so that one pass can both check and escape a text.
 std::size_t json_plain_ascii_prefix(std::string_view text);
 
+/// Appends `text` as a JSON string, quotes included, if it is valid UTF-8 (checked and escaped
+/// in one pass: control characters, '"' and '\\' escaped, everything else as it is). Otherwise
+/// leaves `out` as it was and returns false.
+bool append_json_string(std::string& out, std::string_view text);
+
+/// append_json_string() for any bytes: each byte that does not start a valid UTF-8 sequence is
+/// written as U+FFFD. For reports, where a readable line matters more than the exact bytes.
+void append_json_string_lossy(std::string& out, std::string_view text);
+
 /// The value of a hexadecimal digit (either case), or -1 for any other character.
 int hex_digit_value(char c);
 

@@ -2,6 +2,7 @@
 #include "core/text/text.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace hooks;
 
@@ -39,4 +40,29 @@ TEST_CASE("decode_form_component decodes plus and percent escapes", "[text][even
     CHECK(text::decode_form_component("100%") == "100%");
     CHECK(text::decode_form_component("%zz%4") == "%zz%4");
     CHECK(text::decode_form_component("%00") == std::string(1, '\0'));
+}
+
+TEST_CASE("append_json_string escapes what JSON must and refuses invalid UTF-8", "[text]") {
+    std::string out = "x";
+    REQUIRE(text::append_json_string(out, std::string("a\"b\\c\n\t\x01\x7f caf\xc3\xa9", 15)));
+    CHECK(out == "x\"a\\\"b\\\\c\\n\\t\\u0001\x7f caf\xc3\xa9\"");
+    // Long enough for the sixteen-byte path, with an escape past the first block.
+    std::string long_text(40, 'a');
+    long_text[33] = '"';
+    out.clear();
+    REQUIRE(text::append_json_string(out, long_text));
+    CHECK(nlohmann::json::parse(out) == long_text);
+    out = "kept";
+    CHECK_FALSE(text::append_json_string(out, "ok \xc3\x28 no"));
+    CHECK(out == "kept");
+}
+
+TEST_CASE("append_json_string_lossy writes U+FFFD for each byte it cannot read", "[text]") {
+    std::string out;
+    text::append_json_string_lossy(out, "a\xff" "b\xc3");
+    CHECK(out == "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\"");
+    CHECK(nlohmann::json::parse(out) == "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+    out.clear();
+    text::append_json_string_lossy(out, "fine \xe2\x82\xac\r");
+    CHECK(out == "\"fine \xe2\x82\xac\\r\"");
 }
