@@ -126,6 +126,7 @@ class ReplayDriver final : public http::BatchDriver {
     Result<std::optional<http::BatchJob>> next() override;
     Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
                                                      const http::AttemptResult& result) override;
+    Result<http::WireRequest> rebuild(std::uint64_t tag, int attempt) override;
     void recycle(http::WireRequest&& spent) override { m_queue->give_back(std::move(spent.bytes)); }
     bool should_stop() override { return g_signal != 0; }
 
@@ -223,18 +224,11 @@ Result<std::optional<http::BatchRetry>> ReplayDriver::finished(std::uint64_t tag
         close(found);
         return std::optional<http::BatchRetry>();
     }
-    if (decision.verdict == retry::Verdict::retry && m_plan.scheme == nullptr) {
-        ++m_counters.retrying;
-        return std::optional<http::BatchRetry>(http::BatchRetry{decision.wait, std::nullopt});
-    }
     if (decision.verdict == retry::Verdict::retry) {
-        auto request = wire_request_for(found->second, m_plan);
-        if (request) {
-            ++m_counters.retrying;
-            return std::optional<http::BatchRetry>(
-                http::BatchRetry{decision.wait, std::move(*request)});
-        }
-        decision.reason = request.error().message;
+        // Signed afresh when it is due (rebuild()); as captured, the same bytes go again.
+        ++m_counters.retrying;
+        return std::optional<http::BatchRetry>(
+            http::BatchRetry{decision.wait, m_plan.scheme != nullptr});
     }
     bool is_ok = decision.verdict == retry::Verdict::success;
     std::string why = result ? decision.reason : result.error().message + "; " + decision.reason;
@@ -244,6 +238,14 @@ Result<std::optional<http::BatchRetry>> ReplayDriver::finished(std::uint64_t tag
         return tl::unexpected(done.error());
     }
     return std::optional<http::BatchRetry>();
+}
+
+Result<http::WireRequest> ReplayDriver::rebuild(std::uint64_t tag, int /*attempt*/) {
+    auto found = m_open.find(tag);
+    if (found == m_open.end()) {
+        return fail(ErrorKind::input, "no record for this retry"); // cannot happen
+    }
+    return wire_request_for(found->second, m_plan);
 }
 
 Result<void> ReplayDriver::finish(const Open& open, bool is_ok, const http::AttemptResult* last,

@@ -149,12 +149,8 @@ class LoadDriver final : public http::BatchDriver {
             retry::decide(m_plan.schedule, attempt, outcome_of(result), m_plan.time_scale);
         auto id = m_ids.find(tag);
         if (decision.verdict == retry::Verdict::retry) {
-            // Timestamped schemes are signed afresh for every attempt; the id stays.
-            auto request = wire_request(m_plan, id->second, m_plan.now());
-            if (!request) {
-                return tl::unexpected(request.error());
-            }
-            return http::BatchRetry{decision.wait, std::move(*request)};
+            // Signed afresh when it is due (rebuild()): a timestamp is the attempt's own.
+            return http::BatchRetry{decision.wait, true};
         }
         if (result) {
             m_tally.latency.add(result->latency); // of each delivery's last attempt
@@ -166,6 +162,11 @@ class LoadDriver final : public http::BatchDriver {
         }
         m_ids.erase(id);
         return std::nullopt;
+    }
+
+    Result<http::WireRequest> rebuild(std::uint64_t tag, int /*attempt*/) override {
+        // Each attempt keeps the delivery id.
+        return wire_request(m_plan, m_ids.at(tag), m_plan.now());
     }
 
     Tally& tally() { return m_tally; }

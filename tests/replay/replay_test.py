@@ -150,6 +150,33 @@ class Outcomes(Directory):
         self.assertEqual((result["delivered"], result["status"], result["attempts"]),
                          (True, 204, 2))
 
+    def test_retries_as_captured_are_the_same_request(self):
+        proc, receiver, result = self.run_one(lambda i, n: 503 if n < 3 else 204,
+                                              "--retry-schedule", "10ms,10ms")
+        self.assertEqual(proc.returncode, 0, proc.err)
+        self.assertEqual(result["attempts"], 3)
+        attempts = [request[1:] for request in receiver.requests]
+        self.assertEqual(len(attempts), 3)
+        self.assertEqual(attempts[1], attempts[0])
+        self.assertEqual(attempts[2], attempts[0])
+
+    def test_retries_signed_afresh_get_a_new_signature_each(self):
+        stale = str(int(time.time()) - 3600)
+        path = self.write("stale.jsonl", [log_line(1, b'{"a":1}', [
+            ("webhook-id", "msg_1"), ("webhook-timestamp", stale),
+            ("webhook-signature", "v1,c3RhbGU=")], id_="msg_1")])
+        receiver = self.receiver(lambda i, n: 503 if n == 1 else 204)
+        proc = replay(path, "--to", receiver.url, "--provider", "standard", "--secret", WHSEC,
+                      "--retry-schedule", "1500ms", "--quiet")
+        self.assertEqual(proc.returncode, 0, proc.err)
+        first, second = [dict(request[3]) for request in receiver.requests]
+        self.assertEqual([request[4] for request in receiver.requests], [b'{"a":1}'] * 2)
+        self.assertEqual(first["webhook-id"], "msg_1")
+        self.assertEqual(second["webhook-id"], "msg_1")
+        self.assertGreater(int(first["webhook-timestamp"]), int(stale))
+        self.assertGreater(int(second["webhook-timestamp"]), int(first["webhook-timestamp"]))
+        self.assertNotEqual(second["webhook-signature"], first["webhook-signature"])
+
     def test_retry_after_is_honoured(self):
         proc, receiver, result = self.run_one(
             lambda i, n: (429, {"Retry-After": "1"}) if n == 1 else 204, "--retry-schedule",

@@ -7,11 +7,11 @@
 // purpose, measured with bench/send (2 cores, nginx answering 204): a thread per connection
 // blocked in cpp-httplib cost 28.5 us of CPU per delivery against wrk's 5.2 us and reached
 // 0.29 of wrk's rate (target 0.50), most of it in the client (64 threads on 2 cores, ~11
-// system calls per delivery). On this engine (with send_load building requests on a second
-// thread) it spends 10-14 us per delivery, ~2.3 system calls, and reaches 0.46-0.60 of wrk in
-// three bench/send runs. https runs here too: cpp-httplib sorts headers and adds Accept and
-// User-Agent, which a replayed capture must not get. A single `hooks send` and listen's
-// forwarding keep cpp-httplib.
+// system calls per delivery). On this engine, with the callers building each request's wire
+// bytes on a thread of their own, `send --count` spends about 11 us per delivery and reaches
+// 0.65 of wrk, `replay` 13 us and 0.67 (bench/send, bench/replay). https runs here too:
+// cpp-httplib sorts headers and adds Accept and User-Agent, which a replayed capture must not
+// get. A single `hooks send` and listen's forwarding keep cpp-httplib.
 #include "core/http/batch.hpp"
 
 #include "core/http/batch_connection.hpp"
@@ -72,6 +72,8 @@ class Engine final : public BatchConnectionOwner {
                   const AttemptResult& result) override;
 
   private:
+    /// The driver judges `attempt`'s result: a retry waits in m_retries, or the exchange ends.
+    void settle(BatchAttempt& attempt, const AttemptResult& result);
     void dispatch();
     std::optional<BatchAttempt> take(Clock::time_point now);
     std::optional<BatchAttempt> start_exchange(Clock::time_point now);
@@ -113,6 +115,12 @@ bool later_first(const BatchAttempt& a, const BatchAttempt& b) {
 
 void Engine::finished(BatchConnection& connection, BatchAttempt& pending,
                       const AttemptResult& result) {
+    settle(pending, result);
+    m_idle.push_back(&connection);
+    dispatch();
+}
+
+void Engine::settle(BatchAttempt& pending, const AttemptResult& result) {
     auto retry = m_driver.finished(pending.tag, pending.attempt, result);
     if (!retry) {
         --m_open;
@@ -120,10 +128,7 @@ void Engine::finished(BatchConnection& connection, BatchAttempt& pending,
         fail(retry.error());
     } else if (*retry && !m_is_stopped) {
         pending.due = Clock::now() + (*retry)->wait;
-        if ((*retry)->request) {
-            m_driver.recycle(std::move(pending.request));
-            pending.request = std::move(*(*retry)->request);
-        }
+        pending.is_rebuilt = (*retry)->is_rebuilt;
         ++pending.attempt;
         m_retries.push_back(std::move(pending));
         std::push_heap(m_retries.begin(), m_retries.end(), later_first);
@@ -131,8 +136,6 @@ void Engine::finished(BatchConnection& connection, BatchAttempt& pending,
         --m_open;
         m_driver.recycle(std::move(pending.request));
     }
-    m_idle.push_back(&connection);
-    dispatch();
 }
 
 void Engine::dispatch() {
@@ -147,6 +150,16 @@ void Engine::dispatch() {
         auto pending = take(now);
         if (!pending) {
             break;
+        }
+        if (pending->is_rebuilt) {
+            auto request = m_driver.rebuild(pending->tag, pending->attempt);
+            if (!request) {
+                settle(*pending,
+                       tl::unexpected(ClientError{Failure::other, request.error().message}));
+                continue;
+            }
+            m_driver.recycle(std::move(pending->request));
+            pending->request = std::move(*request);
         }
         BatchConnection* connection = m_idle.back();
         m_idle.pop_back();
@@ -197,7 +210,7 @@ std::optional<BatchAttempt> Engine::start_exchange(Clock::time_point now) {
     if (m_interval != Clock::duration::zero()) {
         m_next_start = std::max(m_next_start + m_interval, now);
     }
-    return BatchAttempt{now, (*job)->tag, 1, std::move((*job)->request)};
+    return BatchAttempt{now, (*job)->tag, 1, std::move((*job)->request), false};
 }
 
 void Engine::wake_at(Clock::time_point at) {

@@ -27,8 +27,9 @@ struct BatchJob {
 /// Another attempt of the same exchange, after `wait`.
 struct BatchRetry {
     std::chrono::milliseconds wait{0};
-    /// Signed afresh, for schemes with timestamps; nothing sends the same bytes again.
-    std::optional<WireRequest> request;
+    /// Whether its request is built afresh when it is due (BatchDriver::rebuild), for schemes
+    /// that sign a timestamp; otherwise the same bytes go again.
+    bool is_rebuilt = false;
 };
 
 /// The caller's side of a batch. The engine never calls two of these at once (the
@@ -51,6 +52,14 @@ class BatchDriver {
     /// one from next().
     virtual Result<std::optional<BatchRetry>> finished(std::uint64_t tag, int attempt,
                                                        const AttemptResult& result) = 0;
+
+    /// The request for attempt `attempt` of exchange `tag`, built just before it goes out: called
+    /// for the retries that ask for it, so that a signed timestamp is that of the attempt, not
+    /// of the failure before it. An error counts as that attempt failing without a response
+    /// (Failure::other), and finished() hears of it.
+    virtual Result<WireRequest> rebuild(std::uint64_t /*tag*/, int /*attempt*/) {
+        return fail(ErrorKind::input, "this batch's requests cannot be built again");
+    }
 
     /// An exchange's request once the engine is done with it (the last attempt's, or one a
     /// retry replaced). A driver that builds requests on another thread can hand them back

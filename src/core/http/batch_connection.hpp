@@ -22,6 +22,7 @@ struct BatchAttempt {
     std::uint64_t tag = 0;
     int attempt = 1;
     WireRequest request;
+    bool is_rebuilt = false; ///< its request is to be built again when it is due
 };
 
 class BatchConnection;

@@ -64,10 +64,22 @@ class ListDriver final : public http::BatchDriver {
         return retry;
     }
 
+    Result<http::WireRequest> rebuild(std::uint64_t tag, int attempt) override {
+        Guard guard(m_busy);
+        rebuilt.emplace_back(tag, attempt);
+        if (!rebuild_with) {
+            return fail(ErrorKind::input, "nothing to rebuild");
+        }
+        return http::to_wire(rebuild_with(tag, attempt), m_host);
+    }
+
     bool should_stop() override { return stop_after && results.size() >= *stop_after; }
 
     std::map<std::uint64_t, std::vector<http::AttemptResult>> results;
     Decide decide;
+    /// The request for a retry that asked to be rebuilt (none: rebuilding fails).
+    std::function<message::Message(std::uint64_t, int)> rebuild_with;
+    std::vector<std::pair<std::uint64_t, int>> rebuilt; ///< (tag, attempt) as asked
     std::optional<std::size_t> fail_next_at;
     std::optional<std::uint64_t> fail_finished_at;
     std::optional<std::size_t> stop_after;

@@ -2,6 +2,7 @@
 #include "core/http/batch.hpp"
 #include "core/http/batch_fixture.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <functional>
@@ -137,14 +138,15 @@ TEST_CASE("a batch retries after the driver's waits", "[http]") {
     });
     std::vector<message::Message> requests(10, post_to("/", "x", {{"X-Attempt", "1"}}));
     ListDriver driver(requests);
-    driver.decide = [](std::uint64_t, int attempt, const http::AttemptResult& result) {
+    driver.decide = [](std::uint64_t, int, const http::AttemptResult& result) {
         std::optional<http::BatchRetry> retry;
         if (result && result->status == 503) {
-            retry = http::BatchRetry{
-                40ms,
-                wire(post_to("/", "x", {{"X-Attempt", std::to_string(attempt + 1)}}), "127.0.0.1")};
+            retry = http::BatchRetry{40ms, true};
         }
         return retry;
+    };
+    driver.rebuild_with = [](std::uint64_t, int attempt) {
+        return post_to("/", "x", {{"X-Attempt", std::to_string(attempt)}});
     };
     auto started = Clock::now();
     REQUIRE(http::run_batch(origin_at(server.port()), driver, batch_options(4)));
@@ -181,7 +183,7 @@ TEST_CASE("a batch keeps at most max_open exchanges under way", "[http]") {
     driver.decide = [](std::uint64_t, int attempt, const http::AttemptResult&) {
         std::optional<http::BatchRetry> retry;
         if (attempt == 1) {
-            retry = http::BatchRetry{30ms, std::nullopt};
+            retry = http::BatchRetry{30ms, false};
         }
         return retry;
     };
@@ -304,7 +306,7 @@ TEST_CASE("should_stop ends a batch gracefully", "[http]") {
     ListDriver driver(std::vector<message::Message>(5000, post_to("/", "")));
     driver.stop_after = 10;
     driver.decide = [](std::uint64_t, int, const http::AttemptResult&) {
-        return std::optional<http::BatchRetry>(http::BatchRetry{10s, std::nullopt});
+        return std::optional<http::BatchRetry>(http::BatchRetry{10s, false});
     };
     auto started = Clock::now();
     REQUIRE(http::run_batch(origin_at(server.port()), driver, batch_options(4)));
@@ -312,4 +314,45 @@ TEST_CASE("should_stop ends a batch gracefully", "[http]") {
     CHECK(driver.results.size() >= 10);
     CHECK(driver.results.size() < 100);
     CHECK(recorder.count() == driver.results.size());
+}
+
+TEST_CASE("a retry is rebuilt when it is due, and a failed rebuild counts as its attempt",
+          "[http]") {
+    std::atomic<int> calls = 0;
+    TestServer server(test_options(), [&](http::IncomingRequest&) {
+        ++calls;
+        return answer(503);
+    });
+    ListDriver driver({post_to("/", "a"), post_to("/", "b")});
+    using Key = std::pair<std::uint64_t, int>;
+    std::map<Key, Clock::time_point> failed_at;
+    std::map<Key, Clock::time_point> rebuilt_at;
+    driver.decide = [&](std::uint64_t tag, int attempt, const http::AttemptResult&) {
+        failed_at[{tag, attempt}] = Clock::now();
+        std::optional<http::BatchRetry> retry;
+        if (attempt < 3) {
+            retry = http::BatchRetry{60ms, true};
+        }
+        return retry;
+    };
+    driver.rebuild_with = [&](std::uint64_t tag, int attempt) {
+        rebuilt_at[{tag, attempt}] = Clock::now();
+        return tag == 0 ? post_to("/", "a again") : post_to("bad target", "");
+    };
+    REQUIRE(http::run_batch(origin_at(server.port()), driver, batch_options(2)));
+    std::vector<Key> rebuilt = driver.rebuilt;
+    std::sort(rebuilt.begin(), rebuilt.end());
+    CHECK(rebuilt == std::vector<Key>{{0, 2}, {0, 3}, {1, 2}, {1, 3}});
+    for (const auto& [key, at] : rebuilt_at) {
+        // Built when due, a wait after the failure before it, not at the failure.
+        CHECK(at - failed_at[{key.first, key.second - 1}] >= 60ms);
+    }
+    // Tag 0's retries went out; tag 1's could not be built and never reached the server.
+    CHECK(calls == 4);
+    REQUIRE(driver.results[1].size() == 3);
+    REQUIRE_FALSE(driver.results[1][1]);
+    CHECK(driver.results[1][1].error().failure == http::Failure::other);
+    CHECK(driver.results[1][1].error().message == "invalid request target");
+    REQUIRE(driver.results[0].size() == 3);
+    CHECK(driver.results[0][2]->status == 503);
 }
