@@ -59,9 +59,12 @@ TEST_CASE("append_json_string escapes what JSON must and refuses invalid UTF-8",
 
 TEST_CASE("append_json_string_lossy writes U+FFFD for each byte it cannot read", "[text]") {
     std::string out;
-    text::append_json_string_lossy(out, "a\xff" "b\xc3");
-    CHECK(out == "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\"");
-    CHECK(nlohmann::json::parse(out) == "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+    text::append_json_string_lossy(out, "a\xff"
+                                        "b\xc3");
+    CHECK(out == "\"a\xef\xbf\xbd"
+                 "b\xef\xbf\xbd\"");
+    CHECK(nlohmann::json::parse(out) == "a\xef\xbf\xbd"
+                                        "b\xef\xbf\xbd");
     out.clear();
     text::append_json_string_lossy(out, "fine \xe2\x82\xac\r");
     CHECK(out == "\"fine \xe2\x82\xac\\r\"");
