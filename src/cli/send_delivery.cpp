@@ -90,10 +90,15 @@ std::string fresh_delivery_id(std::string_view provider) {
 
 Result<message::Message> build_request(const SendPlan& plan, const std::string& id,
                                        providers::UnixMillis timestamp) {
-    events::BuildInput input = plan.build;
-    input.id = id;
-    input.timestamp = timestamp;
-    auto built = events::build_delivery(input);
+    Result<events::BuiltDelivery> built;
+    if (plan.deliveries) {
+        built = plan.deliveries->build(id, timestamp);
+    } else {
+        events::BuildInput input = plan.build;
+        input.id = id;
+        input.timestamp = timestamp;
+        built = events::build_delivery(input);
+    }
     if (!built) {
         return tl::unexpected(built.error());
     }

@@ -4,12 +4,14 @@
 #pragma once
 
 #include "core/events/catalog.hpp"
+#include "core/events/delivery_template.hpp"
 #include "core/http/client.hpp"
 #include "core/providers/registry.hpp"
 #include "core/retry/schedule.hpp"
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,7 +23,9 @@ struct SendPlan {
     std::string url_text; ///< as the user gave it (Twilio signs it)
     const providers::Scheme* scheme = nullptr;
     std::vector<providers::Secret> secrets;
-    events::BuildInput build;                   ///< id and timestamp are set per delivery
+    events::BuildInput build; ///< id and timestamp are set per delivery
+    /// `build` made once for many deliveries (send --count); null builds each in full.
+    std::shared_ptr<const events::DeliveryTemplate> deliveries;
     std::vector<message::Header> extra_headers; ///< -H, added last
     std::string method;                         ///< --method; empty: the provider's
     retry::Schedule schedule;

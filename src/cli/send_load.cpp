@@ -212,8 +212,15 @@ void print_summary(Tally& total, const LoadOptions& options, double seconds, boo
 
 } // namespace
 
-Result<int> run_load(const SendPlan& plan, const LoadOptions& options, bool is_json,
+Result<int> run_load(const SendPlan& given, const LoadOptions& options, bool is_json,
                      Context& context) {
+    // Many deliveries of one event: its envelope is built once and filled in for each.
+    SendPlan plan = given;
+    auto deliveries = events::DeliveryTemplate::create(plan.build);
+    if (!deliveries) {
+        return tl::unexpected(deliveries.error());
+    }
+    plan.deliveries = std::make_shared<const events::DeliveryTemplate>(std::move(*deliveries));
     LoadDriver driver(plan, options.count);
     http::BatchOptions batch;
     batch.concurrency = static_cast<unsigned>(
