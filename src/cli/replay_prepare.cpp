@@ -11,9 +11,9 @@
 namespace hooks::cli {
 namespace {
 
-/// Records (and the bytes of their bodies) read ahead of the sender at most.
+/// Records (and the bytes of their bodies and requests) read ahead of the sender at most.
 constexpr std::size_t k_max_ahead = 1024;
-constexpr std::size_t k_max_ahead_bytes = std::size_t{16} << 20;
+constexpr std::size_t k_max_ahead_bytes = std::size_t{8} << 20;
 /// Spent request buffers kept for reuse at most, and the largest kept: bounds what they hold
 /// (4 MiB) whatever the log's bodies.
 constexpr std::size_t k_max_buffers = 1024;
@@ -135,10 +135,11 @@ Result<std::optional<Prepared>> Preparer::next() {
         // Retries send the same bytes and no failure is written back: what the sender reports
         // is all that stays. Freed here, on the thread that allocated it (a free from another
         // thread contends for this one's malloc arena).
+        // Swapped with empty values: assigning {} (or a short string) keeps the memory.
         log::Record& record = prepared.open.record;
-        record.message.headers = {};
-        record.message.body = {};
-        record.remote = {};
+        std::vector<message::Header>().swap(record.message.headers);
+        std::string().swap(record.message.body);
+        std::string().swap(record.remote);
         record.verify.reset();
     }
     return std::optional<Prepared>(std::move(prepared));
@@ -162,7 +163,13 @@ void PrefetchQueue::run(const std::stop_token& stop) {
     while (!stop.stop_requested()) {
         auto item = m_preparer.next();
         bool is_last = !item || !*item;
-        std::size_t bytes = item && *item ? (*item)->open.record.message.body.size() : 0;
+        // What the item holds: its request's bytes, and its record's body when kept.
+        std::size_t bytes = 0;
+        if (item && *item) {
+            const Prepared& prepared = **item;
+            bytes = prepared.open.record.message.body.size() +
+                    (prepared.request ? prepared.request->bytes.size() : 0);
+        }
         {
             std::unique_lock lock(m_mutex);
             m_is_producer_waiting = true;
@@ -192,6 +199,12 @@ void PrefetchQueue::run(const std::stop_token& stop) {
             m_preparer.reuse(std::move(buffer));
         }
         buffers.clear();
+    }
+}
+
+void PrefetchQueue::give_back(std::string&& buffer) {
+    if (buffer.capacity() <= k_max_buffer_bytes) {
+        m_spent_buffers.push_back(std::move(buffer));
     }
 }
 

@@ -79,7 +79,7 @@ class Preparer {
     std::vector<std::string> m_buffers;
 };
 
-/// Runs a Preparer on its own thread, at most a bounded number of records (and bytes of body)
+/// Runs a Preparer on its own thread, at most a bounded number of records (and bytes held)
 /// ahead of the sender (twice that counting the batch the sender has taken). The two threads
 /// meet once per batch: the sender takes every record read so far and hands back, in the same
 /// step, the records and request buffers it is done with, so that they are freed (or reused)
@@ -96,9 +96,10 @@ class PrefetchQueue {
     Result<std::optional<Prepared>> pop();
 
     /// A finished record, or a spent request's buffer, to go back to the reading thread with
-    /// the next pop() that meets it. The sender's side; no lock.
+    /// the next pop() that meets it. The sender's side; no lock. A buffer too large to be
+    /// reused is freed at once instead, so that large bodies are not held twice as long.
     void give_back(Open&& open) { m_spent_opens.push_back(std::move(open)); }
-    void give_back(std::string&& buffer) { m_spent_buffers.push_back(std::move(buffer)); }
+    void give_back(std::string&& buffer);
 
     /// Stops reading ahead (on SIGINT or an error elsewhere).
     void stop();
@@ -112,7 +113,7 @@ class PrefetchQueue {
     std::mutex m_mutex;
     std::condition_variable_any m_changed;
     std::vector<Item> m_items; ///< read, not yet taken
-    std::size_t m_bytes = 0;   ///< of the bodies in m_items
+    std::size_t m_bytes = 0;   ///< of the bodies and requests in m_items
     bool m_is_producer_waiting = false;
     bool m_is_consumer_waiting = false;
     std::vector<Open> m_returned_opens; ///< given back, not yet collected by the reader
