@@ -13,9 +13,8 @@
 //   the library itself confirms at the recorded time), and `hooks replay` exits 1; GitHub signs no
 //   timestamp, so its captured deliveries are still accepted.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +25,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 
-import { nowSeconds, requireHooks } from './support/hooks.mjs';
+import { childEnv, eventsOf, nowSeconds, requireHooks, runHooksAsync, startReceiver } from './support/hooks.mjs';
 
 requireHooks();
 const hooksBin = process.env.HOOKS_BIN;
@@ -39,32 +38,6 @@ const sentEvents = 3;
 // Not sent again (message::is_hop_by_hop); everything else goes out as recorded.
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade',
     'transfer-encoding', 'expect']);
-
-function childEnv(extra = {}) {
-    const env = { ...process.env, NO_COLOR: '1', ...extra };
-    delete env.HOOKS_SECRET;
-    if (!('HOOKS_NOW' in extra)) {
-        delete env.HOOKS_NOW;
-    }
-    return env;
-}
-
-/// Runs `hooks ARGS` without blocking the event loop (the receiver lives in this process).
-function runHooksAsync(args, env) {
-    return new Promise((resolve, reject) => {
-        const child = spawn(hooksBin, args, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
-        child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
-        const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
-        child.on('error', (error) => { clearTimeout(timer); reject(error); });
-        child.on('close', (status, signal) => {
-            clearTimeout(timer);
-            resolve({ status, signal, stdout, stderr });
-        });
-    });
-}
 
 /// `hooks listen --port 0 --log LOG --quiet --count N`: resolves to {url, done} once it listens;
 /// `done` resolves with its exit status after the N-th delivery.
@@ -104,42 +77,6 @@ function postRaw(url, target, headers, body) {
         const head = [`POST ${target} HTTP/1.1`, ...headers.map(([name, value]) => `${name}: ${value}`)];
         socket.write(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
     });
-}
-
-/// A receiver on 127.0.0.1, port 0, answering 200 when CHECK(raw, headers) returns {ok: true} and
-/// 401 otherwise (a thrown error is recorded as the reason). Every request is kept, with Node's
-/// rawHeaders (the names and values in wire order and case).
-async function startReceiver(check) {
-    const seen = [];
-    const server = http.createServer((req, res) => {
-        const chunks = [];
-        req.on('data', (chunk) => chunks.push(chunk));
-        req.on('end', async () => {
-            const raw = Buffer.concat(chunks);
-            let verdict;
-            try {
-                verdict = await check(raw, req.headers);
-            } catch (error) {
-                verdict = { ok: false, error: String(error?.message ?? error) };
-            }
-            const status = verdict.ok ? 200 : 401;
-            const rawHeaders = [];
-            for (let i = 0; i < req.rawHeaders.length; i += 2) {
-                rawHeaders.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
-            }
-            seen.push({ method: req.method, url: req.url, headers: req.headers, rawHeaders, raw, status, ...verdict });
-            res.writeHead(status, { 'Content-Type': 'text/plain' });
-            res.end(verdict.ok ? 'OK' : 'Invalid signature');
-        });
-    });
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address();
-    return {
-        seen,
-        authority: `127.0.0.1:${port}`,
-        url: `http://127.0.0.1:${port}`,
-        close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
-    };
 }
 
 const headerOf = (headers, name) => headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
@@ -257,13 +194,6 @@ const providers = [
     },
 ];
 
-/// The event names `hooks providers NAME --json` lists.
-function eventsOf(provider) {
-    const result = spawnSync(hooksBin, ['providers', provider, '--json'], { env: childEnv(), encoding: 'utf8' });
-    assert.equal(result.status, 0, `hooks providers ${provider}: ${result.stderr}`);
-    return JSON.parse(result.stdout).events.map((event) => event.name);
-}
-
 /// Captures deliveries signed at `signedAt` into LOG with `hooks listen`; returns its records,
 /// each with its body as a Buffer.
 async function capture(provider, log) {
@@ -272,7 +202,7 @@ async function capture(provider, log) {
     const target = `/webhooks/${provider.name}?source=capture`;
     for (const event of events) {
         const sent = await runHooksAsync(['send', `${listen.url}${target}`, `--provider=${provider.name}`,
-            `--event=${event}`, `--secret=${provider.secret}`, '--retries', '0'], { HOOKS_NOW: String(signedAt) });
+            `--event=${event}`, `--secret=${provider.secret}`, '--retries', '0'], { env: { HOOKS_NOW: String(signedAt) } });
         assert.equal(sent.status, 0, `hooks send ${provider.name} ${event}: ${sent.stdout}${sent.stderr}`);
     }
     const { body, headers } = await provider.librarySigned(provider.secret);
@@ -370,7 +300,7 @@ for (const provider of providers) {
         test('--provider --secret: signed afresh, every delivery accepted, bodies and ids unchanged', async () => {
             const earlier = receiver.seen.length;
             const startedAt = nowSeconds();
-            const result = await replay(log, receiver.url, [`--provider=${provider.name}`, `--secret=${provider.secret}`]);
+            const result = await replay(log, receiver.url(), [`--provider=${provider.name}`, `--secret=${provider.secret}`]);
             for (const pair of pairs(provider, receiver, earlier, records)) {
                 assert.equal(pair.request.status, 200, `${provider.name}: ${describeRequest(pair.request)}`);
                 assertSameDelivery(pair);
@@ -394,7 +324,7 @@ for (const provider of providers) {
             const outcome = provider.stale ? 'rejected by the library as too old; exit 1' : 'still accepted; exit 0';
             test(`${what}: the recorded headers go out untouched, ${outcome}`, async () => {
                 const earlier = receiver.seen.length;
-                const result = await replay(log, receiver.url, args);
+                const result = await replay(log, receiver.url(), args);
                 for (const pair of pairs(provider, receiver, earlier, records)) {
                     assertSameDelivery(pair);
                     assertRecordedHeaders(pair, receiver);
@@ -428,7 +358,7 @@ for (const provider of providers) {
         test('headers arrive in their recorded order and case, with nothing added', async () => {
             for (const args of [['--as-captured'], [`--provider=${provider.name}`, `--secret=${provider.secret}`]]) {
                 const earlier = receiver.seen.length;
-                await replay(log, receiver.url, args);
+                await replay(log, receiver.url(), args);
                 for (const { record, request } of pairs(provider, receiver, earlier, records)) {
                     const expected = record.headers.filter(([name]) => !hopByHop.has(name.toLowerCase()))
                         .map(([name]) => name);

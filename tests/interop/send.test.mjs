@@ -5,9 +5,7 @@
 // NAME --json`) is sent once with `--retries 0`; the official libraries get several events each.
 // Codex is not here: its document (seeds/codex-webhooks.txt) shows no signature or verifier.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
@@ -15,73 +13,9 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 
-import { requireHooks } from './support/hooks.mjs';
+import { eventsOf, requireHooks, runHooksAsync, startReceiver } from './support/hooks.mjs';
 
 requireHooks();
-const hooksBin = process.env.HOOKS_BIN;
-
-function childEnv() {
-    const env = { ...process.env, NO_COLOR: '1' };
-    delete env.HOOKS_SECRET;
-    delete env.HOOKS_NOW;
-    return env;
-}
-
-/// Runs `hooks ARGS` without blocking the event loop (the receiver lives in this process).
-function runHooksAsync(args) {
-    return new Promise((resolve, reject) => {
-        const child = spawn(hooksBin, args, { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
-        child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
-        const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
-        child.on('error', (error) => { clearTimeout(timer); reject(error); });
-        child.on('close', (status, signal) => {
-            clearTimeout(timer);
-            resolve({ status, signal, stdout, stderr });
-        });
-    });
-}
-
-/// The event names `hooks providers NAME --json` lists.
-function eventsOf(provider) {
-    const result = spawnSync(hooksBin, ['providers', provider, '--json'], { env: childEnv(), encoding: 'utf8' });
-    assert.equal(result.status, 0, `hooks providers ${provider}: ${result.stderr}`);
-    const events = JSON.parse(result.stdout).events.map((event) => event.name);
-    assert.ok(events.length > 0, `hooks providers ${provider} lists no events`);
-    return events;
-}
-
-/// A receiver on 127.0.0.1, port 0. CHECK(rawBody, headers) returns {ok, ...details}; the server
-/// answers 200 when ok and 401 otherwise (or the status CHECK gives). Every request is recorded.
-async function startReceiver(check) {
-    const seen = [];
-    const server = http.createServer((req, res) => {
-        const chunks = [];
-        req.on('data', (chunk) => chunks.push(chunk));
-        req.on('end', async () => {
-            const raw = Buffer.concat(chunks);
-            let verdict;
-            try {
-                verdict = await check(raw, req.headers);
-            } catch (error) {
-                verdict = { ok: false, error: String(error?.message ?? error) };
-            }
-            const status = verdict.status ?? (verdict.ok ? 200 : 401);
-            seen.push({ method: req.method, url: req.url, headers: req.headers, raw, status, ...verdict });
-            res.writeHead(status, { 'Content-Type': 'text/plain' });
-            res.end(verdict.ok ? 'OK' : 'Invalid signature');
-        });
-    });
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address();
-    return {
-        seen,
-        url: (path) => `http://127.0.0.1:${port}${path}`,
-        close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
-    };
-}
 
 /// `hooks send URL --provider P --event E --secret S --retries 0 ...`; returns the process result
 /// and the one request the receiver saw for it.

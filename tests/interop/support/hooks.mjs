@@ -2,7 +2,8 @@
 // Runs the real `hooks` binary (HOOKS_BIN) as a child process, and small helpers shared by the
 // interop tests.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import http from 'node:http';
 
 const hooksBin = process.env.HOOKS_BIN;
 
@@ -11,14 +12,80 @@ export function requireHooks() {
     assert.ok(hooksBin, 'set HOOKS_BIN to the hooks binary (ctest does this)');
 }
 
-// The child gets a clean environment: no secret or pinned clock leaks in from the caller.
-function childEnv(extra) {
+/// The child's environment: no secret or pinned clock leaks in from the caller, unless `extra`
+/// sets them.
+export function childEnv(extra) {
     const env = { ...process.env, NO_COLOR: '1', ...extra };
     delete env.HOOKS_SECRET;
     if (!extra || !('HOOKS_NOW' in extra)) {
         delete env.HOOKS_NOW;
     }
     return env;
+}
+
+/// Runs `hooks ARGS` without blocking the event loop (a receiver may live in this process);
+/// resolves to {status, signal, stdout, stderr}. Killed after `timeout` ms.
+export function runHooksAsync(args, { env, timeout = 30000 } = {}) {
+    requireHooks();
+    return new Promise((resolve, reject) => {
+        const child = spawn(hooksBin, args, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
+        child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+        child.on('error', (error) => { clearTimeout(timer); reject(error); });
+        child.on('close', (status, signal) => {
+            clearTimeout(timer);
+            resolve({ status, signal, stdout, stderr });
+        });
+    });
+}
+
+/// The event names `hooks providers NAME --json` lists (at least one).
+export function eventsOf(provider) {
+    const result = runHooks(['providers', provider, '--json']);
+    assert.equal(result.status, 0, `hooks providers ${provider}: ${result.stderr}`);
+    const events = JSON.parse(result.stdout).events.map((event) => event.name);
+    assert.ok(events.length > 0, `hooks providers ${provider} lists no events`);
+    return events;
+}
+
+/// A receiver on 127.0.0.1, port 0. CHECK(rawBody, headers) returns {ok, ...details} (a thrown
+/// error counts as not ok); the server answers 200 when ok and 401 otherwise, or the status
+/// CHECK gives. Every request is kept, with its raw header list ([name, value] in wire order and
+/// case). `url(path)` and `authority` say where it listens.
+export async function startReceiver(check) {
+    const seen = [];
+    const server = http.createServer((req, res) => {
+        const chunks = [];
+        req.on('data', (chunk) => chunks.push(chunk));
+        req.on('end', async () => {
+            const raw = Buffer.concat(chunks);
+            let verdict;
+            try {
+                verdict = await check(raw, req.headers);
+            } catch (error) {
+                verdict = { ok: false, error: String(error?.message ?? error) };
+            }
+            const status = verdict.status ?? (verdict.ok ? 200 : 401);
+            const rawHeaders = [];
+            for (let i = 0; i < req.rawHeaders.length; i += 2) {
+                rawHeaders.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+            }
+            seen.push({ method: req.method, url: req.url, headers: req.headers, rawHeaders, raw, status, ...verdict });
+            res.writeHead(status, { 'Content-Type': 'text/plain' });
+            res.end(verdict.ok ? 'OK' : 'Invalid signature');
+        });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    return {
+        seen,
+        authority: `127.0.0.1:${port}`,
+        url: (path = '') => `http://127.0.0.1:${port}${path}`,
+        close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
+    };
 }
 
 /// Runs `hooks ARGS` with BODY on stdin; returns {status, stdout, stderr}.
