@@ -212,20 +212,13 @@ Result<std::unique_ptr<Client>> Client::create(const Url& origin, const ClientOp
 }
 
 tl::expected<ClientResponse, ClientError> Client::send(const message::Message& request) {
-    if (auto valid = message::validate_method(request.method); !valid) {
+    if (auto valid = message::validate_request(request); !valid) {
         return tl::unexpected(ClientError{Failure::other, valid.error().message});
-    }
-    if (request.target.empty() || request.target.find_first_of(" \r\n\t") != std::string::npos ||
-        request.target.find('\0') != std::string::npos) {
-        return tl::unexpected(ClientError{Failure::other, "invalid request target"});
     }
     httplib::Request outgoing;
     outgoing.method = request.method;
     outgoing.path = request.target;
     for (const message::Header& header : request.headers) {
-        if (auto valid = message::validate_header(header.name, header.value); !valid) {
-            return tl::unexpected(ClientError{Failure::other, valid.error().message});
-        }
         outgoing.headers.emplace(header.name, header.value);
     }
     outgoing.body = request.body;

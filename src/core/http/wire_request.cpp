@@ -4,23 +4,6 @@
 namespace hooks::http {
 namespace {
 
-/// The same checks Client::send makes: nothing that could split or smuggle a request goes out.
-Result<void> check(const message::Message& request) {
-    if (auto valid = message::validate_method(request.method); !valid) {
-        return fail(ErrorKind::input, valid.error().message);
-    }
-    if (request.target.empty() || request.target.find_first_of(" \r\n\t") != std::string::npos ||
-        request.target.find('\0') != std::string::npos) {
-        return fail(ErrorKind::input, "invalid request target");
-    }
-    for (const message::Header& header : request.headers) {
-        if (auto valid = message::validate_header(header.name, header.value); !valid) {
-            return fail(ErrorKind::input, valid.error().message);
-        }
-    }
-    return {};
-}
-
 void append_header(std::string& out, std::string_view name, std::string_view value) {
     out.append(name).append(": ").append(value).append("\r\n");
 }
@@ -29,7 +12,7 @@ void append_header(std::string& out, std::string_view name, std::string_view val
 
 Result<WireRequest> to_wire(const message::Message& request, std::string_view host,
                             std::string buffer) {
-    if (auto valid = check(request); !valid) {
+    if (auto valid = message::validate_request(request); !valid) {
         return tl::unexpected(valid.error());
     }
     WireRequest wire;

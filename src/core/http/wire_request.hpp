@@ -22,8 +22,8 @@ struct WireRequest {
 /// none. Content-Length always tells the body's length: the request's own stays in its place
 /// with that value (once), or one is added last where a body is expected; Transfer-Encoding is
 /// dropped (a replayed capture's body is already de-chunked). Nothing else is added.
-/// Fails (input error, one line) on anything that could split or smuggle a request: a method
-/// that is not a token, a target with blanks, CR, LF or NUL, a bad header name or value.
+/// Fails (input error, one line) on anything that could split or smuggle a request
+/// (message::validate_request).
 /// The bytes are written into `buffer`, whose memory is reused.
 Result<WireRequest> to_wire(const message::Message& request, std::string_view host,
                             std::string buffer = {});

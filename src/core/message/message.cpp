@@ -108,6 +108,22 @@ Result<void> validate_header(std::string_view name, std::string_view value) {
     return {};
 }
 
+Result<void> validate_request(const Message& request) {
+    if (auto valid = validate_method(request.method); !valid) {
+        return fail(ErrorKind::input, valid.error().message);
+    }
+    if (request.target.empty() || request.target.find_first_of(" \r\n\t") != std::string::npos ||
+        request.target.find('\0') != std::string::npos) {
+        return fail(ErrorKind::input, "invalid request target");
+    }
+    for (const Header& header : request.headers) {
+        if (auto valid = validate_header(header.name, header.value); !valid) {
+            return valid;
+        }
+    }
+    return {};
+}
+
 Result<Header> parse_header_line(std::string_view line) {
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) {

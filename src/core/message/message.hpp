@@ -46,6 +46,11 @@ Result<void> validate_method(std::string_view method);
 /// Fails unless `name` is an HTTP token (RFC 9110) and `value` has no CR, LF or NUL.
 Result<void> validate_header(std::string_view name, std::string_view value);
 
+/// Fails (input error, one line) on whatever could split or smuggle `request` once it is on the
+/// wire: a method that is not a token, an empty target or one with blanks, CR, LF or NUL, a bad
+/// header name or value. Both HTTP clients check every request with it before sending.
+Result<void> validate_request(const Message& request);
+
 /// Parses one `Name: value` line as given to `-H`; the value is trimmed of surrounding
 /// spaces and tabs, as an HTTP parser would. Fails with a one-line reason.
 Result<Header> parse_header_line(std::string_view line);
