@@ -457,10 +457,8 @@ Result<int> dry_run(log::Source& source, const ReplayPlan& plan, Context& contex
         if (!request && request.error().kind != ErrorKind::input) {
             return tl::unexpected(request.error()); // a secret that cannot sign
         }
-        if (auto wire = request ? http::to_wire(*request, plan.destination.authority())
-                                : Result<http::WireRequest>();
-            !wire) {
-            request = tl::unexpected(wire.error()); // it cannot go on the wire as it is
+        if (auto valid = request ? message::validate_request(*request) : Result<void>(); !valid) {
+            request = tl::unexpected(valid.error()); // it cannot go on the wire as it is
         }
         print_planned((*open)->index, request, plan, context);
     }
