@@ -182,7 +182,13 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
                 << ':' << server.port() << '\n';
     describe_start(options, checks_signatures, log.get(), context.err);
     context.err << std::flush;
-    return listening.serve(server, timeout);
+    auto served = listening.serve(server, timeout);
+    if (auto failure = log ? log->writeback_failure() : std::nullopt) {
+        context.err << "hooks: warning: the system could not write " << options.log_path
+                    << " back to disk: " << *failure << '\n'
+                    << std::flush;
+    }
+    return served;
 }
 
 /// --respond, --delay and the simulated failures.

@@ -212,7 +212,7 @@ std::pair<size_t, int> write_all(int fd, std::vector<iovec>& vectors) {
 
 } // namespace
 
-Result<std::unique_ptr<Writer>> Writer::open(const std::string& path) {
+Result<std::unique_ptr<Writer>> Writer::open(const std::string& path, off_t drop_behind_window) {
     // Read-write, not write-only: opening reads the last record back to continue seq.
     int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -225,6 +225,7 @@ Result<std::unique_ptr<Writer>> Writer::open(const std::string& path) {
         return io_error("cannot open", path, error_number);
     }
     OpenState state;
+    std::optional<off_t> end;
     // A pipe or terminal (--log /dev/stdout) has no end to read back: numbering starts at 1.
     if (S_ISREG(status.st_mode)) {
         auto read = read_open_state(fd, path, status.st_size);
@@ -233,17 +234,34 @@ Result<std::unique_ptr<Writer>> Writer::open(const std::string& path) {
             return tl::unexpected(read.error());
         }
         state = std::move(*read);
+        end = lseek(fd, 0, SEEK_END);
     }
-    return std::unique_ptr<Writer>(
-        new Writer(fd, path, state.next_seq, std::move(state.repair_note)));
+    return std::unique_ptr<Writer>(new Writer(
+        fd, path, state.next_seq, std::move(state.repair_note), end, drop_behind_window));
 }
 
-Writer::Writer(int fd, std::string path, std::uint64_t next_seq, std::string repair_note)
+Writer::Writer(int fd, std::string path, std::uint64_t next_seq, std::string repair_note,
+               std::optional<off_t> drop_behind_from, off_t drop_behind_window)
     : m_fd(fd), m_path(std::move(path)), m_next_seq(next_seq),
-      m_repair_note(std::move(repair_note)) {}
+      m_repair_note(std::move(repair_note)) {
+    if (drop_behind_from && *drop_behind_from >= 0) {
+        m_drop_behind.emplace(fd, *drop_behind_from, drop_behind_window);
+    }
+}
 
 Writer::~Writer() {
+    m_drop_behind.reset(); // its thread uses the descriptor
     close(m_fd);
+}
+
+std::optional<std::string> Writer::writeback_failure() {
+    return m_drop_behind ? m_drop_behind->failure() : std::nullopt;
+}
+
+void Writer::wait_for_writeback() {
+    if (m_drop_behind) {
+        m_drop_behind->wait_idle();
+    }
 }
 
 void Batch::add(const Record& record) {
@@ -313,6 +331,10 @@ size_t Writer::write_records(const Batch& batch, size_t first, size_t count,
     }
     auto [written, error_number] = write_all(m_fd, m_vectors);
     if (error_number == 0) {
+        // With O_APPEND the offset is where this write ended, whoever else appends.
+        if (off_t end = m_drop_behind ? lseek(m_fd, 0, SEEK_CUR) : -1; end >= 0) {
+            m_drop_behind->appended(end);
+        }
         return count;
     }
     size_t whole = 0;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "core/log/drop_behind.hpp"
 #include "core/log/record.hpp"
 
 #include <cstddef>
@@ -50,7 +51,8 @@ class Writer {
     /// off and reported in `repair_note()`; if that line is a complete record that only lacks
     /// its '\n', the '\n' is added instead. Fails (input error) with one line naming the file
     /// when it cannot be opened, read or repaired, or its last complete record does not parse.
-    static Result<std::unique_ptr<Writer>> open(const std::string& path);
+    static Result<std::unique_ptr<Writer>>
+    open(const std::string& path, off_t drop_behind_window = DropBehind::k_default_window);
 
     Writer(const Writer&) = delete;
     Writer& operator=(const Writer&) = delete;
@@ -73,8 +75,17 @@ class Writer {
     /// Empty unless open() repaired a torn last line: "removed a torn last line of 17 bytes".
     const std::string& repair_note() const { return m_repair_note; }
 
+    /// Why the system could not write the log back to disk ("Input/output error"), once a
+    /// writeback started by drop-behind (see DropBehind) has failed. A regular file's pages
+    /// are written back and dropped from the page cache every few MB appended.
+    std::optional<std::string> writeback_failure();
+
+    /// Waits until drop-behind has handled everything appended so far. For tests.
+    void wait_for_writeback();
+
   private:
-    Writer(int fd, std::string path, std::uint64_t next_seq, std::string repair_note);
+    Writer(int fd, std::string path, std::uint64_t next_seq, std::string repair_note,
+           std::optional<off_t> drop_behind_from, off_t drop_behind_window);
     std::size_t write_records(const Batch& batch, std::size_t first, std::size_t count,
                               std::optional<Error>& error);
 
@@ -86,6 +97,7 @@ class Writer {
     std::vector<iovec> m_vectors;     ///< guarded by m_mutex
     std::vector<std::size_t> m_sizes; ///< of the lines being written, guarded by m_mutex
     std::string m_repair_note;
+    std::optional<DropBehind> m_drop_behind; ///< regular files only; used under m_mutex
 };
 
 } // namespace hooks::log
