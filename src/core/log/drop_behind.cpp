@@ -17,7 +17,7 @@ DropBehind::~DropBehind() {
         m_is_stopping = true;
     }
     m_changed.notify_all();
-    if (m_thread.joinable()) { // started under the writer's lock, which its owner no longer takes
+    if (m_thread.joinable()) { // no appended() any more, so nothing assigns m_thread
         m_thread.join();
     }
 }
