@@ -4,12 +4,12 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <system_error>
+#include <unistd.h>
 
 namespace hooks::log {
 
 DropBehind::DropBehind(int fd, off_t start, off_t window)
-    : m_fd(fd), m_window(window), m_noted(start), m_target(start), m_flushed(start),
-      m_dropped(start) {}
+    : m_fd(fd), m_window(window), m_page(sysconf(_SC_PAGESIZE)), m_start(start), m_end(start) {}
 
 DropBehind::~DropBehind() {
     {
@@ -22,16 +22,28 @@ DropBehind::~DropBehind() {
     }
 }
 
-void DropBehind::appended(off_t end) {
-    bool is_truncated = end < m_noted;
-    if (!is_truncated && end - m_noted < m_window) {
+void DropBehind::appended(std::size_t bytes) {
+    m_unnoted += static_cast<off_t>(bytes);
+    if (m_unnoted < m_window) {
         return;
     }
-    m_noted = end;
+    m_unnoted = 0;
+    // Read here, just after the writer's own write, so that a truncation by someone else is
+    // seen before the file can grow back past where it ended: with O_APPEND the offset is
+    // where the last write ended, whoever else appends.
+    off_t end = lseek(m_fd, 0, SEEK_CUR);
+    int error_number = errno;
     {
         std::lock_guard lock(m_mutex);
-        m_is_restarted = m_is_restarted || is_truncated;
-        m_target = end;
+        if (end < 0) {
+            if (!m_failure) {
+                m_failure = std::system_category().message(error_number);
+            }
+            return;
+        }
+        m_is_truncated = m_is_truncated || end < m_end;
+        m_end = end;
+        m_is_due = true;
         if (!m_has_thread) {
             m_has_thread = true;
             m_thread = std::thread(&DropBehind::run, this);
@@ -42,7 +54,7 @@ void DropBehind::appended(off_t end) {
 
 void DropBehind::wait_idle() {
     std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [this] { return !m_has_thread || is_caught_up(); });
+    m_changed.wait(lock, [this] { return !m_has_thread || (!m_is_due && !m_is_busy); });
 }
 
 std::optional<std::string> DropBehind::failure() {
@@ -50,54 +62,49 @@ std::optional<std::string> DropBehind::failure() {
     return m_failure;
 }
 
-bool DropBehind::is_caught_up() const {
-    return !m_is_busy && !m_is_restarted && m_flushed == m_target;
-}
-
 void DropBehind::run() {
+    off_t flushed = m_start; // writeback was started up to here
+    off_t dropped = m_start; // pages before here were written back and dropped
     std::unique_lock lock(m_mutex);
     while (true) {
-        m_changed.wait(lock, [this] { return m_is_stopping || !is_caught_up(); });
+        m_changed.wait(lock, [this] { return m_is_stopping || m_is_due; });
         if (m_is_stopping) {
             return;
         }
-        if (m_is_restarted) {
-            m_is_restarted = false;
-            m_flushed = m_dropped = 0;
+        if (m_is_truncated) { // by someone else: start again from the beginning
+            flushed = dropped = 0;
         }
-        off_t target = m_target;
-        off_t flushed = m_flushed;
-        off_t dropped = m_dropped;
-        bool has_failed = m_failure.has_value();
+        off_t end = m_end;
+        m_is_due = m_is_truncated = false;
         m_is_busy = true;
+        bool has_failed = m_failure.has_value();
         lock.unlock();
 
         int error_number = 0;
-        if (target > flushed &&
-            sync_file_range(m_fd, flushed, target - flushed, SYNC_FILE_RANGE_WRITE) != 0) {
+        if (end > flushed &&
+            sync_file_range(m_fd, flushed, end - flushed, SYNC_FILE_RANGE_WRITE) != 0) {
             error_number = errno;
         }
-        // The window before the new one has had a window's time to reach the disk: wait for
-        // it (usually done), then drop it. Never after a failure: the kernel keeps what it
-        // could not write.
-        if (error_number == 0 && !has_failed && flushed > dropped) {
+        flushed = end;
+        // What lies more than a window behind the end has usually had a window's time to
+        // reach the disk: wait for it, then drop it; the last window stays. Whole pages, so
+        // that no page is left astride two drops. Never after a failure: the kernel keeps
+        // what it could not write.
+        off_t drop_to = (end - m_window) / m_page * m_page;
+        if (error_number == 0 && !has_failed && drop_to > dropped) {
             constexpr unsigned k_wait_for_all =
                 SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
-            if (sync_file_range(m_fd, dropped, flushed - dropped, k_wait_for_all) != 0) {
+            if (sync_file_range(m_fd, dropped, drop_to - dropped, k_wait_for_all) != 0) {
                 error_number = errno;
             } else {
-                posix_fadvise(m_fd, dropped, flushed - dropped, POSIX_FADV_DONTNEED);
-                dropped = flushed;
+                posix_fadvise(m_fd, dropped, drop_to - dropped, POSIX_FADV_DONTNEED);
+                dropped = drop_to;
             }
         }
 
         lock.lock();
         if (error_number != 0 && !m_failure) {
             m_failure = std::system_category().message(error_number);
-        }
-        if (!m_is_restarted) {
-            m_flushed = target;
-            m_dropped = dropped;
         }
         m_is_busy = false;
         m_changed.notify_all();

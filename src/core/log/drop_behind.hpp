@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /// Keeps an append-only file from piling up in the page cache: every `window` bytes appended,
-/// a background thread starts writeback of the new bytes, and once the window before them is on
-/// disk it drops that window's pages from the cache (posix_fadvise DONTNEED), as `dd
-/// oflag=nocache` does. Nothing is lost: only pages already written back are dropped.
+/// a background thread starts writeback of the new bytes, and once what lies more than a window
+/// behind the end is on disk it drops those pages from the cache (posix_fadvise DONTNEED), as
+/// `dd oflag=nocache` does. Nothing is lost: only pages already written back are dropped.
 ///
 /// Why: `listen --log` under load appends hundreds of MB/s that nobody reads back soon. Left in
 /// the cache, every new page is memory the kernel has not touched for a while; on a VM whose
@@ -13,6 +13,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -33,13 +34,15 @@ class DropBehind {
     /// Stops the thread; writeback already started goes on in the kernel.
     ~DropBehind();
 
-    /// After an append: `end` is where the file now ends. An end before the last one means the
-    /// file was truncated by someone else; counting starts again from there. Not thread-safe:
-    /// the writer calls it under its own lock.
-    void appended(off_t end);
+    /// After an append of `bytes` through `fd`: once a window's worth has been appended, reads
+    /// where the file now ends (the descriptor's offset, one lseek per window) and has the
+    /// thread handle what is new. An end before the last one means the file was truncated by
+    /// someone else: the thread starts again from its beginning. Not thread-safe: the writer
+    /// calls it under its own lock.
+    void appended(std::size_t bytes);
 
-    /// Waits until every window noted so far has been handled: written back and, but for the
-    /// last one, dropped. For tests.
+    /// Waits until the thread has handled every window appended so far: all written back, and
+    /// all but the last window's worth before the end dropped. For tests.
     void wait_idle();
 
     /// Why writeback failed ("Input/output error"), once it has; pages are no longer dropped
@@ -48,19 +51,19 @@ class DropBehind {
 
   private:
     void run();
-    bool is_caught_up() const; ///< under m_mutex
 
     int m_fd;
     off_t m_window;
-    off_t m_noted; ///< where the last window handed to the thread ended; under the writer's lock
+    off_t m_page;
+    off_t m_start;       ///< where the file ended when opened: nothing before is dropped
+    off_t m_unnoted = 0; ///< appended since the thread was last told; under the writer's lock
 
     std::mutex m_mutex;
     std::condition_variable m_changed;
     // Guarded by m_mutex:
-    off_t m_target;              ///< the end the thread is to catch up with
-    off_t m_flushed;             ///< writeback was started up to here
-    off_t m_dropped;             ///< pages before here were written back and dropped
-    bool m_is_restarted = false; ///< the file was truncated: start again from its beginning
+    off_t m_end;                 ///< where the file ended when a window was last appended
+    bool m_is_due = false;       ///< m_end is new to the thread
+    bool m_is_truncated = false; ///< the file was truncated since the thread last looked
     bool m_has_thread = false;
     bool m_is_busy = false;
     bool m_is_stopping = false;

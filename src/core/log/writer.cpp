@@ -331,9 +331,8 @@ size_t Writer::write_records(const Batch& batch, size_t first, size_t count,
     }
     auto [written, error_number] = write_all(m_fd, m_vectors);
     if (error_number == 0) {
-        // With O_APPEND the offset is where this write ended, whoever else appends.
-        if (off_t end = m_drop_behind ? lseek(m_fd, 0, SEEK_CUR) : -1; end >= 0) {
-            m_drop_behind->appended(end);
+        if (m_drop_behind) {
+            m_drop_behind->appended(written);
         }
         return count;
     }

@@ -92,6 +92,12 @@ void check_records(const std::string& path, std::uint64_t first_seq, std::size_t
     CHECK(read == count);
 }
 
+std::unique_ptr<Writer> open_log(const std::string& path) {
+    auto writer = Writer::open(path, k_window);
+    REQUIRE(writer);
+    return std::move(*writer);
+}
+
 int thread_count() {
     std::ifstream status("/proc/self/status");
     std::string line;
@@ -110,11 +116,10 @@ TEST_CASE("a log's pages are written back and dropped from the cache a window be
           "[log]") {
     TempDir dir;
     std::string path = dir.file("log.jsonl");
-    auto writer = Writer::open(path, k_window);
-    REQUIRE(writer);
-    std::size_t count = fill(**writer, path, 5 * k_window);
-    (*writer)->wait_for_writeback();
-    CHECK_FALSE((*writer)->writeback_failure());
+    auto writer = open_log(path);
+    std::size_t count = fill(*writer, path, 5 * k_window);
+    writer->wait_for_writeback();
+    CHECK_FALSE(writer->writeback_failure());
 
     if (is_memory_only(path)) {
         WARN("the temporary directory is in memory: nothing is dropped, only the log is checked");
@@ -132,13 +137,12 @@ TEST_CASE("a log's pages are written back and dropped from the cache a window be
 TEST_CASE("drop-behind starts again from the beginning of a log truncated under it", "[log]") {
     TempDir dir;
     std::string path = dir.file("log.jsonl");
-    auto writer = Writer::open(path, k_window);
-    REQUIRE(writer);
-    std::size_t before = fill(**writer, path, 3 * k_window);
-    (*writer)->wait_for_writeback();
+    auto writer = open_log(path);
+    std::size_t before = fill(*writer, path, 3 * k_window);
+    writer->wait_for_writeback();
     REQUIRE(truncate(path.c_str(), 0) == 0);
-    std::size_t after = fill(**writer, path, 4 * k_window, before);
-    (*writer)->wait_for_writeback();
+    std::size_t after = fill(*writer, path, 4 * k_window, before);
+    writer->wait_for_writeback();
 
     if (!is_memory_only(path)) {
         CHECK(resident_pages(path, 0, 2 * k_window) <= 4);
@@ -151,18 +155,17 @@ TEST_CASE("drop-behind starts its thread only once a window has been appended", 
     std::string path = dir.file("log.jsonl");
     int threads = thread_count();
     {
-        auto writer = Writer::open(path, k_window);
-        REQUIRE(writer);
-        fill(**writer, path, k_window / 2);
-        (*writer)->wait_for_writeback(); // returns at once: nothing to wait for
+        auto writer = open_log(path);
+        fill(*writer, path, k_window / 2);
+        writer->wait_for_writeback(); // returns at once: nothing to wait for
         CHECK(thread_count() == threads);
-        fill(**writer, path, 2 * k_window);
+        fill(*writer, path, 2 * k_window);
         CHECK(thread_count() == threads + 1);
     }
     CHECK(thread_count() == threads);
 }
 
-TEST_CASE("drop-behind reports a failed writeback and drops nothing after it", "[log]") {
+TEST_CASE("drop-behind reports a failure and drops nothing after it", "[log]") {
     int pipe_ends[2];
     REQUIRE(pipe(pipe_ends) == 0);
     {
@@ -173,7 +176,7 @@ TEST_CASE("drop-behind reports a failed writeback and drops nothing after it", "
         drop.appended(8192);
         drop.wait_idle();
         REQUIRE(drop.failure());
-        CHECK(*drop.failure() == "Illegal seek"); // sync_file_range on a pipe: ESPIPE
+        CHECK(*drop.failure() == "Illegal seek"); // a pipe has no offset: ESPIPE
         drop.appended(16384);
         drop.wait_idle();
         CHECK(*drop.failure() == "Illegal seek");
