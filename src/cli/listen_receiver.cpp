@@ -55,10 +55,12 @@ void Receiver::identify(Delivery& delivery) const {
         providers::VerifyInput input(request, m_config.secrets);
         input.now = m_config.now();
         input.tolerance = m_config.tolerance;
-        input.url = request_url(request);
+        if (scheme->signs_url()) {
+            input.url = request_url(request);
+        }
         auto verified = scheme->verify(input);
         outcome.ok = verified && verified->is_valid;
-        outcome.reason = verified ? verified->reason : verified.error().message;
+        outcome.reason = verified ? std::move(verified->reason) : verified.error().message;
     }
     delivery.record.verify = std::move(outcome);
 }

@@ -110,7 +110,7 @@ struct Server::Impl {
 
     Result<void> listen();
     void accept();
-    void on_accept(beast::error_code ec, tcp::socket socket, Worker& worker);
+    void on_accept(beast::error_code ec, detail::Socket socket, Worker& worker);
     void wait_signal();
     void begin_stop(StopReason why, bool from_signal);
     void check_drained();
@@ -186,12 +186,12 @@ Result<void> Server::Impl::listen() {
 void Server::Impl::accept() {
     auto& worker = *workers[next_worker];
     next_worker = (next_worker + 1) % workers.size();
-    acceptor.async_accept(worker.io, [this, &worker](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(worker.io, [this, &worker](beast::error_code ec, detail::Socket socket) {
         on_accept(ec, std::move(socket), worker);
     });
 }
 
-void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket, Worker& worker) {
+void Server::Impl::on_accept(beast::error_code ec, detail::Socket socket, Worker& worker) {
     if (stopping || ec == asio::error::operation_aborted) {
         return;
     }

@@ -22,7 +22,7 @@ constexpr std::size_t k_kept_body_capacity = std::size_t{64} * 1024;
 constexpr std::size_t k_max_chunk_line = std::size_t{64} * 1024;
 constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-std::string describe_remote(const asio::ip::tcp::socket& socket) {
+std::string describe_remote(const Socket& socket) {
     beast::error_code ec;
     auto endpoint = socket.remote_endpoint(ec);
     if (ec) {
@@ -45,11 +45,11 @@ std::string header_too_large(std::size_t limit) {
 
 } // namespace
 
-ServerSession::ServerSession(ServerShared& shared, Worker& worker, asio::ip::tcp::socket socket,
+ServerSession::ServerSession(ServerShared& shared, Worker& worker, Socket socket,
                              bool over_capacity)
     : m_shared(shared), m_worker(worker), m_executor(socket.get_executor()),
-      m_stream(std::move(socket)), m_timer(m_executor), m_over_capacity(over_capacity) {
-    m_remote = describe_remote(m_stream.socket());
+      m_socket(std::move(socket)), m_timer(m_executor), m_over_capacity(over_capacity) {
+    m_remote = describe_remote(m_socket);
 }
 
 ServerSession::~ServerSession() {
@@ -88,7 +88,7 @@ void ServerSession::close() {
     }
     m_phase = Phase::closed;
     beast::error_code ec;
-    m_stream.socket().close(ec);
+    m_socket.close(ec);
     m_timer.cancel();
     if (m_delay_timer) {
         m_delay_timer->cancel();
@@ -139,7 +139,7 @@ void ServerSession::reset_request() {
 
 void ServerSession::read() {
     m_read_pending = true;
-    m_stream.async_read_some(
+    m_socket.async_read_some(
         m_buffer.prepare(k_read_size),
         beast::bind_front_handler(&ServerSession::on_read, shared_from_this()));
 }
@@ -230,7 +230,7 @@ bool ServerSession::accept_header() {
     if (m_parser->expects_continue() && m_buffer.size() == 0) {
         m_write_pending = true;
         asio::async_write(
-            m_stream, asio::buffer(k_continue.data(), k_continue.size()),
+            m_socket, asio::buffer(k_continue.data(), k_continue.size()),
             beast::bind_front_handler(&ServerSession::on_continue_written, shared_from_this()));
         return false;
     }
@@ -334,7 +334,7 @@ void ServerSession::on_deadline() {
         return;
     }
     beast::error_code ignored;
-    m_stream.socket().cancel(ignored);
+    m_socket.cancel(ignored);
     reject(408, std::move(reason));
 }
 

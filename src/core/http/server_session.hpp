@@ -14,8 +14,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #pragma GCC diagnostic pop
 #include <chrono>
@@ -31,6 +32,13 @@ namespace hooks::http::detail {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+
+/// Sessions, their sockets and timers run on one worker's io_context: its concrete executor
+/// type saves the type-erased executor's copies and indirect calls on every operation.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<asio::ip::tcp, Executor>;
+using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
+                                         asio::wait_traits<std::chrono::steady_clock>, Executor>;
 
 class ServerSession;
 
@@ -122,7 +130,7 @@ class RequestReader : public beast::http::basic_parser<true> {
 class ServerSession : public std::enable_shared_from_this<ServerSession> {
   public:
     /// `socket` belongs to `worker.io`; `over_capacity` sessions answer 503 and close.
-    ServerSession(ServerShared& shared, Worker& worker, asio::ip::tcp::socket socket,
+    ServerSession(ServerShared& shared, Worker& worker, Socket socket,
                   bool over_capacity);
     ServerSession(const ServerSession&) = delete;
     ServerSession& operator=(const ServerSession&) = delete;
@@ -175,11 +183,11 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
 
     ServerShared& m_shared;
     Worker& m_worker;
-    asio::any_io_executor m_executor;
-    beast::tcp_stream m_stream;
+    Executor m_executor;
+    Socket m_socket;
     beast::flat_buffer m_buffer;
-    asio::steady_timer m_timer;
-    std::optional<asio::steady_timer> m_delay_timer;
+    Timer m_timer;
+    std::optional<Timer> m_delay_timer;
     std::optional<RequestReader> m_parser;
     IncomingRequest m_request;
     Response m_response;

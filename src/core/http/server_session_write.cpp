@@ -117,7 +117,7 @@ void ServerSession::write_response() {
     m_phase = Phase::writing;
     set_deadline(m_shared.limits.body_timeout);
     m_write_pending = true;
-    asio::async_write(m_stream, buffers,
+    asio::async_write(m_socket, buffers,
                       beast::bind_front_handler(&ServerSession::on_written, shared_from_this()));
 }
 
@@ -146,7 +146,7 @@ void ServerSession::reject(int status, std::string reason) {
     write_error_response(status, status_reason(status), m_head);
     m_write_pending = true;
     asio::async_write(
-        m_stream, asio::buffer(m_head),
+        m_socket, asio::buffer(m_head),
         beast::bind_front_handler(&ServerSession::on_rejection_written, shared_from_this()));
 }
 
@@ -166,7 +166,7 @@ void ServerSession::linger() {
     m_phase = Phase::lingering;
     set_deadline(std::min(m_shared.tick, k_linger_time));
     beast::error_code ignored;
-    m_stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    m_socket.shutdown(Socket::shutdown_send, ignored);
     m_buffer.clear();
     m_discarded_bytes = 0;
     if (!m_read_pending) {
@@ -177,7 +177,7 @@ void ServerSession::linger() {
 void ServerSession::discard() {
     m_discarding = true;
     m_read_pending = true;
-    m_stream.async_read_some(
+    m_socket.async_read_some(
         m_buffer.prepare(k_discard_size),
         beast::bind_front_handler(&ServerSession::on_read, shared_from_this()));
 }

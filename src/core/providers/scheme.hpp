@@ -98,6 +98,9 @@ class Scheme {
     /// The signed content for this message, with the body abbreviated: for `--explain`.
     virtual std::string describe_signed_content(const VerifyInput& input) const = 0;
 
+    /// Whether verify() reads VerifyInput::url, so that a caller need not build it otherwise.
+    virtual bool signs_url() const { return false; }
+
     /// Whether `message` carries this scheme's signature header (for `--provider auto`).
     virtual bool is_present_in(const message::Message& message) const {
         return message.first_header(info().signature_header).has_value();

@@ -23,18 +23,26 @@ VerifyResult valid_result(std::string_view header, std::string_view secret_label
 
 tl::expected<std::string_view, VerifyResult> single_header(const message::Message& message,
                                                            std::string_view name) {
-    std::vector<std::string_view> values = message.header_values(name);
-    if (values.empty()) {
-        return tl::unexpected(invalid("header", "missing header " + std::string(name)));
-    }
-    for (std::string_view value : values) {
-        if (value != values.front()) {
-            return tl::unexpected(invalid("ambiguous", std::to_string(values.size()) +
-                                                           " differing " + std::string(name) +
-                                                           " headers; refusing to pick one"));
+    // Looked up in place: this runs for every delivery `listen` checks.
+    std::optional<std::string_view> first;
+    bool differs = false;
+    std::size_t count = 0;
+    for (const message::Header& header : message.headers) {
+        if (message::names_equal(header.name, name)) {
+            ++count;
+            differs = differs || (first && header.value != *first);
+            first = first.value_or(header.value);
         }
     }
-    return values.front();
+    if (!first) {
+        return tl::unexpected(invalid("header", "missing header " + std::string(name)));
+    }
+    if (differs) {
+        return tl::unexpected(invalid("ambiguous", std::to_string(count) + " differing " +
+                                                       std::string(name) +
+                                                       " headers; refusing to pick one"));
+    }
+    return *first;
 }
 
 VerifyResult no_supported_signature(std::string_view header, const std::vector<std::string>& found,
