@@ -130,8 +130,7 @@ class RequestReader : public beast::http::basic_parser<true> {
 class ServerSession : public std::enable_shared_from_this<ServerSession> {
   public:
     /// `socket` belongs to `worker.io`; `over_capacity` sessions answer 503 and close.
-    ServerSession(ServerShared& shared, Worker& worker, Socket socket,
-                  bool over_capacity);
+    ServerSession(ServerShared& shared, Worker& worker, Socket socket, bool over_capacity);
     ServerSession(const ServerSession&) = delete;
     ServerSession& operator=(const ServerSession&) = delete;
     ~ServerSession();
