@@ -259,19 +259,6 @@ void append_json_string_lossy(std::string& out, std::string_view text) {
     append_json<true>(out, text);
 }
 
-int hex_digit_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 std::string decode_form_component(std::string_view text) {
     std::string out;
     out.reserve(text.size());

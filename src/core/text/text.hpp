@@ -2,6 +2,7 @@
 /// Small text helpers shared by the parsers and the messages that quote their input.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -40,8 +41,29 @@ bool append_json_string(std::string& out, std::string_view text);
 /// written as U+FFFD. For reports, where a readable line matters more than the exact bytes.
 void append_json_string_lossy(std::string& out, std::string_view text);
 
-/// The value of a hexadecimal digit (either case), or -1 for any other character.
-int hex_digit_value(char c);
+namespace detail {
+
+constexpr std::array<signed char, 256> make_hex_values() {
+    std::array<signed char, 256> values{};
+    values.fill(-1);
+    for (std::size_t i = 0; i < 10; ++i) {
+        values['0' + i] = static_cast<signed char>(i);
+    }
+    for (std::size_t i = 0; i < 6; ++i) {
+        values['a' + i] = values['A' + i] = static_cast<signed char>(10 + i);
+    }
+    return values;
+}
+
+inline constexpr std::array<signed char, 256> k_hex_values = make_hex_values();
+
+} // namespace detail
+
+/// The value of a hexadecimal digit (either case), or -1 for any other character. Inline, by
+/// table: `listen` decodes every hex signature it checks with it.
+inline int hex_digit_value(char c) {
+    return detail::k_hex_values[static_cast<unsigned char>(c)];
+}
 
 /// One name or value of an application/x-www-form-urlencoded body, decoded: '+' becomes a
 /// space and `%XX` its byte. A malformed escape is kept as written. The result may be any

@@ -69,3 +69,14 @@ TEST_CASE("append_json_string_lossy writes U+FFFD for each byte it cannot read",
     text::append_json_string_lossy(out, "fine \xe2\x82\xac\r");
     CHECK(out == "\"fine \xe2\x82\xac\\r\"");
 }
+
+TEST_CASE("hex_digit_value reads both cases and rejects every other byte", "[text]") {
+    const std::string_view digits = "0123456789abcdef";
+    for (int byte = 0; byte < 256; ++byte) {
+        const auto c = static_cast<char>(byte);
+        const auto lower = static_cast<char>(std::tolower(byte));
+        const std::size_t at = byte < 128 ? digits.find(lower) : std::string_view::npos;
+        INFO("byte " << byte);
+        CHECK(text::hex_digit_value(c) == (at == std::string_view::npos ? -1 : int(at)));
+    }
+}
