@@ -62,7 +62,7 @@ void Listening::handle_later(http::IncomingRequest& request, http::Responder res
     auto [response, delivery] = m_receiver.prepare(request);
     PendingTurn& turn = this_thread_turn();
     turn.batch.add(delivery.record);
-    turn.deliveries.emplace_back(std::move(response), std::move(delivery), std::move(responder));
+    turn.deliveries.push_back({std::move(response), std::move(delivery), std::move(responder)});
 }
 
 void Listening::finish_turn() {
