@@ -47,8 +47,8 @@ std::string header_too_large(std::size_t limit) {
 
 ServerSession::ServerSession(ServerShared& shared, Worker& worker, Socket socket,
                              bool over_capacity)
-    : m_shared(shared), m_worker(worker), m_executor(socket.get_executor()),
-      m_socket(std::move(socket)), m_timer(m_executor), m_over_capacity(over_capacity) {
+    : m_shared(shared), m_worker(worker), m_socket(std::move(socket)),
+      m_timer(worker.io.get_executor()), m_over_capacity(over_capacity) {
     m_remote = describe_remote(m_socket);
 }
 
@@ -288,8 +288,8 @@ void ServerSession::dispatch() {
             return;
         }
         self->invoke_handler();
-        auto executor = self->m_executor;
-        asio::post(executor, [self = std::move(self)] { self->on_handler_done(); });
+        auto& io = self->m_worker.io;
+        asio::post(io, [self = std::move(self)] { self->on_handler_done(); });
     });
 }
 

@@ -182,7 +182,6 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
 
     ServerShared& m_shared;
     Worker& m_worker;
-    Executor m_executor;
     Socket m_socket;
     beast::flat_buffer m_buffer;
     Timer m_timer;

@@ -78,7 +78,7 @@ void ServerSession::answer(Response response, std::string error) {
     if (m_handler_error.empty() && (m_response.status < 100 || m_response.status > 599)) {
         m_handler_error = "handler returned status " + std::to_string(m_response.status);
     }
-    asio::post(m_executor, [self = shared_from_this()] { self->on_handler_done(); });
+    asio::post(m_worker.io, [self = shared_from_this()] { self->on_handler_done(); });
 }
 
 void ServerSession::on_handler_done() {
@@ -93,7 +93,7 @@ void ServerSession::on_handler_done() {
     if (m_response.delay > std::chrono::milliseconds::zero()) {
         m_phase = Phase::delay;
         if (!m_delay_timer) {
-            m_delay_timer.emplace(m_executor);
+            m_delay_timer.emplace(m_worker.io.get_executor());
         }
         m_delay_timer->expires_after(m_response.delay);
         m_delay_timer->async_wait([self = shared_from_this()](beast::error_code ec) {

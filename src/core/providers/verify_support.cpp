@@ -23,19 +23,19 @@ VerifyResult valid_result(std::string_view header, std::string_view secret_label
 
 tl::expected<std::string_view, VerifyResult> single_header(const message::Message& message,
                                                            std::string_view name) {
-    // Looked up in place: this runs for every delivery `listen` checks.
-    std::optional<std::string_view> first;
-    bool differs = false;
+    // Looked up in place, without collecting the values: this runs for every delivery
+    // `listen` checks.
+    std::optional<std::string_view> first = message.first_header(name);
+    if (!first) {
+        return tl::unexpected(invalid("header", "missing header " + std::string(name)));
+    }
     std::size_t count = 0;
+    bool differs = false;
     for (const message::Header& header : message.headers) {
         if (message::names_equal(header.name, name)) {
             ++count;
-            differs = differs || (first && header.value != *first);
-            first = first.value_or(header.value);
+            differs = differs || header.value != *first;
         }
-    }
-    if (!first) {
-        return tl::unexpected(invalid("header", "missing header " + std::string(name)));
     }
     if (differs) {
         return tl::unexpected(invalid("ambiguous", std::to_string(count) + " differing " +
