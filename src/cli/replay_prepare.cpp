@@ -53,7 +53,7 @@ Result<message::Message> request_for(const Open& open, const ReplayPlan& plan) {
         replay::replace_header(request.headers, header);
     }
     if (plan.scheme != nullptr) {
-        std::string id = open.id.empty() ? fresh_delivery_id(plan.scheme->info().name) : open.id;
+        const std::string& id = open.id; // select() gave an id-less record one
         std::string url =
             plan.destination.scheme + "://" + plan.destination.authority() + request.target;
         auto signed_ok =
@@ -111,6 +111,10 @@ Result<std::optional<Open>> Preparer::select() {
             }
         }
         open.id = facts.id ? *facts.id : "";
+        if (open.id.empty() && m_plan.scheme != nullptr) {
+            // Signing afresh needs an id: one per record, kept by all its attempts.
+            open.id = fresh_delivery_id(m_plan.scheme->info().name);
+        }
         open.record = std::move(**record);
         return std::optional<Open>(std::move(open));
     }

@@ -209,7 +209,13 @@ void print_result_json(const SendPlan& plan, const DeliveryResult& result, std::
 
 Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& context) {
     std::string id = options.id.empty() ? fresh_delivery_id(plan.build.provider) : options.id;
-    auto request = build_request(plan, id, plan.now());
+    // Built once: every attempt signs this same request.
+    providers::UnixMillis created = plan.now();
+    auto unsigned_request = build_unsigned(plan, id, created);
+    if (!unsigned_request) {
+        return tl::unexpected(unsigned_request.error());
+    }
+    auto request = sign_request(plan, *unsigned_request, id, created);
     if (!request) {
         return tl::unexpected(request.error());
     }
@@ -230,7 +236,7 @@ Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& 
                     << terminal_safe(plan.build.event) << "  id " << terminal_safe(id) << '\n'
                     << std::flush;
     }
-    auto result = deliver(plan, **client, id, [&](const Attempt& attempt) {
+    auto result = deliver(plan, **client, *unsigned_request, id, [&](const Attempt& attempt) {
         if (!options.output.is_json) {
             context.out << describe_attempt(attempt) << '\n' << std::flush;
         }
@@ -257,7 +263,7 @@ Result<bool> passes_trigger(const SendOptions& options, const SendPlan& plan, Co
     if (options.only_if_changed.empty()) {
         return true;
     }
-    auto request = build_request(plan, "msg_trigger_check", plan.now());
+    auto request = build_unsigned(plan, "msg_trigger_check", plan.now());
     if (!request) {
         return tl::unexpected(request.error());
     }

@@ -88,15 +88,15 @@ std::string fresh_delivery_id(std::string_view provider) {
     return "msg_" + random_base62(24);
 }
 
-Result<message::Message> build_request(const SendPlan& plan, const std::string& id,
-                                       providers::UnixMillis timestamp) {
+Result<message::Message> build_unsigned(const SendPlan& plan, const std::string& id,
+                                        providers::UnixMillis created) {
     Result<events::BuiltDelivery> built;
     if (plan.deliveries) {
-        built = plan.deliveries->build(id, timestamp);
+        built = plan.deliveries->build(id, created);
     } else {
         events::BuildInput input = plan.build;
         input.id = id;
-        input.timestamp = timestamp;
+        input.timestamp = created;
         built = events::build_delivery(input);
     }
     if (!built) {
@@ -112,11 +112,16 @@ Result<message::Message> build_request(const SendPlan& plan, const std::string& 
     for (message::Header& header : built->headers) {
         put_header(request.headers, header);
     }
+    return request;
+}
+
+Result<message::Message> sign_request(const SendPlan& plan, message::Message request,
+                                      const std::string& id, providers::UnixMillis signed_at) {
     providers::SignInput sign;
     sign.body = request.body;
     sign.secrets = plan.secrets;
     sign.id = id;
-    sign.timestamp = timestamp;
+    sign.timestamp = signed_at;
     sign.url = plan.url_text;
     sign.method = request.method;
     sign.headers = request.headers;
@@ -138,13 +143,25 @@ Result<message::Message> build_request(const SendPlan& plan, const std::string& 
     return request;
 }
 
-Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client, const std::string& id,
+Result<message::Message> build_request(const SendPlan& plan, const std::string& id,
+                                       providers::UnixMillis created,
+                                       providers::UnixMillis signed_at) {
+    auto request = build_unsigned(plan, id, created);
+    if (!request) {
+        return tl::unexpected(request.error());
+    }
+    return sign_request(plan, std::move(*request), id, signed_at);
+}
+
+Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client,
+                               const message::Message& unsigned_request, const std::string& id,
                                const std::function<void(const Attempt&)>& on_attempt) {
     DeliveryResult result;
     result.id = id;
     for (int number = 1;; ++number) {
-        // Timestamped schemes are signed afresh for every attempt; the id stays.
-        auto request = build_request(plan, id, plan.now());
+        // A retry is the same delivery: the same body and id, signed afresh (for the schemes
+        // that sign a timestamp, the attempt's own).
+        auto request = sign_request(plan, unsigned_request, id, plan.now());
         if (!request) {
             return tl::unexpected(request.error());
         }

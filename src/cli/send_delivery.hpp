@@ -41,9 +41,23 @@ http::ClientOptions client_options(bool is_insecure, const std::string& ca_file,
 /// and Shopify a UUID.
 std::string fresh_delivery_id(std::string_view provider);
 
-/// The request for one attempt: the envelope built for `id`, signed at `timestamp`.
+/// Delivery `id` as it is built once, before any attempt: the envelope with its timestamps at
+/// `created`, the provider's event headers, Content-Type. Every attempt signs a copy of it, so
+/// that a retry carries the same body (real providers resend the same event).
+Result<message::Message> build_unsigned(const SendPlan& plan, const std::string& id,
+                                        providers::UnixMillis created);
+
+/// `request` (from build_unsigned()) signed for an attempt at `signed_at`: the scheme's headers
+/// replace those of their names, then the -H headers. Only what the scheme signs with a time
+/// differs between attempts. Fails on a secret that cannot sign or a header with CR/LF.
+Result<message::Message> sign_request(const SendPlan& plan, message::Message request,
+                                      const std::string& id, providers::UnixMillis signed_at);
+
+/// build_unsigned() at `created`, then sign_request() at `signed_at`: the request of any
+/// attempt of delivery `id`, byte for byte the same body as every other attempt's.
 Result<message::Message> build_request(const SendPlan& plan, const std::string& id,
-                                       providers::UnixMillis timestamp);
+                                       providers::UnixMillis created,
+                                       providers::UnixMillis signed_at);
 
 /// One attempt as it happened.
 struct Attempt {
@@ -61,10 +75,13 @@ struct DeliveryResult {
     std::string failure; ///< why it finally failed: "503 after 4 attempts", "connect"
 };
 
-/// Sends one delivery through `client`, retrying per the plan's schedule; `on_attempt` is told
-/// about each attempt as it finishes (for live output). Fails only on an error that no retry
-/// can fix (a secret that does not decode, a header with CR/LF).
-Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client, const std::string& id,
+/// Sends delivery `id`, built once as `unsigned_request` (build_unsigned()), through `client`,
+/// retrying per the plan's schedule: each attempt signs it afresh at that attempt's time and
+/// carries the same body. `on_attempt` is told about each attempt as it finishes (for live
+/// output). Fails only on an error that no retry can fix (a secret that does not decode, a
+/// header with CR/LF).
+Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client,
+                               const message::Message& unsigned_request, const std::string& id,
                                const std::function<void(const Attempt&)>& on_attempt);
 
 /// The request as it goes on the wire (request line, headers with Host and Content-Length,

@@ -27,16 +27,24 @@ struct Tally {
     LatencyStats latency;
 };
 
-/// A fresh delivery: its id and first request.
-struct Fresh {
+/// A delivery of the run: its id and when its envelope was made. Every attempt's request is
+/// built from these, so a retry carries the first attempt's body (events::DeliveryTemplate
+/// builds the same bytes from the same id and time) and only its signature is new.
+struct DeliveryKey {
     std::string id;
+    providers::UnixMillis created{0};
+};
+
+/// A fresh delivery and its first request.
+struct Fresh {
+    DeliveryKey key;
     http::WireRequest request;
 };
 
-/// build_request() as it goes on the wire.
-Result<http::WireRequest> wire_request(const SendPlan& plan, const std::string& id,
-                                       providers::UnixMillis timestamp) {
-    auto request = build_request(plan, id, timestamp);
+/// The request of an attempt of `key`'s delivery, signed at `signed_at`, as it goes on the wire.
+Result<http::WireRequest> wire_request(const SendPlan& plan, const DeliveryKey& key,
+                                       providers::UnixMillis signed_at) {
+    auto request = build_request(plan, key.id, key.created, signed_at);
     if (!request) {
         return tl::unexpected(request.error());
     }
@@ -44,12 +52,12 @@ Result<http::WireRequest> wire_request(const SendPlan& plan, const std::string& 
 }
 
 Result<Fresh> make_fresh(const SendPlan& plan) {
-    std::string id = fresh_delivery_id(plan.build.provider);
-    auto request = wire_request(plan, id, plan.now());
+    DeliveryKey key{fresh_delivery_id(plan.build.provider), plan.now()};
+    auto request = wire_request(plan, key, key.created);
     if (!request) {
         return tl::unexpected(request.error());
     }
-    return Fresh{std::move(id), std::move(*request)};
+    return Fresh{std::move(key), std::move(*request)};
 }
 
 /// Builds a run's fresh deliveries on a thread of its own, at most k_ahead ahead of the engine:
@@ -139,7 +147,7 @@ class LoadDriver final : public http::BatchDriver {
             return tl::unexpected(fresh.error());
         }
         std::uint64_t tag = m_started++;
-        m_ids.emplace(tag, std::move(fresh->id));
+        m_keys.emplace(tag, std::move(fresh->key));
         return http::BatchJob{tag, std::move(fresh->request)};
     }
 
@@ -147,9 +155,10 @@ class LoadDriver final : public http::BatchDriver {
                                                      const http::AttemptResult& result) override {
         auto decision =
             retry::decide(m_plan.schedule, attempt, outcome_of(result), m_plan.time_scale);
-        auto id = m_ids.find(tag);
+        auto key = m_keys.find(tag);
         if (decision.verdict == retry::Verdict::retry) {
-            // Signed afresh when it is due (rebuild()): a timestamp is the attempt's own.
+            // Signed afresh when it is due (rebuild()): a timestamp is the attempt's own, the
+            // body the delivery's.
             return http::BatchRetry{decision.wait, true};
         }
         if (result) {
@@ -160,13 +169,13 @@ class LoadDriver final : public http::BatchDriver {
         } else {
             ++m_tally.failures[failure_cause(result)];
         }
-        m_ids.erase(id);
+        m_keys.erase(key);
         return std::nullopt;
     }
 
     Result<http::WireRequest> rebuild(std::uint64_t tag, int /*attempt*/) override {
-        // Each attempt keeps the delivery id.
-        return wire_request(m_plan, m_ids.at(tag), m_plan.now());
+        // Each attempt keeps the delivery's id and body.
+        return wire_request(m_plan, m_keys.at(tag), m_plan.now());
     }
 
     Tally& tally() { return m_tally; }
@@ -176,7 +185,7 @@ class LoadDriver final : public http::BatchDriver {
     std::uint64_t m_count;
     std::uint64_t m_started = 0;
     FreshMaker m_maker;
-    std::unordered_map<std::uint64_t, std::string> m_ids; ///< tag -> delivery id, while open
+    std::unordered_map<std::uint64_t, DeliveryKey> m_keys; ///< tag -> delivery, while open
     Tally m_tally;
 };
 

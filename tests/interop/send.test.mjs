@@ -309,3 +309,47 @@ for (const provider of libraryProviders) {
         });
     });
 }
+
+// A retry is the same delivery: the receiver fails the first two attempts after letting the
+// official library check each, and the third arrives 1.1 s later. Every attempt must verify,
+// carry the first attempt's body and id, and for timestamped schemes a fresh signature.
+const retryIdHeader = { stripe: null, standard: 'webhook-id', svix: 'svix-id', github: 'x-github-delivery' };
+const timestamped = { stripe: 'stripe-signature', standard: 'webhook-signature', svix: 'svix-signature' };
+
+describe('send retries: the official libraries accept every attempt of one delivery', () => {
+    for (const provider of libraryProviders) {
+        test(`${provider.name}: three attempts, one body, one id, each verified`, async () => {
+            let answered = 0;
+            const receiver = await startReceiver(async (raw, headers) => {
+                const verdict = await provider.verify(raw, headers, provider.secret);
+                answered += 1;
+                return answered <= 2 ? { ...verdict, status: 503 } : verdict;
+            });
+            try {
+                const result = await runHooksAsync([
+                    'send', receiver.url(`/webhooks/${provider.name}`), `--provider=${provider.name}`,
+                    `--event=${eventsOf(provider.name)[0]}`, `--secret=${provider.secret}`,
+                    '--retry-schedule', '0,1100ms',
+                ]);
+                assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+                const attempts = receiver.seen;
+                assert.equal(attempts.length, 3);
+                for (const attempt of attempts) {
+                    assert.equal(attempt.ok, true, describeRejection(attempt));
+                    assert.deepEqual(attempt.raw, attempts[0].raw, 'a retry carried another body');
+                }
+                const idHeader = retryIdHeader[provider.name];
+                const ids = attempts.map((a) => (idHeader ? a.headers[idHeader] : a.body.id));
+                assert.ok(ids[0], 'no delivery id');
+                assert.deepEqual(ids, [ids[0], ids[0], ids[0]]);
+                const signature = timestamped[provider.name];
+                if (signature) {
+                    assert.notEqual(attempts[2].headers[signature], attempts[0].headers[signature],
+                        'the third attempt, a second later, was not signed afresh');
+                }
+            } finally {
+                await receiver.close();
+            }
+        });
+    }
+});

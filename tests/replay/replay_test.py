@@ -177,6 +177,22 @@ class Outcomes(Directory):
         self.assertGreater(int(second["webhook-timestamp"]), int(first["webhook-timestamp"]))
         self.assertNotEqual(second["webhook-signature"], first["webhook-signature"])
 
+    def test_a_record_without_an_id_keeps_the_id_it_is_given_across_retries(self):
+        # Signing afresh needs a webhook-id: a record that has none gets one, and every attempt
+        # of that record carries the same one (not a fresh id per attempt).
+        path = self.write("no_id.jsonl", [log_line(1, b'{"a":1}', [
+            ("Content-Type", "application/json")])])
+        receiver = self.receiver(lambda i, n: 503 if n < 3 else 204)
+        proc = replay(path, "--to", receiver.url, "--provider", "standard", "--secret", WHSEC,
+                      "--retry-schedule", "10ms,10ms", "--json", "--quiet")
+        self.assertEqual(proc.returncode, 0, proc.err)
+        ids = [dict(request[3])["webhook-id"] for request in receiver.requests]
+        self.assertEqual(len(ids), 3)
+        self.assertTrue(ids[0].startswith("msg_"), ids)
+        self.assertEqual(ids, [ids[0]] * 3)
+        [result] = [line for line in json_lines(proc.out) if line["type"] == "delivery"]
+        self.assertEqual(result["id"], ids[0])
+
     def test_retry_after_is_honoured(self):
         proc, receiver, result = self.run_one(
             lambda i, n: (429, {"Retry-After": "1"}) if n == 1 else 204, "--retry-schedule",

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import unittest
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import send_support as support  # noqa: E402
@@ -263,6 +264,106 @@ class Retries(unittest.TestCase):
         self.assertEqual(len(app.requests), 3)
         one_line_about(self, proc, "500", "giving up")
         self.assertEqual(proc.out.splitlines()[-1], "failed after 3 attempts")
+
+
+class SameDelivery(unittest.TestCase):
+    """A retry is the same delivery, as real providers resend an event: the same body and id;
+    only what a scheme signs with a time is signed afresh."""
+
+    def test_every_provider_retries_the_same_body_and_id(self):
+        providers = [p for p in support.provider_catalog() if p["can_sign"] and p["events"]]
+        self.assertGreaterEqual(len(providers), 10)
+        cases = [(provider, key_pairs(provider)[0]) for provider in providers
+                 if key_pairs(provider)]
+        # Each case waits 1.1 s for its third attempt: run them side by side.
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            outcomes = list(pool.map(lambda case: self.three_attempts(*case), cases))
+        for (provider, _), (proc, listen_exit, records) in zip(cases, outcomes):
+            with self.subTest(provider=provider["name"]):
+                self.check_same_delivery(provider, proc, listen_exit, records)
+
+    @staticmethod
+    def three_attempts(provider, pair):
+        """listen --fail-first 2 fails two attempts; the third, 1.1 s after the second (a new
+        second for timestamped schemes), is let through only if it is the same delivery."""
+        _, send_secret, listen_secret = pair
+        name = provider["name"]
+        listen_secret = ["--secret", listen_secret] if listen_secret else []
+        send_secret = ["--secret", send_secret] if send_secret else []
+        listener = Listener("--provider", name, *listen_secret, "--fail-first", "2", "--count",
+                            "3", "--json", "--timeout", "30s")
+        proc = send(f"http://127.0.0.1:{listener.port}/hooks/{name}", "--provider", name,
+                    "--event", provider["events"][0]["name"], *send_secret,
+                    "--retry-schedule", "0,1100ms")
+        listen_exit = settle(listener, proc)
+        return proc, listen_exit, listener.json_lines()
+
+    def check_same_delivery(self, provider, proc, listen_exit, records):
+        name = provider["name"]
+        self.assertEqual(proc.returncode, 0, proc.out + proc.err)
+        self.assertEqual(proc.out.splitlines()[-1], "delivered after 3 attempts", proc.out)
+        self.assertEqual(listen_exit, 0, records)
+        self.assertEqual([r["response"]["status"] for r in records], [500, 500, 200])
+        self.assertEqual(len({r["body_sha256"] for r in records}), 1, "bodies differ")
+        if name not in WITHOUT_ID:
+            self.assertEqual({r["id"] for r in records}, {sent_id(proc)})
+            self.assertEqual([r["redelivery"] for r in records], [False, True, True])
+        if provider["algorithm"].lower().startswith("none"):
+            self.assertEqual(records[0]["headers"], records[2]["headers"])
+            return
+        self.assertTrue(all(r["verify"]["ok"] for r in records), [r["verify"] for r in records])
+        first, third = records[0]["headers"], records[2]["headers"]
+        self.assertEqual([n for n, _ in first], [n for n, _ in third], "header lists differ")
+        changed = {n.lower() for (n, a), (_, b) in zip(first, third) if a != b}
+        if "{timestamp}" not in provider["signed_content"]:
+            # Nothing signed with a time: the attempts are the same bytes.
+            self.assertEqual(changed, set())
+        else:
+            # A fresh signature over a new timestamp; nothing else changes.
+            signed = {provider["signature_header"].lower(),
+                      *(h.lower() for h in provider["other_headers"])}
+            self.assertIn(provider["signature_header"].lower(), changed)
+            self.assertLessEqual(changed, signed)
+
+    def test_a_provider_without_delivery_ids_gets_through_listen_fail_first(self):
+        # CodeNx carries no id: listen tells attempts apart by their bodies, which must match.
+        listener = Listener("--provider", "codenx", "--secret", PLAIN_SECRET, "--fail-first",
+                            "2", "--count", "3", "--json", "--timeout", "30s")
+        proc, result = send_json(f"http://127.0.0.1:{listener.port}/hook", "--provider",
+                                 "codenx", "--event", "record.updated", "--secret",
+                                 PLAIN_SECRET, "--retry-schedule", "0,0", "--time-scale", "0.01")
+        self.assertEqual(settle(listener, proc), 0, listener.stderr)
+        self.assertEqual(proc.returncode, 0, proc.out + proc.err)
+        self.assertEqual([a["status"] for a in result["attempts"]], [500, 500, 200])
+        records = listener.json_lines()
+        self.assertEqual(len({r["body_sha256"] for r in records}), 1)
+        self.assertEqual(len({header(r, "x-codenx-signature") for r in records}), 1)
+
+    def test_send_count_retries_carry_their_first_attempts_body(self):
+        # Every delivery of the run fails once: each retry must be its own delivery again.
+        with tempfile.TemporaryDirectory() as directory:
+            log = os.path.join(directory, "deliveries.jsonl")
+            listener = Listener("--provider", "stripe", "--secret", PLAIN_SECRET, "--fail-first",
+                                "1", "--count", "20", "--quiet", "--log", log, "--timeout", "60s")
+            proc, summary = send_json(f"http://127.0.0.1:{listener.port}/hook", "--provider",
+                                      "stripe", "--event", "invoice.paid", "--secret",
+                                      PLAIN_SECRET, "--count", "10", "--concurrency", "3",
+                                      "--retry-schedule", "1100ms")
+            self.assertEqual(settle(listener, proc), 0, listener.stderr)
+            with open(log, encoding="utf-8") as file:
+                records = [json.loads(line) for line in file]
+        self.assertEqual(proc.returncode, 0, proc.out + proc.err)
+        self.assertEqual((summary["delivered"], summary["failed"]), (10, 0))
+        by_id = {}
+        for record in records:
+            by_id.setdefault(record["id"], []).append(record)
+        self.assertEqual(len(by_id), 10)
+        for attempts in by_id.values():
+            self.assertEqual([r["response"]["status"] for r in attempts], [500, 200])
+            self.assertEqual(attempts[0]["body_sha256"], attempts[1]["body_sha256"])
+            self.assertTrue(all(r["verify"]["ok"] for r in attempts))
+            self.assertNotEqual(header(attempts[0], "Stripe-Signature"),
+                                header(attempts[1], "Stripe-Signature"))
 
 
 class Failures(unittest.TestCase):
