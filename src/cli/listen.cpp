@@ -59,6 +59,12 @@ Result<ReceiverConfig> configure(const ListenOptions& options, const providers::
             return tl::unexpected(resolved.error());
         }
         config.secrets = std::move(*resolved);
+        if (config.scheme != nullptr) {
+            // A secret that can never verify would make every delivery invalid: refuse it now.
+            if (auto usable = config.scheme->check_secrets(config.secrets); !usable) {
+                return tl::unexpected(usable.error());
+            }
+        }
     }
     if (options.requires_valid && config.secrets.empty()) {
         return fail(ErrorKind::usage, "--require-valid needs --provider and a secret "

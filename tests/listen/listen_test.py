@@ -325,6 +325,16 @@ class Usage(unittest.TestCase):
             self.assertEqual(len(proc.stderr.decode().splitlines()), 1, (args, proc.stderr))
             self.assertNotIn(b"whsec", proc.stderr)
 
+    def test_a_secret_the_provider_cannot_use_is_refused_at_start(self):
+        for args in (["--provider", "standard", "--secret", "whsec_not*base64"],
+                     ["--provider", "discord", "--secret", "not-a-hex-key"],
+                     ["--provider", "github", "--secret", ""]):
+            proc = self.run_hooks("--port", "0", *args)
+            self.assertEqual(proc.returncode, 2, (args, proc.stderr))
+            [line] = proc.stderr.decode().splitlines()
+            self.assertIn("--secret #1", line)
+            self.assertNotIn(args[-1] or "\0", line.partition("--secret #1")[2])
+
     def test_a_port_in_use_is_one_line_exit_2(self):
         holder = Listener("--quiet")
         try:

@@ -47,6 +47,15 @@ std::string DiscordScheme::describe_signed_content(const VerifyInput& input) con
            describe_body(input.message.body);
 }
 
+Result<void> DiscordScheme::check_secrets(std::span<const Secret> secrets) const {
+    for (const Secret& secret : secrets) {
+        if (auto key = decode_hex_key(secret); !key) {
+            return tl::unexpected(key.error());
+        }
+    }
+    return {};
+}
+
 Result<VerifyResult> DiscordScheme::verify(const VerifyInput& input) const {
     auto signature_text = single_header(input.message, k_signature_header);
     if (!signature_text) {

@@ -15,6 +15,7 @@ class DiscordScheme final : public Scheme {
     Result<VerifyResult> verify(const VerifyInput& input) const override;
     Result<SignOutput> sign(const SignInput& input) const override;
     std::string describe_signed_content(const VerifyInput& input) const override;
+    Result<void> check_secrets(std::span<const Secret> secrets) const override;
 
   private:
     ProviderInfo m_info;

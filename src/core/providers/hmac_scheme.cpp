@@ -313,6 +313,15 @@ Result<VerifyResult> HmacScheme::verify(const VerifyInput& input) const {
     return result;
 }
 
+Result<void> HmacScheme::check_secrets(std::span<const Secret> secrets) const {
+    for (const Secret& secret : secrets) {
+        if (auto key = decode_key(m_profile, secret); !key) {
+            return tl::unexpected(key.error());
+        }
+    }
+    return {};
+}
+
 Result<SignOutput> HmacScheme::sign(const SignInput& input) const {
     const HmacProfile& p = m_profile;
     if (input.secrets.empty()) {

@@ -98,6 +98,11 @@ class Scheme {
     /// The signed content for this message, with the body abbreviated: for `--explain`.
     virtual std::string describe_signed_content(const VerifyInput& input) const = 0;
 
+    /// Checks that each secret can be used by verify() (decodes into a key of this scheme's
+    /// format), so that a long-running receiver can refuse one at start instead of reporting
+    /// every delivery invalid. Fails (input error) naming the secret's label, never its value.
+    virtual Result<void> check_secrets(std::span<const Secret> /*secrets*/) const { return {}; }
+
     /// Whether verify() reads VerifyInput::url, so that a caller need not build it otherwise.
     virtual bool signs_url() const { return false; }
 

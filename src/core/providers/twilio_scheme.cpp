@@ -155,6 +155,15 @@ std::string TwilioScheme::describe_signed_content(const VerifyInput& input) cons
     return input.url + " + sorted form parameters of the " + describe_body(input.message.body);
 }
 
+Result<void> TwilioScheme::check_secrets(std::span<const Secret> secrets) const {
+    for (const Secret& secret : secrets) {
+        if (secret.value.empty()) {
+            return fail(ErrorKind::input, "secret from " + secret.label + " is empty");
+        }
+    }
+    return {};
+}
+
 Result<VerifyResult> TwilioScheme::verify(const VerifyInput& input) const {
     if (input.url.empty()) {
         return fail(ErrorKind::usage, "Twilio signs the full request URL; pass --url");

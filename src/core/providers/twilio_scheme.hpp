@@ -17,6 +17,7 @@ class TwilioScheme final : public Scheme {
     Result<VerifyResult> verify(const VerifyInput& input) const override;
     Result<SignOutput> sign(const SignInput& input) const override;
     std::string describe_signed_content(const VerifyInput& input) const override;
+    Result<void> check_secrets(std::span<const Secret> secrets) const override;
     bool signs_url() const override { return true; }
 
   private:
