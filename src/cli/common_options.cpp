@@ -6,9 +6,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace hooks::cli {
 namespace {
@@ -54,7 +57,45 @@ std::string strip_one_newline(std::string text) {
     return text;
 }
 
+/// `value` as the shortest decimal that reads back the same: "0.5", "1000".
+std::string format_decimal(double value) {
+    std::ostringstream text;
+    text << value;
+    return text.str();
+}
+
 } // namespace
+
+CLI::Validator whole_number(long long min, long long max) {
+    std::string range = std::to_string(min) + " to " + std::to_string(max);
+    return CLI::Validator(
+        [min, max, range](std::string& text) -> std::string {
+            long long value = 0;
+            auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
+                value < min || value > max) {
+                return "'" + text + "' is not a whole number from " + range;
+            }
+            return {};
+        },
+        "INT in [" + std::to_string(min) + " - " + std::to_string(max) + "]");
+}
+
+CLI::Validator decimal_number(double min, double max) {
+    std::string range = format_decimal(min) + " to " + format_decimal(max);
+    return CLI::Validator(
+        [min, max, range](std::string& text) -> std::string {
+            char* end = nullptr;
+            errno = 0;
+            double value = text.empty() ? 0 : std::strtod(text.c_str(), &end);
+            if (text.empty() || errno != 0 || end != text.c_str() + text.size() ||
+                !(value >= min && value <= max)) {
+                return "'" + text + "' is not a number from " + range;
+            }
+            return {};
+        },
+        "FLOAT in [" + format_decimal(min) + " - " + format_decimal(max) + "]");
+}
 
 void add_secret_options(CLI::App& command, SecretOptions& options, const std::string& what) {
     std::string capitalized = what;
@@ -298,7 +339,8 @@ void add_retry_options(CLI::App& command, RetryOptions& options,
                         default_schedule + ")")
         ->type_name("LIST|PRESET");
     command.add_option("--retries", options.retries, "At most N retries (0: try once)")
-        ->type_name("N");
+        ->type_name("N")
+        ->check(whole_number(0, 1000));
     command
         .add_option("--timeout", options.timeout,
                     "Response budget per attempt (default: the schedule's)")
@@ -307,7 +349,7 @@ void add_retry_options(CLI::App& command, RetryOptions& options,
         .add_option("--time-scale", options.time_scale,
                     "Multiply every retry wait by F (0.001 turns minutes into milliseconds)")
         ->type_name("F")
-        ->check(CLI::Range(0.0, 1000.0))
+        ->check(decimal_number(0, 1000))
         ->capture_default_str();
 }
 

@@ -21,6 +21,13 @@ struct StdinGuard {
     bool is_used = false;
 };
 
+/// A check for an option that takes a whole number from `min` to `max`: anything else fails
+/// with "'VALUE' is not a whole number from MIN to MAX" (CLI11 puts the option's name first).
+CLI::Validator whole_number(long long min, long long max);
+
+/// The same for a decimal number ("0.5", "1e-3").
+CLI::Validator decimal_number(double min, double max);
+
 struct SecretOptions {
     std::vector<std::string> values;
     std::vector<std::string> files;

@@ -201,7 +201,7 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
 void add_response_options(CLI::App& command, ListenOptions& options) {
     command.add_option("--respond", options.respond_status, "Status to answer with")
         ->type_name("STATUS")
-        ->check(CLI::Range(200, 599))
+        ->check(whole_number(200, 599))
         ->capture_default_str();
     command.add_option("--delay", options.delay, "Wait this long before answering (500ms, 2s)")
         ->type_name("DURATION")
@@ -210,15 +210,16 @@ void add_response_options(CLI::App& command, ListenOptions& options) {
         .add_option("--fail-first", options.fail_first,
                     "Answer --fail-status to the first N attempts of each delivery id, then "
                     "succeed (exercises a sender's retries)")
-        ->type_name("N");
+        ->type_name("N")
+        ->check(whole_number(0, 1'000'000));
     command
         .add_option("--fail-rate", options.fail_rate,
                     "Answer --fail-status to this fraction of requests at random (0 to 1)")
         ->type_name("R")
-        ->check(CLI::Range(0.0, 1.0));
+        ->check(decimal_number(0, 1));
     command.add_option("--fail-status", options.fail_status, "Status of simulated failures")
         ->type_name("STATUS")
-        ->check(CLI::Range(400, 599))
+        ->check(whole_number(400, 599))
         ->capture_default_str();
 }
 
@@ -228,23 +229,23 @@ void add_limit_and_ci_options(CLI::App& command, ListenOptions& options) {
         .add_option("--max-body", options.max_body,
                     "Largest body accepted; larger ones get 413 before they are read")
         ->type_name("BYTES")
-        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 32))
+        ->check(whole_number(0, 1LL << 32))
         ->capture_default_str();
     command
         .add_option("--max-connections", options.max_connections,
                     "Open connections allowed at once; more get 503")
         ->type_name("N")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
+        ->check(whole_number(1, 100'000))
         ->capture_default_str();
     command.add_option("--threads", options.threads, "I/O threads (default: one per core)")
         ->type_name("N")
-        ->check(CLI::Range(1U, 256U));
+        ->check(whole_number(1, 256));
     auto* count =
         command
             .add_option("--count", options.count,
                         "Exit after N deliveries (CI: with --timeout and --require-valid)")
             ->type_name("N")
-            ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+            ->check(whole_number(1, 1LL << 40));
     command
         .add_option("--timeout", options.timeout,
                     "With --count: exit 1 if the deliveries have not all arrived within D")
@@ -263,7 +264,8 @@ void register_listen(CLI::App& command, Context& context) {
                     "Address to listen on (other than loopback: a warning)")
         ->capture_default_str();
     command.add_option("--port", options->port, "Port to listen on; 0 picks a free one")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(whole_number(0, 65535));
     add_provider_options(command, options->provider, "", false);
     command.get_option("--provider")
         ->description("Check signatures as this provider does; 'auto' detects it per request");
@@ -273,7 +275,7 @@ void register_listen(CLI::App& command, Context& context) {
         .add_option("--tolerance", options->tolerance_seconds,
                     "Allowed timestamp age in seconds (default: the provider's; 0: no check)")
         ->type_name("SECONDS")
-        ->check(CLI::Range(0LL, 100LL * 365 * 24 * 3600));
+        ->check(whole_number(0, 100LL * 365 * 24 * 3600));
     command
         .add_option("--log", options->log_path,
                     "Append every delivery to FILE as JSON Lines (byte-exact, mode 0600), "

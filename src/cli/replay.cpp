@@ -209,7 +209,7 @@ void add_selection_options(CLI::App& command, ReplayOptions& options) {
 void add_run_options(CLI::App& command, ReplayOptions& options) {
     command.add_option("--concurrency", options.concurrency, "Requests in flight at once")
         ->type_name("C")
-        ->check(CLI::Range(1U, 1024U))
+        ->check(whole_number(1, 1024))
         ->capture_default_str();
     command
         .add_option("--rate", options.rate,

@@ -345,11 +345,11 @@ void add_delivery_options(CLI::App& command, SendOptions& options) {
     add_retry_options(command, options.retry, "the provider's documented schedule");
     command.add_option("--count", options.count, "Send N distinct deliveries (fresh ids)")
         ->type_name("N")
-        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32))
+        ->check(whole_number(1, 1LL << 32))
         ->capture_default_str();
     command.add_option("--concurrency", options.concurrency, "Connections used at once")
         ->type_name("C")
-        ->check(CLI::Range(1U, 1024U))
+        ->check(whole_number(1, 1024))
         ->capture_default_str();
     command.add_flag("--dry-run", options.is_dry_run,
                      "Print the exact request and an equivalent curl command; send nothing");

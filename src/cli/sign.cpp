@@ -90,7 +90,7 @@ void register_sign(CLI::App& command, Context& context) {
                        "Message id for providers that sign one (default: fresh)");
     command.add_option("--timestamp", options->timestamp, "UNIX time in seconds (default: now)")
         ->type_name("UNIX")
-        ->check(CLI::Range(0LL, 9'999'999'999LL));
+        ->check(whole_number(0, 9'999'999'999LL));
     command.add_option("--url", options->url, "The URL the request goes to (Twilio signs it)");
     command.add_option("--method", options->method, "HTTP method of the request")
         ->capture_default_str();

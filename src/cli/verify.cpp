@@ -139,12 +139,12 @@ void register_verify(CLI::App& command, Context& context) {
                     "Allowed clock skew in seconds: the timestamp's age, and for providers that "
                     "check it its distance into the future (default: the provider's; 0: no check)")
         ->type_name("SECONDS")
-        ->check(CLI::Range(0LL, 100LL * 365 * 24 * 3600));
+        ->check(whole_number(0, 100LL * 365 * 24 * 3600));
     command
         .add_option("--now", options->now,
                     "Check timestamps against this UNIX time in seconds (default: now)")
         ->type_name("UNIX")
-        ->check(CLI::Range(0LL, 9'999'999'999LL));
+        ->check(whole_number(0, 9'999'999'999LL));
     command.add_flag("--explain", options->should_explain,
                      "Show the signed content and the likely cause of a mismatch");
     add_output_options(command, options->output);
