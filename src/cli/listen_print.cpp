@@ -3,6 +3,7 @@
 
 #include "cli/body_view.hpp"
 #include "cli/common_options.hpp"
+#include "core/text/text.hpp"
 
 #include <cstdio>
 #include <ctime>
@@ -171,9 +172,12 @@ void print_delivery_json(const Delivery& delivery, std::ostream& out) {
                                                                 : nlohmann::json(forward->error)}};
     }
     if (!delivery.log_error.empty()) {
+        document["seq"] = nullptr; // not in the log: no place in it either
         document["log_error"] = delivery.log_error;
     }
-    out << document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n'
+    out << text::escape_json_for_terminal(
+               document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        << '\n'
         << std::flush;
 }
 

@@ -144,6 +144,7 @@ void settle_log(http::Response& response, Delivery& delivery, const Error* error
     response = http::Response{};
     response.status = 500;
     response.body = "hooks listen could not record the delivery\n";
+    delivery.record.response_status = response.status; // what every output mode reports
 }
 
 std::pair<http::Response, Delivery> Receiver::handle(http::IncomingRequest& request) {

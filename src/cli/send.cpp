@@ -6,6 +6,7 @@
 #include "cli/send_delivery.hpp"
 #include "cli/send_load.hpp"
 #include "core/text/duration.hpp"
+#include "core/text/text.hpp"
 
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -204,7 +205,10 @@ void print_result_json(const SendPlan& plan, const DeliveryResult& result, std::
         document["response"] = {
             {"status", last.response->status}, {"headers", headers}, {"body", last.response->body}};
     }
-    out << document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    // The response body is the receiver's: made safe for a terminal, as listen --json does.
+    out << text::escape_json_for_terminal(
+               document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        << '\n';
 }
 
 Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& context) {

@@ -252,6 +252,39 @@ class Log(unittest.TestCase):
         self.assertEqual(len(proc.stderr.decode().splitlines()), 1)
 
 
+class TrueReports(unittest.TestCase):
+    """What listen prints is what happened, and safe for a terminal in every mode."""
+
+    def test_a_log_that_cannot_be_written_is_reported_with_the_status_sent(self):
+        # /dev/full fails every write with ENOSPC, as a full disk does.
+        for mode in ([], ["--json"]):
+            with self.subTest(mode=mode):
+                listener = Listener("--log", "/dev/full", "--count", "1", *mode)
+                status, _, _ = listener.post(b'{"a":1}', {"Content-Type": "application/json"})
+                self.assertEqual(listener.wait(), 0, listener.stderr)
+                self.assertEqual(status, 500)
+                if mode:
+                    [line] = listener.json_lines()
+                    self.assertEqual(line["response"], {"status": 500})
+                    self.assertIsNone(line["seq"])
+                    self.assertIn("No space left", line["log_error"])
+                else:
+                    self.assertIn("-> 500", listener.stdout)
+                    self.assertNotIn("-> 200", listener.stdout)
+                    self.assertIn("not recorded", listener.stdout)
+
+    def test_json_escapes_what_a_terminal_acts_on(self):
+        listener = Listener("--json", "--count", "1")
+        body = "{\"n\":\"\u009b31m\u202eevil\u2066\x7f\u0085\"}".encode()
+        listener.post(body, {"Content-Type": "application/json"})
+        self.assertEqual(listener.wait(), 0, listener.stderr)
+        raw = listener.stdout
+        for character in ("\x7f", "\u009b", "\u0085", "\u202e", "\u2066"):
+            self.assertNotIn(character, raw)
+        [line] = listener.json_lines()
+        self.assertEqual(line["body_text"].encode(), body)
+
+
 class Signals(unittest.TestCase):
     def test_sigint_exits_130_and_sigterm_0(self):
         self.assertEqual(Listener("--quiet").stop(signal.SIGINT), 130)

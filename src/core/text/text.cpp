@@ -281,4 +281,41 @@ std::string decode_form_component(std::string_view text) {
     return out;
 }
 
+std::string escape_json_for_terminal(std::string_view json) {
+    std::string out;
+    out.reserve(json.size());
+    auto escape = [&out](unsigned code) {
+        static constexpr std::string_view k_digits = "0123456789abcdef";
+        out += "\\u";
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            out += k_digits[(code >> static_cast<unsigned>(shift)) & 0xFU];
+        }
+    };
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        auto byte = static_cast<unsigned char>(json[i]);
+        auto next = [&](std::size_t ahead) {
+            return i + ahead < json.size() ? static_cast<unsigned char>(json[i + ahead]) : 0U;
+        };
+        if (byte == 0x7F) {
+            escape(0x7F);
+        } else if (byte == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) {
+            escape(next(1)); // U+0080-U+009F is C2 80 - C2 9F
+            ++i;
+        } else if (byte == 0xE2 && (next(1) == 0x80 || next(1) == 0x81)) {
+            unsigned code = 0x2000U + ((next(1) & 0x3FU) << 6U) + (next(2) & 0x3FU);
+            bool is_acted_on =
+                (code >= 0x2028 && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069);
+            if (is_acted_on && (next(2) & 0xC0U) == 0x80U) {
+                escape(code);
+                i += 2;
+            } else {
+                out += json[i];
+            }
+        } else {
+            out += json[i];
+        }
+    }
+    return out;
+}
+
 } // namespace hooks::text

@@ -41,6 +41,13 @@ bool append_json_string(std::string& out, std::string_view text);
 /// written as U+FFFD. For reports, where a readable line matters more than the exact bytes.
 void append_json_string_lossy(std::string& out, std::string_view text);
 
+/// `json` (JSON text, such as nlohmann's dump with ensure_ascii off) with the characters that a
+/// terminal acts on but JSON leaves as they are written as \u escapes: DEL, the C1 controls
+/// (U+0080-U+009F), the bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) and
+/// the line and paragraph separators (U+2028, U+2029). These occur only inside strings, so the
+/// result is the same JSON value, safe to print. Other bytes are kept as they are.
+std::string escape_json_for_terminal(std::string_view json);
+
 namespace detail {
 
 constexpr std::array<signed char, 256> make_hex_values() {

@@ -80,3 +80,21 @@ TEST_CASE("hex_digit_value reads both cases and rejects every other byte", "[tex
         CHECK(text::hex_digit_value(c) == (at == std::string_view::npos ? -1 : int(at)));
     }
 }
+
+TEST_CASE("escape_json_for_terminal escapes what a terminal acts on and nothing else", "[text]") {
+    using hooks::text::escape_json_for_terminal;
+    // DEL, C1 (U+0085, U+009B the CSI), bidi overrides and isolates, line separators.
+    CHECK(escape_json_for_terminal("\"a\x7f"
+                                   "b\"") == R"("a\u007fb")");
+    CHECK(escape_json_for_terminal("\"\xc2\x85\xc2\x9b[31m\"") == R"("\u0085\u009b[31m")");
+    CHECK(escape_json_for_terminal("\"\xe2\x80\xae"
+                                   "evil\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\xa8\"") ==
+          R"("\u202eevil\u2066\u2069\u2028")");
+    // Neighbours stay as they are: U+00A0, U+00E9, U+2027, U+202F, U+2065, U+206A, emoji.
+    std::string kept = "\"\xc2\xa0\xc3\xa9\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa"
+                       "\xf0\x9f\x98\x80\"";
+    CHECK(escape_json_for_terminal(kept) == kept);
+    // The escaped text is the same JSON value.
+    std::string raw = "{\"body\":\"x\xc2\x9b\xe2\x80\xaey\x7f\"}";
+    CHECK(nlohmann::json::parse(escape_json_for_terminal(raw)) == nlohmann::json::parse(raw));
+}
