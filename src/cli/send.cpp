@@ -211,6 +211,30 @@ void print_result_json(const SendPlan& plan, const DeliveryResult& result, std::
         << '\n';
 }
 
+/// --dry-run --json: the request that would go out, nothing sent.
+void print_dry_run_json(const SendPlan& plan, const std::string& id,
+                        const message::Message& request, std::ostream& out) {
+    nlohmann::json headers = nlohmann::json::array();
+    for (const message::Header& header : request.headers) {
+        headers.push_back({header.name, header.value});
+    }
+    nlohmann::json document = {{"v", 1},
+                               {"dry_run", true},
+                               {"id", id},
+                               {"provider", plan.build.provider},
+                               {"event", plan.build.event},
+                               {"url", plan.url_text},
+                               {"method", request.method},
+                               {"target", request.target},
+                               {"headers", headers},
+                               {"body", request.body},
+                               {"wire", format_wire_request(plan.url, request)},
+                               {"curl", format_curl(plan.url, request)}};
+    out << text::escape_json_for_terminal(
+               document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        << '\n';
+}
+
 Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& context) {
     std::string id = options.id.empty() ? fresh_delivery_id(plan.build.provider) : options.id;
     // Built once: every attempt signs this same request.
@@ -224,8 +248,12 @@ Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& 
         return tl::unexpected(request.error());
     }
     if (options.is_dry_run) {
-        context.out << format_wire_request(plan.url, *request) << "\n\n# the same with curl:\n"
-                    << format_curl(plan.url, *request);
+        if (options.output.is_json) {
+            print_dry_run_json(plan, id, *request, context.out);
+        } else {
+            context.out << format_wire_request(plan.url, *request) << "\n\n# the same with curl:\n"
+                        << format_curl(plan.url, *request);
+        }
         return 0;
     }
     auto client = http::Client::create(

@@ -366,6 +366,27 @@ class SameDelivery(unittest.TestCase):
                                 header(attempts[1], "Stripe-Signature"))
 
 
+class DryRunJson(unittest.TestCase):
+    def test_dry_run_json_prints_one_json_object_and_sends_nothing(self):
+        app = ScriptedApp([(200, {}, b"ok")])
+        try:
+            proc, result = send_json(app.url + "/hook", "--provider", "github", "--event",
+                                     "push", "--secret", PLAIN_SECRET, "--dry-run")
+        finally:
+            app.close()
+        self.assertEqual(proc.returncode, 0, proc.out + proc.err)
+        self.assertIsNotNone(result, proc.out)
+        self.assertEqual(app.requests, [])
+        self.assertEqual((result["v"], result["dry_run"], result["method"]), (1, True, "POST"))
+        self.assertEqual(result["target"], "/hook")
+        names = [name for name, _ in result["headers"]]
+        self.assertIn("X-Hub-Signature-256", names)
+        self.assertTrue(result["wire"].startswith("POST /hook HTTP/1.1\r\n"), result["wire"])
+        self.assertTrue(result["wire"].endswith("\r\n\r\n" + result["body"]), result["wire"])
+        self.assertIn("curl", result["curl"])
+        json.loads(result["body"])
+
+
 class Failures(unittest.TestCase):
     def test_a_refused_connection_is_one_line_exit_1(self):
         port = listen_support.free_port()
