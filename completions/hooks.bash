@@ -70,9 +70,10 @@ _hooks() {
             --time-scale) : ;;
             --count) : ;;
             --concurrency) : ;;
+            --max-wait) : ;;
             --cacert) : ;;
             --color) _hooks_words 'auto always never' ;;
-            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --provider --provider-file --secret --secret-file --secret-env --event --data --set --map --only-if-changed --id --method -H --header --retry-schedule --retries --timeout --time-scale --count --concurrency --dry-run -k --insecure --cacert --show-headers --json --color'; else :; fi ;;
+            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --provider --provider-file --secret --secret-file --secret-env --event --data --set --map --only-if-changed --id --method -H --header --retry-schedule --retries --timeout --time-scale --count --concurrency --max-wait --dry-run -k --insecure --cacert --show-headers --json --color'; else :; fi ;;
         esac ;;
     listen)
         case $prev in

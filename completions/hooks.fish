@@ -59,6 +59,7 @@ complete -c hooks -n '__fish_seen_subcommand_from send' -l timeout -x -d 'Respon
 complete -c hooks -n '__fish_seen_subcommand_from send' -l time-scale -x -d 'Multiply every retry wait by F (0.001 turns minutes into milliseconds)'
 complete -c hooks -n '__fish_seen_subcommand_from send' -l count -x -d 'Send N distinct deliveries (fresh ids)'
 complete -c hooks -n '__fish_seen_subcommand_from send' -l concurrency -x -d 'Connections used at once'
+complete -c hooks -n '__fish_seen_subcommand_from send' -l max-wait -x -d 'Stop retrying when the waits would add up to more than this, and print what the schedule would still do; \'none\' follows the whole schedule'
 complete -c hooks -n '__fish_seen_subcommand_from send' -l dry-run -d 'Print the exact request and an equivalent curl command; send nothing'
 complete -c hooks -n '__fish_seen_subcommand_from send' -s k -l insecure -d 'Do not check the server\'s TLS certificate'
 complete -c hooks -n '__fish_seen_subcommand_from send' -l cacert -x -d 'Trust the CA certificates in FILE (PEM)'

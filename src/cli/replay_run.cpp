@@ -4,13 +4,13 @@
 #include "cli/body_view.hpp"
 #include "cli/delivery_stats.hpp"
 #include "cli/replay_prepare.hpp"
+#include "cli/stop_signals.hpp"
 #include "core/log/writer.hpp"
 #include "core/replay/journal.hpp"
 #include "core/text/text.hpp"
 
 #include <atomic>
 #include <condition_variable>
-#include <csignal>
 #include <cstdio>
 #include <map>
 #include <mutex>
@@ -22,38 +22,6 @@
 
 namespace hooks::cli {
 namespace {
-
-/// The signal that asked the replay to stop (SIGINT, SIGTERM), or 0.
-std::atomic<int> g_signal = 0;
-
-extern "C" void on_stop_signal(int number) {
-    g_signal = number;
-}
-
-/// Installs SIGINT/SIGTERM handlers for the run; a second signal kills at once (SA_RESETHAND:
-/// the journal is consistent after every line, so nothing is lost that a rerun cannot redo).
-class StopSignals {
-  public:
-    StopSignals() {
-        g_signal = 0;
-        struct sigaction action {};
-        action.sa_handler = on_stop_signal;
-        action.sa_flags = static_cast<int>(SA_RESETHAND);
-        sigemptyset(&action.sa_mask);
-        sigaction(SIGINT, &action, &m_old_int);
-        sigaction(SIGTERM, &action, &m_old_term);
-    }
-    StopSignals(const StopSignals&) = delete;
-    StopSignals& operator=(const StopSignals&) = delete;
-    ~StopSignals() {
-        sigaction(SIGINT, &m_old_int, nullptr);
-        sigaction(SIGTERM, &m_old_term, nullptr);
-    }
-
-  private:
-    struct sigaction m_old_int {};
-    struct sigaction m_old_term {};
-};
 
 /// Read by the progress line while the driver runs.
 struct Counters {
@@ -128,7 +96,7 @@ class ReplayDriver final : public http::BatchDriver {
                                                      const http::AttemptResult& result) override;
     Result<http::WireRequest> rebuild(std::uint64_t tag, int attempt) override;
     void recycle(http::WireRequest&& spent) override { m_queue->give_back(std::move(spent.bytes)); }
-    bool should_stop() override { return g_signal != 0; }
+    bool should_stop() override { return StopSignals::is_stop_requested(); }
 
   private:
     /// Done with `found`: its record goes back to the reading thread.
@@ -376,7 +344,7 @@ void print_summary(const ReplayPlan& plan, const ReadTotals& read, Totals& total
                                    {"delivered", delivered},
                                    {"failed", failed},
                                    {"failures", totals.failures},
-                                   {"interrupted", g_signal != 0},
+                                   {"interrupted", StopSignals::is_stop_requested()},
                                    {"seconds", seconds},
                                    {"deliveries_per_second", rate},
                                    {"latency_ms", totals.latency.to_json()}};
@@ -506,7 +474,7 @@ Result<int> send_all(log::Source& source, const ReplayPlan& plan, const SourcePr
         context.err << "hooks: warning: " << source.warning() << '\n';
     }
     print_summary(plan, preparer.totals(), totals, counters, seconds, context);
-    if (g_signal != 0) {
+    if (StopSignals::is_stop_requested()) {
         return fail(ErrorKind::interrupted,
                     plan.journal_path.empty()
                         ? "interrupted; without --journal a rerun starts from the beginning"

@@ -5,6 +5,7 @@
 #include "cli/common_options.hpp"
 #include "cli/send_delivery.hpp"
 #include "cli/send_load.hpp"
+#include "cli/stop_signals.hpp"
 #include "core/text/duration.hpp"
 #include "core/text/text.hpp"
 
@@ -34,6 +35,7 @@ struct SendOptions {
     bool is_insecure = false;
     std::string ca_file;
     bool shows_headers = false;
+    std::string max_wait = "1m";
 };
 
 Result<std::vector<std::pair<std::string, std::string>>>
@@ -121,6 +123,14 @@ Result<SendPlan> make_plan(const SendOptions& options, const providers::Registry
     }
     plan.schedule = std::move(*schedule);
     plan.time_scale = options.retry.time_scale;
+    if (options.max_wait != "none") {
+        auto max_wait = text::parse_duration(options.max_wait);
+        if (!max_wait) {
+            return fail(ErrorKind::usage, "--max-wait: " + max_wait.error().message);
+        }
+        plan.max_wait = *max_wait;
+    }
+    plan.should_stop = [] { return StopSignals::is_stop_requested(); };
     plan.now = [&context] {
         return context.getenv("HOOKS_NOW") ? context.now : current_unix_millis();
     };
@@ -141,6 +151,23 @@ std::string describe_attempt(const Attempt& attempt) {
         line += "; " + attempt.decision.reason;
     }
     return line;
+}
+
+/// What the schedule would still do once --max-wait stopped waiting: "the schedule would retry
+/// 7 more times, in 30m, 1h, ... (the last 3d 2h from now); --max-wait none waits for them".
+std::string describe_waits_left(const std::vector<std::chrono::milliseconds>& waits) {
+    std::string line = "stopped waiting (--max-wait): the schedule would retry " +
+                       std::to_string(waits.size()) +
+                       (waits.size() == 1 ? " more time" : " more times") + ", in ";
+    std::chrono::milliseconds total{0};
+    for (std::size_t i = 0; i < waits.size(); ++i) {
+        line += (i == 0 ? "" : ", ") + text::format_duration(waits[i]);
+        total += waits[i];
+    }
+    if (waits.size() > 1) {
+        line += " (the last " + text::format_duration(total) + " from now)";
+    }
+    return line + "; --max-wait none waits for them";
 }
 
 void print_result_text(const DeliveryResult& result, bool shows_headers, bool is_color,
@@ -166,9 +193,15 @@ void print_result_text(const DeliveryResult& result, bool shows_headers, bool is
             out << render_body(last.response->body, content_type, view);
         }
     }
-    out << (result.is_success ? paint("delivered", 32, is_color) : paint("failed", 31, is_color))
+    out << (result.is_success            ? paint("delivered", 32, is_color)
+            : result.is_interrupted      ? paint("interrupted", 33, is_color)
+            : !result.waits_left.empty() ? paint("not delivered", 31, is_color)
+                                         : paint("failed", 31, is_color))
         << " after " << result.attempts.size()
         << (result.attempts.size() == 1 ? " attempt" : " attempts") << '\n';
+    if (!result.waits_left.empty()) {
+        out << describe_waits_left(result.waits_left) << '\n';
+    }
 }
 
 nlohmann::json attempt_json(const Attempt& attempt) {
@@ -196,7 +229,15 @@ void print_result_json(const SendPlan& plan, const DeliveryResult& result, std::
                                {"event", plan.build.event},
                                {"url", plan.url_text},
                                {"delivered", result.is_success},
+                               {"interrupted", result.is_interrupted},
                                {"attempts", attempts}};
+    if (!result.waits_left.empty()) {
+        nlohmann::json waits = nlohmann::json::array();
+        for (std::chrono::milliseconds wait : result.waits_left) {
+            waits.push_back(wait.count());
+        }
+        document["waits_left_ms"] = waits; // what the schedule would still do
+    }
     if (const Attempt& last = result.attempts.back(); last.response) {
         nlohmann::json headers = nlohmann::json::array();
         for (const message::Header& header : last.response->headers) {
@@ -268,6 +309,7 @@ Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& 
                     << terminal_safe(plan.build.event) << "  id " << terminal_safe(id) << '\n'
                     << std::flush;
     }
+    StopSignals signals; // Ctrl-C ends the delivery where it is, with what happened so far
     auto result = deliver(plan, **client, *unsigned_request, id, [&](const Attempt& attempt) {
         if (!options.output.is_json) {
             context.out << describe_attempt(attempt) << '\n' << std::flush;
@@ -281,11 +323,23 @@ Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& 
         : print_result_text(*result, options.shows_headers, is_color, context.out);
     if (!result->is_success) {
         const Attempt& last = result->attempts.back();
+        std::string attempts = std::to_string(result->attempts.size()) +
+                               (result->attempts.size() == 1 ? " attempt" : " attempts");
+        if (result->is_interrupted) {
+            return fail(ErrorKind::interrupted,
+                        "interrupted: delivery " + id + " not delivered after " + attempts);
+        }
+        if (!result->waits_left.empty()) {
+            return fail(ErrorKind::negative, "delivery " + id + " not delivered after " + attempts +
+                                                 ": the next retry is in " +
+                                                 text::format_duration(result->waits_left.front()) +
+                                                 ", past --max-wait " + options.max_wait +
+                                                 " (--max-wait none waits for the whole schedule)");
+        }
         std::string why =
             last.error ? last.error->message + "; " + last.decision.reason : last.decision.reason;
         return fail(ErrorKind::negative,
-                    "delivery " + id + " failed after " + std::to_string(result->attempts.size()) +
-                        (result->attempts.size() == 1 ? " attempt: " : " attempts: ") + why);
+                    "delivery " + id + " failed after " + attempts + ": " + why);
     }
     return 0;
 }
@@ -382,6 +436,12 @@ void add_delivery_options(CLI::App& command, SendOptions& options) {
     command.add_option("--concurrency", options.concurrency, "Connections used at once")
         ->type_name("C")
         ->check(whole_number(1, 1024))
+        ->capture_default_str();
+    command
+        .add_option("--max-wait", options.max_wait,
+                    "Stop retrying when the waits would add up to more than this, and print "
+                    "what the schedule would still do; 'none' follows the whole schedule")
+        ->type_name("DURATION|none")
         ->capture_default_str();
     command.add_flag("--dry-run", options.is_dry_run,
                      "Print the exact request and an equivalent curl command; send nothing");

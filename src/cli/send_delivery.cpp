@@ -153,11 +153,44 @@ Result<message::Message> build_request(const SendPlan& plan, const std::string& 
     return sign_request(plan, std::move(*request), id, signed_at);
 }
 
+namespace {
+
+/// Sleeps `wait`, or less when `should_stop` turns true (polled every 50 ms). Returns whether
+/// the whole wait passed.
+bool sleep_unless_stopped(std::chrono::milliseconds wait,
+                          const std::function<bool()>& should_stop) {
+    auto until = std::chrono::steady_clock::now() + wait;
+    while (!should_stop || !should_stop()) {
+        auto left = until - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero()) {
+            return true;
+        }
+        std::this_thread::sleep_for(
+            std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50)));
+    }
+    return false;
+}
+
+/// The waits the schedule has left after attempt `number` decided to wait `next` (scaled).
+std::vector<std::chrono::milliseconds> waits_after(const SendPlan& plan, int number,
+                                                   std::chrono::milliseconds next) {
+    std::vector<std::chrono::milliseconds> waits{next};
+    const auto& delays = plan.schedule.delays;
+    for (auto i = static_cast<std::size_t>(number); i < delays.size(); ++i) {
+        waits.push_back(std::chrono::milliseconds(
+            static_cast<long long>(static_cast<double>(delays[i].count()) * plan.time_scale)));
+    }
+    return waits;
+}
+
+} // namespace
+
 Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client,
                                const message::Message& unsigned_request, const std::string& id,
                                const std::function<void(const Attempt&)>& on_attempt) {
     DeliveryResult result;
     result.id = id;
+    std::chrono::milliseconds waited{0};
     for (int number = 1;; ++number) {
         // A retry is the same delivery: the same body and id, signed afresh (for the schemes
         // that sign a timestamp, the attempt's own).
@@ -188,13 +221,21 @@ Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client,
             result.is_success = true;
             return result;
         }
+        const Attempt& last = result.attempts.back();
+        result.failure =
+            last.response ? std::to_string(last.response->status) : last.error->message;
         if (verdict == retry::Verdict::stop) {
-            const Attempt& last = result.attempts.back();
-            result.failure =
-                last.response ? std::to_string(last.response->status) : last.error->message;
             return result;
         }
-        std::this_thread::sleep_for(wait);
+        if (plan.max_wait && waited + wait > *plan.max_wait) {
+            result.waits_left = waits_after(plan, number, wait);
+            return result;
+        }
+        if (!sleep_unless_stopped(wait, plan.should_stop)) {
+            result.is_interrupted = true;
+            return result;
+        }
+        waited += wait;
     }
 }
 

@@ -30,7 +30,13 @@ struct SendPlan {
     std::string method;                         ///< --method; empty: the provider's
     retry::Schedule schedule;
     double time_scale = 1.0;
+    /// The longest one delivery waits between its attempts in all (--max-wait, scaled time);
+    /// empty: the whole schedule. A terminal user learns the real schedule without being held
+    /// for days by it.
+    std::optional<std::chrono::milliseconds> max_wait;
     std::function<providers::UnixMillis()> now;
+    /// Polled between attempts and while waiting: true ends the delivery where it is (SIGINT).
+    std::function<bool()> should_stop;
 };
 
 /// Client settings for a run: the schedule's per-attempt timeout, TLS options.
@@ -73,6 +79,10 @@ struct DeliveryResult {
     std::vector<Attempt> attempts;
     bool is_success = false;
     std::string failure; ///< why it finally failed: "503 after 4 attempts", "connect"
+    /// The waits the schedule still had (scaled, the first from the last attempt) when
+    /// --max-wait ended the delivery early: what the provider would still do. Empty otherwise.
+    std::vector<std::chrono::milliseconds> waits_left;
+    bool is_interrupted = false; ///< should_stop() ended it
 };
 
 /// Sends delivery `id`, built once as `unsigned_request` (build_unsigned()), through `client`,

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -385,6 +386,81 @@ class DryRunJson(unittest.TestCase):
         self.assertTrue(result["wire"].endswith("\r\n\r\n" + result["body"]), result["wire"])
         self.assertIn("curl", result["curl"])
         json.loads(result["body"])
+
+
+class HeldBack(unittest.TestCase):
+    """A terminal is not held for days by a provider's schedule, and Ctrl-C tells what happened."""
+
+    def test_max_wait_stops_and_says_what_the_schedule_would_still_do(self):
+        app = ScriptedApp([(500, {}, b"down")])
+        try:
+            # Stripe waits 1m, 5m, 30m, 1h, ...: past a 30s budget already at the first retry.
+            proc = send(app.url + "/hook", "--provider", "stripe", "--secret", PLAIN_SECRET,
+                        "--max-wait", "30s")
+            _, result = send_json(app.url + "/hook", "--provider", "stripe", "--secret",
+                                  PLAIN_SECRET, "--max-wait", "30s")
+        finally:
+            app.close()
+        self.assertEqual(proc.returncode, 1, proc.out + proc.err)
+        self.assertEqual(len(app.requests), 2)
+        line = one_line_about(self, proc, "not delivered after 1 attempt", "--max-wait none")
+        self.assertIn("next retry is in 1m", line)
+        self.assertIn("the schedule would retry 10 more times, in 1m, 5m, 30m", proc.out)
+        self.assertEqual(result["waits_left_ms"][:3], [60000, 300000, 1800000])
+        self.assertEqual(len(result["waits_left_ms"]), 10)
+        self.assertFalse(result["delivered"])
+        self.assertEqual(len(result["attempts"]), 1)
+
+    def test_max_wait_counts_the_waits_it_has_made(self):
+        app = ScriptedApp([(503, {}, b"")])
+        try:
+            proc, result = send_json(app.url + "/hook", "--secret", WHSEC, "--retry-schedule",
+                                     "0,200ms,400ms,10s", "--max-wait", "1s")
+        finally:
+            app.close()
+        self.assertEqual(proc.returncode, 1, proc.err)
+        self.assertEqual(len(app.requests), 4)
+        self.assertEqual(result["waits_left_ms"], [10000])
+
+    def test_ctrl_c_while_waiting_prints_what_happened_and_exits_130(self):
+        app = ScriptedApp([(500, {}, b"down")])
+        try:
+            proc = subprocess.Popen([support.hooks_binary(), "send", app.url + "/hook",
+                                     "--secret", WHSEC, "--retry-schedule", "0,30s"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    env=listen_support.base_env())
+            self.assertTrue(listen_support.wait_until(lambda: len(app.requests) == 2))
+            time.sleep(0.2)
+            started = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=10)
+        finally:
+            app.close()
+        self.assertLess(time.monotonic() - started, 2)
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn(b"interrupted after 2 attempts", out)
+        self.assertEqual(len(err.decode().splitlines()), 1, err)
+        self.assertIn(b"interrupted", err)
+
+    def test_ctrl_c_during_count_prints_the_summary_so_far(self):
+        listener = Listener("--quiet")
+        try:
+            proc = subprocess.Popen([support.hooks_binary(), "send",
+                                     f"http://127.0.0.1:{listener.port}/hook", "--secret", WHSEC,
+                                     "--count", "100000000", "--concurrency", "4", "--json"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    env=listen_support.base_env())
+            time.sleep(1)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=10)
+        finally:
+            listener.stop()
+        self.assertEqual(proc.returncode, 130, err)
+        summary = json.loads(out)
+        self.assertTrue(summary["interrupted"])
+        self.assertGreater(summary["delivered"], 0)
+        self.assertLess(summary["delivered"], 100000000)
+        self.assertEqual(len(err.decode().splitlines()), 1, err)
 
 
 class Failures(unittest.TestCase):
