@@ -103,6 +103,11 @@ Result<ReplayPlan> make_plan(const ReplayOptions& options, const providers::Regi
         return fail(ErrorKind::usage, "--to: " + url.error().message);
     }
     plan.destination = std::move(*url);
+    // "--to http://h:3000/" keeps the recorded paths, as "--to http://h:3000" does: only a
+    // path other than "/" replaces them (a trailing slash is too easy to add by accident).
+    if (plan.destination.target == "/") {
+        plan.destination.has_path = false;
+    }
     plan.destination_text = options.to;
     if (auto signing = plan_signing(options, registry, context, guard, plan); !signing) {
         return tl::unexpected(signing.error());

@@ -90,6 +90,9 @@ Result<std::optional<Open>> Preparer::select() {
             m_position = m_progress.position();
         }
         if (!*record) {
+            if (m_progress.position) {
+                m_position = m_progress.position(); // the whole log: progress says 100%, no ETA
+            }
             return std::optional<Open>();
         }
         Open open;

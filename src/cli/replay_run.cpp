@@ -115,6 +115,7 @@ class ReplayDriver final : public http::BatchDriver {
     std::unique_ptr<replay::Journal> m_journal;
     std::unique_ptr<log::Writer> m_failed;
     std::unordered_map<std::uint64_t, Open> m_open;
+    bool m_has_started = false; ///< the first delivery has been handed out
 };
 
 Result<void> ReplayDriver::open_outputs() {
@@ -171,6 +172,19 @@ Result<std::optional<http::BatchJob>> ReplayDriver::next() {
             continue;
         }
         std::uint64_t tag = item.open.index;
+        if (!m_has_started && !m_plan.is_json) {
+            // Where deliveries go, before any does: a --to path replaces the recorded ones.
+            const http::Url& to = m_plan.destination;
+            m_context.err << "hooks: replaying to " << terminal_safe(to.origin())
+                          << (to.has_path ? " (every delivery to " + terminal_safe(to.target) + ")"
+                                          : " (recorded paths)")
+                          << "; first: " << terminal_safe(item.open.record.message.method) << ' '
+                          << terminal_safe(to.origin() + (to.has_path
+                                                              ? to.target
+                                                              : item.open.record.message.target))
+                          << '\n';
+        }
+        m_has_started = true;
         m_open.emplace(tag, std::move(item.open));
         return std::optional<http::BatchJob>(http::BatchJob{tag, std::move(*item.request)});
     }
@@ -309,6 +323,8 @@ std::string ProgressLine::line(double seconds) const {
         double eta = seconds * (1 - fraction) / fraction;
         std::snprintf(text, sizeof text, ", %.0f%% of the log, ETA %.0f s", fraction * 100, eta);
         result += text;
+    } else if (fraction >= 1) {
+        result += ", the whole log read"; // what is left is on the wire or waiting for a retry
     }
     return result;
 }

@@ -270,6 +270,26 @@ class Https(Directory):
         self.assertEqual(app.requests, [])
 
 
+class Destination(Directory):
+    def test_a_trailing_slash_keeps_the_recorded_paths_and_the_first_url_is_printed(self):
+        log = self.write("paths.jsonl", [
+            log_line(1, b'{"a":1}', [("webhook-id", "msg_1")], target="/hooks/a?x=1", id_="msg_1"),
+            log_line(2, b'{"a":2}', [("webhook-id", "msg_2")], target="/hooks/b", id_="msg_2")])
+        for suffix, expected in (("", ["/hooks/a?x=1", "/hooks/b"]),
+                                 ("/", ["/hooks/a?x=1", "/hooks/b"]),
+                                 ("/app", ["/app", "/app"])):
+            with self.subTest(to=suffix):
+                receiver = self.receiver()
+                proc = replay(log, "--to", receiver.url + suffix, "--concurrency", "1")
+                self.assertEqual(proc.returncode, 0, proc.err)
+                self.assertEqual([request[2] for request in receiver.requests], expected)
+                first = [line for line in proc.err.splitlines()
+                         if line.startswith("hooks: replaying to ")]
+                self.assertEqual(len(first), 1, proc.err)
+                self.assertTrue(first[0].endswith(f"first: POST {receiver.url}{expected[0]}"),
+                                first[0])
+
+
 class Selection(Directory):
     def mixed_log(self):
         lines = []
@@ -535,7 +555,10 @@ class Progress(Directory):
         code, out, seen = self.replay_on_terminal(log, receiver)
         self.assertEqual(code, 0)
         self.assertIn(b"\r\x1b[Kreplay: ", seen)
-        self.assertRegex(seen, rb"replay: \d+ delivered, \d+ retrying, 0 failed, \d+/s\r")
+        # A small log is read whole at once: no percentage, no ETA that the end would belie.
+        self.assertRegex(seen, rb"replay: \d+ delivered, \d+ retrying, 0 failed, \d+/s, "
+                               rb"the whole log read\r")
+        self.assertNotIn(b"ETA", seen)
         self.assertTrue(seen.endswith(b"\r\x1b[K"), seen[-40:])  # cleared before the summary
         self.assertIn(b"25 delivered, 0 failed", out)
 
