@@ -94,7 +94,7 @@ complete -c hooks -n '__fish_seen_subcommand_from listen' -s q -l quiet -d 'Prin
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l json -d 'Print one JSON line ("v": 1) per delivery'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l color -x -a 'auto always never' -d 'Colour output: auto, always or never'
 complete -c hooks -n '__fish_seen_subcommand_from replay' -s h -l help -d 'Print this help message and exit'
-complete -c hooks -n '__fish_seen_subcommand_from replay' -l to -x -d 'Where to re-deliver: http:// or https:// (a path in the URL replaces the recorded ones)'
+complete -c hooks -n '__fish_seen_subcommand_from replay' -l to -x -d 'Where to re-deliver: http:// or https:// (a path other than / replaces the recorded ones)'
 complete -c hooks -n '__fish_seen_subcommand_from replay' -l provider -x -a 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord codex' -d 'Sign every delivery afresh as this provider, with a new timestamp and the recorded delivery id (default: send the captured headers)'
 complete -c hooks -n '__fish_seen_subcommand_from replay' -l provider-file -r -F -d 'Load HMAC provider profiles from a JSON file (see \'hooks providers --help\')'
 complete -c hooks -n '__fish_seen_subcommand_from replay' -l secret -x -d 'The signing secret for --provider (repeatable: any one matching passes)'

@@ -250,8 +250,8 @@ void register_replay(CLI::App& command, Context& context) {
         ->required();
     command
         .add_option("--to", options->to,
-                    "Where to re-deliver: http:// or https:// (a path "
-                    "in the URL replaces the recorded ones)")
+                    "Where to re-deliver: http:// or https:// (a path other than / "
+                    "replaces the recorded ones)")
         ->type_name("URL");
     add_provider_options(command, options->provider, "", false);
     command.get_option("--provider")
