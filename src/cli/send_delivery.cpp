@@ -55,6 +55,18 @@ void put_header(std::vector<message::Header>& headers, const message::Header& he
     headers.push_back(header);
 }
 
+/// The -H headers in the order given, duplicates kept, after `headers` without those of the
+/// same names (any case): -H replaces a built-in header, and can repeat one.
+void apply_extra_headers(std::vector<message::Header>& headers,
+                         const std::vector<message::Header>& extra) {
+    std::erase_if(headers, [&](const message::Header& existing) {
+        return std::any_of(extra.begin(), extra.end(), [&](const message::Header& given) {
+            return message::names_equal(existing.name, given.name);
+        });
+    });
+    headers.insert(headers.end(), extra.begin(), extra.end());
+}
+
 std::string shell_quote(std::string_view text) {
     std::string quoted = "'";
     for (char c : text) {
@@ -127,9 +139,7 @@ Result<message::Message> build_request(const SendPlan& plan, const std::string& 
     for (const message::Header& header : signature->headers) {
         put_header(request.headers, header);
     }
-    for (const message::Header& header : plan.extra_headers) {
-        put_header(request.headers, header);
-    }
+    apply_extra_headers(request.headers, plan.extra_headers);
     for (const message::Header& header : request.headers) {
         if (auto valid = message::validate_header(header.name, header.value); !valid) {
             return tl::unexpected(valid.error());
