@@ -214,8 +214,11 @@ Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& 
         return tl::unexpected(request.error());
     }
     if (options.is_dry_run) {
-        context.out << format_wire_request(plan.url, *request) << "\n\n# the same with curl:\n"
-                    << format_curl(plan.url, *request);
+        auto wire = format_wire_request(plan.url, *request);
+        if (!wire) {
+            return tl::unexpected(wire.error());
+        }
+        context.out << *wire << "\n\n# the same with curl:\n" << format_curl(plan.url, *request);
         return 0;
     }
     auto client = http::Client::create(

@@ -4,9 +4,9 @@
 #include "cli/version.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
+#include "core/http/wire_request.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <thread>
 
 namespace hooks::cli {
@@ -191,27 +191,13 @@ Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client, const
     }
 }
 
-std::string format_wire_request(const http::Url& url, const message::Message& request) {
-    // The client (cpp-httplib) writes headers ordered by name, case-insensitively, with Host and
-    // Content-Length among them: show them exactly so.
-    std::vector<message::Header> headers = request.headers;
-    headers.push_back({"Host", url.authority()});
-    headers.push_back({"Content-Length", std::to_string(request.body.size())});
-    auto lower = [](std::string text) {
-        for (char& c : text) {
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-        return text;
-    };
-    std::stable_sort(headers.begin(), headers.end(),
-                     [&](const message::Header& a, const message::Header& b) {
-                         return lower(a.name) < lower(b.name);
-                     });
-    std::string wire = request.method + " " + request.target + " HTTP/1.1\r\n";
-    for (const message::Header& header : headers) {
-        wire += header.name + ": " + header.value + "\r\n";
+Result<std::string> format_wire_request(const http::Url& url, const message::Message& request) {
+    // The very bytes the client writes for this request.
+    auto wire = http::to_wire(request, url.authority());
+    if (!wire) {
+        return tl::unexpected(wire.error());
     }
-    return wire + "\r\n" + request.body;
+    return std::move(wire->bytes);
 }
 
 std::string format_curl(const http::Url& url, const message::Message& request) {
