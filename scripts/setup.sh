@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(
-    cmake ninja-build g++ pkg-config git python3 curl
-    libssl-dev openssl libcli11-dev libcpp-httplib-dev nlohmann-json3-dev libexpected-dev
+    cmake ninja-build g++ git python3 curl
+    libssl-dev openssl libcli11-dev nlohmann-json3-dev libexpected-dev
     catch2 libboost-dev scdoc clang-format clang-tidy
 )
 # Node.js and npm run the interop tests against the providers' official libraries; keep a

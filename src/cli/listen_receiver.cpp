@@ -10,10 +10,14 @@
 namespace hooks::cli {
 namespace {
 
-/// Headers the forwarding client sets itself: hop-by-hop ones, Host and Content-Length.
-bool is_hop_header(std::string_view name) {
-    return message::is_hop_by_hop(name) || message::names_equal(name, "Host") ||
-           message::names_equal(name, "Content-Length");
+/// The headers a forwarded request leaves behind. Expect: the body is here already, and an app
+/// honouring `100-continue` answers `100 Continue` ahead of its real answer, which the client
+/// would take for the answer. Transfer-Encoding goes too, in to_wire(): the body arrived
+/// de-chunked and goes on whole, with a Content-Length. Every other header goes on as it came,
+/// in its place and case, duplicates and hop-by-hop ones included, so that the app sees what
+/// the sender sent.
+bool is_left_behind(std::string_view name) {
+    return message::names_equal(name, "Expect");
 }
 
 /// The URL the sender used, as Twilio signs it: scheme, the Host header, the target.
@@ -104,8 +108,13 @@ ForwardOutcome Receiver::forward(const message::Message& request, const http::Ur
     outgoing.method = request.method;
     outgoing.target = url.has_path ? url.target : request.target;
     outcome.url = url.origin() + outgoing.target;
+    // Host names the app, in its place (to_wire() puts one first when there is none);
+    // Content-Length stays in its place too, and to_wire() gives it the body's length.
+    outgoing.headers.reserve(request.headers.size());
     for (const message::Header& header : request.headers) {
-        if (!is_hop_header(header.name)) {
+        if (message::names_equal(header.name, "Host")) {
+            outgoing.headers.push_back({header.name, url.authority()});
+        } else if (!is_left_behind(header.name)) {
             outgoing.headers.push_back(header);
         }
     }

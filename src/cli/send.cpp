@@ -254,7 +254,8 @@ void print_result_json(const SendPlan& plan, const DeliveryResult& result, std::
 
 /// --dry-run --json: the request that would go out, nothing sent.
 void print_dry_run_json(const SendPlan& plan, const std::string& id,
-                        const message::Message& request, std::ostream& out) {
+                        const message::Message& request, const std::string& wire,
+                        std::ostream& out) {
     nlohmann::json headers = nlohmann::json::array();
     for (const message::Header& header : request.headers) {
         headers.push_back({header.name, header.value});
@@ -269,7 +270,7 @@ void print_dry_run_json(const SendPlan& plan, const std::string& id,
                                {"target", request.target},
                                {"headers", headers},
                                {"body", request.body},
-                               {"wire", format_wire_request(plan.url, request)},
+                               {"wire", wire},
                                {"curl", format_curl(plan.url, request)}};
     out << text::escape_json_for_terminal(
                document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
@@ -289,10 +290,14 @@ Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& 
         return tl::unexpected(request.error());
     }
     if (options.is_dry_run) {
+        auto wire = format_wire_request(plan.url, *request);
+        if (!wire) {
+            return tl::unexpected(wire.error());
+        }
         if (options.output.is_json) {
-            print_dry_run_json(plan, id, *request, context.out);
+            print_dry_run_json(plan, id, *request, *wire, context.out);
         } else {
-            context.out << format_wire_request(plan.url, *request) << "\n\n# the same with curl:\n"
+            context.out << *wire << "\n\n# the same with curl:\n"
                         << format_curl(plan.url, *request);
         }
         return 0;

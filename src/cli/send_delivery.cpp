@@ -4,9 +4,9 @@
 #include "cli/version.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
+#include "core/http/wire_request.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <thread>
 
 namespace hooks::cli {
@@ -53,6 +53,18 @@ void put_header(std::vector<message::Header>& headers, const message::Header& he
         return message::names_equal(existing.name, header.name);
     });
     headers.push_back(header);
+}
+
+/// The -H headers in the order given, duplicates kept, after `headers` without those of the
+/// same names (any case): -H replaces a built-in header, and can repeat one.
+void apply_extra_headers(std::vector<message::Header>& headers,
+                         const std::vector<message::Header>& extra) {
+    std::erase_if(headers, [&](const message::Header& existing) {
+        return std::any_of(extra.begin(), extra.end(), [&](const message::Header& given) {
+            return message::names_equal(existing.name, given.name);
+        });
+    });
+    headers.insert(headers.end(), extra.begin(), extra.end());
 }
 
 std::string shell_quote(std::string_view text) {
@@ -132,9 +144,7 @@ Result<message::Message> sign_request(const SendPlan& plan, message::Message req
     for (const message::Header& header : signature->headers) {
         put_header(request.headers, header);
     }
-    for (const message::Header& header : plan.extra_headers) {
-        put_header(request.headers, header);
-    }
+    apply_extra_headers(request.headers, plan.extra_headers);
     for (const message::Header& header : request.headers) {
         if (auto valid = message::validate_header(header.name, header.value); !valid) {
             return tl::unexpected(valid.error());
@@ -239,27 +249,13 @@ Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client,
     }
 }
 
-std::string format_wire_request(const http::Url& url, const message::Message& request) {
-    // The client (cpp-httplib) writes headers ordered by name, case-insensitively, with Host and
-    // Content-Length among them: show them exactly so.
-    std::vector<message::Header> headers = request.headers;
-    headers.push_back({"Host", url.authority()});
-    headers.push_back({"Content-Length", std::to_string(request.body.size())});
-    auto lower = [](std::string text) {
-        for (char& c : text) {
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-        return text;
-    };
-    std::stable_sort(headers.begin(), headers.end(),
-                     [&](const message::Header& a, const message::Header& b) {
-                         return lower(a.name) < lower(b.name);
-                     });
-    std::string wire = request.method + " " + request.target + " HTTP/1.1\r\n";
-    for (const message::Header& header : headers) {
-        wire += header.name + ": " + header.value + "\r\n";
+Result<std::string> format_wire_request(const http::Url& url, const message::Message& request) {
+    // The very bytes the client writes for this request.
+    auto wire = http::to_wire(request, url.authority());
+    if (!wire) {
+        return tl::unexpected(wire.error());
     }
-    return wire + "\r\n" + request.body;
+    return std::move(wire->bytes);
 }
 
 std::string format_curl(const http::Url& url, const message::Message& request) {

@@ -94,9 +94,9 @@ Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client,
                                const message::Message& unsigned_request, const std::string& id,
                                const std::function<void(const Attempt&)>& on_attempt);
 
-/// The request as it goes on the wire (request line, headers with Host and Content-Length,
-/// body) for --dry-run.
-std::string format_wire_request(const http::Url& url, const message::Message& request);
+/// The request exactly as it goes on the wire (http::to_wire(): request line, headers in the
+/// order sent with Host and Content-Length, body) for --dry-run. Fails as to_wire() does.
+Result<std::string> format_wire_request(const http::Url& url, const message::Message& request);
 
 /// An equivalent curl command, one option per line, quoted for a POSIX shell.
 std::string format_curl(const http::Url& url, const message::Message& request);

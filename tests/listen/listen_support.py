@@ -155,3 +155,86 @@ def wait_until(predicate, timeout=10):
             return True
         time.sleep(0.02)
     return False
+
+
+def read_request(sock, pending=b""):
+    """One request off `sock` framed by Content-Length: (head bytes up to and including the blank
+    line, body bytes, what is left over), or None when the peer closed first."""
+    while b"\r\n\r\n" not in pending:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return None
+        pending += chunk
+    end = pending.index(b"\r\n\r\n") + 4
+    head = pending[:end]
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(pending) < end + length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return None
+        pending += chunk
+    return head, pending[end:end + length], pending[end + length:]
+
+
+def exchange(port, request: bytes, timeout=10):
+    """Writes `request` to 127.0.0.1:port and reads one Content-Length framed response:
+    (status, body)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(request)
+        response = read_request(sock)
+    if response is None:
+        raise AssertionError("the connection closed before a whole response arrived")
+    head, body, _ = response
+    return int(head.split(b" ", 2)[1]), body
+
+
+class RawApp:
+    """An app on raw sockets (no HTTP library between the wire and the test): it keeps the exact
+    bytes of every request's head and body, and answers each 200 on a kept-alive connection."""
+
+    def __init__(self):
+        self.requests = []  # (head bytes, body bytes)
+        self.connections = 0
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.1)
+        self.port = self.server.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.stopping = False
+        self.thread = threading.Thread(target=self._accept_all, daemon=True)
+        self.thread.start()
+
+    def _accept_all(self):
+        while not self.stopping:
+            try:
+                sock, _ = self.server.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
+
+    def _serve(self, sock):
+        with sock:
+            sock.settimeout(10)
+            pending = b""
+            try:
+                while (request := read_request(sock, pending)) is not None:
+                    head, body, pending = request
+                    self.requests.append((head, body))
+                    sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                                 b"Content-Length: 2\r\n\r\nok")
+            except OSError:
+                pass
+
+    def close(self):
+        self.stopping = True
+        self.thread.join(5)
+        self.server.close()
+
+
+def header_lines(head: bytes):
+    """The header lines of a request head, exactly as sent (without the request line)."""
+    return head.split(b"\r\n")[1:-2]

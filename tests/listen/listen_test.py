@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import stat
 import sys
 import tempfile
@@ -210,6 +211,80 @@ class Forwarding(unittest.TestCase):
         self.assertEqual(listener.wait(), 0)
         self.assertIn("forwarded to", listener.stdout)
         self.assertIn("failed", listener.stdout)
+
+
+def unsorted_request(port, target, body):
+    """A request whose header block is not sorted, mixes case, repeats names, puts Host in the
+    middle and carries its own User-Agent and Accept: what a forwarder must not tidy up."""
+    lines = [b"zeta-First: 1", b"X-Dup: one", b"content-TYPE: application/json",
+             b"Host: 127.0.0.1:%d" % port, b"x-dup: two", b"Accept: text/plain",
+             b"Content-Length: %d" % len(body), b"alpha: spaced  value", b"User-Agent: sender/1",
+             b"Connection: keep-alive", b"X-DUP: three"]
+    return (b"POST " + target + b" HTTP/1.1\r\n" + b"\r\n".join(lines) + b"\r\n\r\n" + body,
+            lines)
+
+
+class ExactForwarding(unittest.TestCase):
+    """--forward-to and --route deliver the header block as it arrived: same order, case and
+    duplicates, only Host's value changed to the app's authority."""
+
+    def check_forwarded(self, app, lines, body, target):
+        [(head, received)] = app.requests
+        self.assertEqual(head.split(b"\r\n", 1)[0], b"POST " + target + b" HTTP/1.1")
+        expected = [b"Host: 127.0.0.1:%d" % app.port if line.startswith(b"Host:") else line
+                    for line in lines]
+        self.assertEqual(support.header_lines(head), expected)
+        self.assertEqual(received, body)
+
+    def test_forward_to_keeps_order_case_and_duplicates(self):
+        app = support.RawApp()
+        try:
+            listener = Listener("--forward-to", app.url + "/app/hooks", "--quiet", "--count", "1")
+            body = b'{"id":"1","note":"exact"}'
+            request, lines = unsorted_request(listener.port, b"/hooks?x=1", body)
+            status, answer = support.exchange(listener.port, request)
+            self.assertEqual((status, answer), (200, b"ok"))
+            self.assertEqual(listener.wait(), 0)
+            self.check_forwarded(app, lines, body, b"/app/hooks")
+        finally:
+            app.close()
+
+    def test_a_route_keeps_order_case_and_duplicates(self):
+        app = support.RawApp()
+        try:
+            listener = Listener("--provider", "stripe", "--route", f"invoice.*={app.url}",
+                                "--quiet", "--count", "1")
+            request, lines = unsorted_request(listener.port, b"/stripe", STRIPE_BODY)
+            status, answer = support.exchange(listener.port, request)
+            self.assertEqual((status, answer), (200, b"ok"))
+            self.assertEqual(listener.wait(), 0)
+            self.check_forwarded(app, lines, STRIPE_BODY, b"/stripe")
+        finally:
+            app.close()
+
+    def test_chunked_and_expect_are_not_forwarded_and_host_is_added_when_missing(self):
+        # The body arrives de-chunked: it goes on with a Content-Length in Transfer-Encoding's
+        # place; Expect was for listen, not the app. A request without Host gets the app's first.
+        app = support.RawApp()
+        try:
+            listener = Listener("--forward-to", app.url, "--quiet", "--count", "1")
+            request = (b"POST /h HTTP/1.1\r\nB-Header: 1\r\nExpect: 100-continue\r\n"
+                       b"Transfer-Encoding: chunked\r\na-header: 2\r\n\r\n"
+                       b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
+            with socket.create_connection(("127.0.0.1", listener.port), timeout=10) as sock:
+                sock.sendall(request)
+                head, pending = b"HTTP/1.1 100 ", b""
+                while head.startswith(b"HTTP/1.1 1"):  # a 100 Continue may come first
+                    head, _, pending = support.read_request(sock, pending)
+            self.assertTrue(head.startswith(b"HTTP/1.1 200 "), head)
+            self.assertEqual(listener.wait(), 0)
+            [(head, received)] = app.requests
+            self.assertEqual(support.header_lines(head),
+                             [b"Host: 127.0.0.1:%d" % app.port, b"B-Header: 1", b"a-header: 2",
+                              b"Content-Length: 5"])
+            self.assertEqual(received, b"abcde")
+        finally:
+            app.close()
 
 
 class Log(unittest.TestCase):

@@ -604,6 +604,36 @@ class Https(unittest.TestCase):
             self.assertLess(names.index("z-first"), names.index("a-second"), headers)
 
 
+class ExactRequest(unittest.TestCase):
+    def test_what_arrives_is_what_dry_run_printed_with_every_h_header_in_order(self):
+        # -H replaces hooks' own header of the same name (User-Agent here) and is sent as given:
+        # in order, case kept, duplicates kept. Nothing is added beyond Host and Content-Length,
+        # which --dry-run shows too.
+        app = listen_support.RawApp()
+        try:
+            args = ("--secret", WHSEC, "--id", "msg_exact", "--retries", "0",
+                    "-H", "X-Dup: a", "-H", "zeta-Last: 1", "-H", "user-agent: mine/2",
+                    "-H", "X-DUP: b")
+            env = {"HOOKS_NOW": "1700000000"}
+            dry = send(app.url + "/hook", *args, "--dry-run", env=env)
+            proc = send(app.url + "/hook", *args, env=env)
+        finally:
+            app.close()
+        self.assertEqual(dry.returncode, 0, dry.err)
+        self.assertEqual(proc.returncode, 0, proc.out + proc.err)
+        [(head, body)] = app.requests
+        printed, separator, _ = dry.stdout.partition(b"\n\n# the same with curl:\n")
+        self.assertTrue(separator, dry.out)
+        self.assertEqual(head + body, printed)
+        lines = listen_support.header_lines(head)
+        self.assertEqual(lines[0], b"Host: 127.0.0.1:%d" % app.port)
+        self.assertEqual(lines[-5:], [b"X-Dup: a", b"zeta-Last: 1", b"user-agent: mine/2",
+                                      b"X-DUP: b", b"Content-Length: %d" % len(body)])
+        names = [line.split(b":", 1)[0].lower() for line in lines]
+        self.assertEqual(names.count(b"user-agent"), 1, lines)
+        self.assertEqual(names.count(b"content-length"), 1, lines)
+
+
 class Load(unittest.TestCase):
     def test_count_and_concurrency_deliver_distinct_verified_deliveries(self):
         with tempfile.TemporaryDirectory() as directory:

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The batch engine for `send --count` and `replay`: one Asio event loop on the calling thread
 // driving `concurrency` keep-alive connections (batch_connection.cpp: TCP or TLS, Beast's parser
-// reading the responses). This file is the scheduler.
+// reading the responses). This file is the scheduler. A single request (Client, client.cpp) runs
+// on the same connection, so every outgoing request is written the same way.
 //
-// PRODUCT.md makes cpp-httplib the client for send and replay; these bulk paths deviate on
-// purpose, measured with bench/send (2 cores, nginx answering 204): a thread per connection
-// blocked in cpp-httplib cost 28.5 us of CPU per delivery against wrk's 5.2 us and reached
-// 0.29 of wrk's rate (target 0.50), most of it in the client (64 threads on 2 cores, ~11
-// system calls per delivery). On this engine, with the callers building each request's wire
-// bytes on a thread of their own, `send --count` spends about 11 us per delivery and reaches
-// 0.65 of wrk, `replay` 13 us and 0.67 (bench/send, bench/replay). https runs here too:
-// cpp-httplib sorts headers and adds Accept and User-Agent, which a replayed capture must not
-// get. A single `hooks send` and listen's forwarding keep cpp-httplib.
+// Why an event loop rather than a thread per connection, measured with bench/send (2 cores,
+// nginx answering 204): a thread per connection blocked in a synchronous client cost 28.5 us of
+// CPU per delivery against wrk's 5.2 us and reached 0.29 of wrk's rate (target 0.50), most of it
+// in the client (64 threads on 2 cores, ~11 system calls per delivery). On this engine, with the
+// callers building each request's wire bytes on a thread of their own, `send --count` spends
+// about 11 us per delivery and reaches 0.65 of wrk, `replay` 13 us and 0.67 (bench/send,
+// bench/replay).
 #include "core/http/batch.hpp"
 
 #include "core/http/batch_connection.hpp"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The batch engine's connections: a plain TCP socket, or TLS (asio::ssl, OpenSSL) over one,
-// with Beast's parser reading the responses. Both are one template, so the plain path pays
-// nothing for TLS.
+// The outgoing connections (the batch engine's and Client's): a plain TCP socket, or TLS
+// (asio::ssl, OpenSSL) over one, with Beast's parser reading the responses. Both are one
+// template, so the plain path pays nothing for TLS.
 //
 // Requests arrive as the bytes to write (to_wire()), and go out as they are, over TLS as over
 // TCP.
@@ -243,7 +243,7 @@ template <bool IsTls> void Connection<IsTls>::on_response(ErrorCode error) {
     if (error == asio::ssl::error::stream_truncated && m_parser->got_some() &&
         m_parser->need_eof()) {
         // A body that ends with the connection is whole even without a close_notify (servers
-        // often skip it; cpp-httplib and curl accept it too).
+        // often skip it; curl accepts it too).
         m_parser->put_eof(error);
     }
     if (error) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/// The batch engine's connections (batch.cpp schedules, batch_connection.cpp talks HTTP): one
-/// keep-alive TCP or TLS connection each carrying one attempt at a time.
+/// The outgoing connections (batch_connection.cpp talks HTTP; batch.cpp schedules many of them,
+/// client.cpp drives one): one keep-alive TCP or TLS connection each carrying one attempt at a
+/// time.
 #pragma once
 
 #include "core/http/batch.hpp"

@@ -1,14 +1,32 @@
 // SPDX-License-Identifier: MIT
-// The client adapter: cpp-httplib stays behind this file; every header is validated first.
+// The single-request client: the batch engine's connection (batch_connection.cpp: keep-alive TCP
+// or TLS, Beast reading the response) driven one request at a time on an io_context of its own.
+// The request goes out as to_wire() makes it, so headers keep their order, case and duplicates.
 #include "core/http/client.hpp"
 
+#include "core/http/batch_connection.hpp"
+
+// GCC 12 at -O2 reports a -Wnull-dereference inside Asio's scheduler once inlined (a thread-info
+// pointer it cannot prove non-null); the warning stays on for our own code.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#pragma GCC diagnostic pop
 #include <cctype>
 #include <charconv>
 #include <chrono>
-#include <httplib.h>
+#include <optional>
 
 namespace hooks::http {
 namespace {
+
+namespace asio = boost::asio;
+
+/// How often the deadlines of the request under way are checked: a timeout fires up to this late.
+/// The connection's deadline moves as it goes from connecting to waiting for the answer, so it
+/// is polled (as the batch engine does) rather than armed once.
+constexpr std::chrono::milliseconds k_poll_interval{10};
 
 constexpr std::uint16_t default_port(std::string_view scheme) {
     return scheme == "https" ? 443 : 80;
@@ -46,47 +64,6 @@ Result<std::pair<std::string, std::string>> split_authority(std::string_view aut
     }
     return std::pair{std::string(authority.substr(0, colon)),
                      std::string(authority.substr(colon + 1))};
-}
-
-Failure failure_of(httplib::Error error) {
-    switch (error) {
-    case httplib::Error::Connection:
-    case httplib::Error::BindIPAddress:
-        return Failure::connect;
-    case httplib::Error::ConnectionTimeout:
-        return Failure::timeout;
-    case httplib::Error::Read:
-    case httplib::Error::Write:
-        return Failure::read;
-    case httplib::Error::SSLConnection:
-    case httplib::Error::SSLLoadingCerts:
-    case httplib::Error::SSLServerVerification:
-        return Failure::tls;
-    default:
-        return Failure::other;
-    }
-}
-
-std::string describe(httplib::Error error, const std::string& origin) {
-    switch (error) {
-    case httplib::Error::Connection:
-        return connect_failure(origin).message;
-    case httplib::Error::ConnectionTimeout:
-        return connect_timeout(origin).message;
-    case httplib::Error::Read:
-        return "no complete response from " + origin + " (timed out or connection closed)";
-    case httplib::Error::Write:
-        return "connection to " + origin + " closed while sending the request";
-    case httplib::Error::SSLConnection:
-        return "TLS handshake with " + origin + " failed";
-    case httplib::Error::SSLLoadingCerts:
-        return "cannot load the CA certificates for " + origin;
-    case httplib::Error::SSLServerVerification:
-        return "TLS certificate of " + origin +
-               " not trusted (--cacert FILE to trust it, --insecure to skip the check)";
-    default:
-        return "request to " + origin + " failed: " + httplib::to_string(error);
-    }
 }
 
 } // namespace
@@ -170,80 +147,70 @@ Result<Url> parse_url(std::string_view text) {
     return url;
 }
 
-struct Client::Impl {
-    Impl(const Url& url, const ClientOptions& client_options)
-        : origin(url.origin()), options(client_options), client(origin) {}
-    std::string origin;
+/// The client's event loop, its one connection, and the result of the attempt under way.
+struct Client::Impl final : BatchConnectionOwner {
+    Impl(const Url& destination, const ClientOptions& client_options)
+        : url(destination), authority(destination.authority()), options(client_options),
+          ticker(io) {}
+
+    void finished(BatchConnection& /*connection*/, BatchAttempt& attempt,
+                  const AttemptResult& outcome) override {
+        result = outcome;
+        buffer = std::move(attempt.request.bytes); // its memory serves the next request
+        ticker.cancel();
+    }
+
+    /// Has the connection check its deadlines every k_poll_interval until the attempt is over.
+    void tick() {
+        ticker.expires_after(k_poll_interval);
+        ticker.async_wait([this](const boost::system::error_code& error) {
+            if (error || result) {
+                return;
+            }
+            connection->expire(BatchClock::now());
+            tick();
+        });
+    }
+
+    Url url;
+    std::string authority; ///< the Host a request without one gets
     ClientOptions options;
-    httplib::Client client;
+    asio::io_context io{1};
+    asio::steady_timer ticker;
+    std::unique_ptr<BatchConnection> connection; ///< none before the first send or after a failure
+    std::optional<AttemptResult> result;
+    std::string buffer;
 };
 
 Client::Client(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Client::~Client() = default;
 
 Result<std::unique_ptr<Client>> Client::create(const Url& origin, const ClientOptions& options) {
-    auto impl = std::make_unique<Impl>(origin, options);
-    if (!impl->client.is_valid()) {
-        return fail(ErrorKind::usage, "cannot make a client for " + impl->origin);
-    }
-    httplib::Client& client = impl->client;
-    auto seconds = [](std::chrono::milliseconds d) {
-        return std::pair{static_cast<time_t>(d.count() / 1000),
-                         static_cast<time_t>((d.count() % 1000) * 1000)};
-    };
-    auto [connect_s, connect_us] = seconds(options.connect_timeout);
-    auto [read_s, read_us] = seconds(options.timeout);
-    client.set_connection_timeout(connect_s, connect_us);
-    client.set_read_timeout(read_s, read_us);
-    client.set_write_timeout(read_s, read_us);
-    client.set_keep_alive(true);
-    // cpp-httplib writes headers and body separately: without this, Nagle's algorithm and the
-    // peer's delayed ACK hold every request on a kept-alive connection back by ~40 ms.
-    client.set_tcp_nodelay(true);
-    client.set_follow_location(false);
-    client.set_decompress(false);
-    if (origin.scheme == "https") {
-        client.enable_server_certificate_verification(!options.insecure);
-        if (!options.ca_file.empty()) {
-            client.set_ca_cert_path(options.ca_file);
-        }
-    }
-    return std::unique_ptr<Client>(new Client(std::move(impl)));
+    return std::unique_ptr<Client>(new Client(std::make_unique<Impl>(origin, options)));
 }
 
 tl::expected<ClientResponse, ClientError> Client::send(const message::Message& request) {
-    if (auto valid = message::validate_request(request); !valid) {
-        return tl::unexpected(ClientError{Failure::other, valid.error().message});
+    Impl& impl = *m_impl;
+    auto wire = to_wire(request, impl.authority, std::move(impl.buffer));
+    if (!wire) {
+        return tl::unexpected(ClientError{Failure::other, wire.error().message});
     }
-    httplib::Request outgoing;
-    outgoing.method = request.method;
-    outgoing.path = request.target;
-    for (const message::Header& header : request.headers) {
-        outgoing.headers.emplace(header.name, header.value);
+    if (!impl.connection) {
+        // Made afresh after a failure too: the host is resolved and the CA file read again,
+        // as the app or a certificate may have come up since.
+        impl.connection =
+            std::move(make_batch_connections(impl.io, impl.url, impl.options, impl, 1).front());
     }
-    outgoing.body = request.body;
-    httplib::Response incoming;
-    httplib::Error error = httplib::Error::Success;
-    auto started = std::chrono::steady_clock::now();
-    bool is_sent = m_impl->client.send(outgoing, incoming, error);
-    auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::steady_clock::now() - started);
-    if (!is_sent) {
-        // A response that does not come within the budget surfaces as a read error.
-        if (error == httplib::Error::Read &&
-            latency + std::chrono::milliseconds(50) >= m_impl->options.timeout) {
-            return tl::unexpected(response_timeout(m_impl->origin, m_impl->options.timeout));
-        }
-        return tl::unexpected(ClientError{failure_of(error), describe(error, m_impl->origin)});
+    impl.result.reset();
+    impl.io.restart();
+    impl.connection->start(BatchAttempt{BatchClock::now(), 0, 1, std::move(*wire), false});
+    impl.tick();
+    impl.io.run(); // until the attempt is over and the ticker has stopped
+    AttemptResult result = std::move(*impl.result);
+    if (!result) {
+        impl.connection.reset();
     }
-    ClientResponse response;
-    response.status = incoming.status;
-    response.latency = latency;
-    response.body = std::move(incoming.body);
-    for (auto& [name, value] : incoming.headers) {
-        response.headers.push_back({name, value});
-    }
-    return response;
+    return result;
 }
 
 } // namespace hooks::http

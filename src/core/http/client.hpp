@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/// The HTTP client adapter (cpp-httplib, confined to client.cpp) that forwards, sends and
-/// replays messages. Every outgoing header is validated before it reaches the library.
+/// The client for one request at a time (a single `hooks send`, listen's forwarding), on the
+/// batch engine's connection; and the URLs, options and failures every outgoing request shares.
+/// Every outgoing header is validated before it reaches the wire.
 #pragma once
 
 #include "core/error.hpp"
@@ -52,12 +53,14 @@ struct ClientError {
     std::string message; ///< one line
 };
 
-/// The one-line messages both clients (this one and the batch engine) give for the same failure.
+/// The one-line messages a failure gets, from Client and the batch engine alike.
 ClientError connect_failure(const std::string& origin);
 ClientError connect_timeout(const std::string& origin);
 ClientError response_timeout(const std::string& origin, std::chrono::milliseconds budget);
 
-/// A connection to one origin, kept alive between requests. Not thread-safe: use one per thread.
+/// A connection to one origin, kept alive between requests (made again after a failed one), with
+/// its own event loop: send() blocks until the attempt is over. Not thread-safe: use one per
+/// thread.
 class Client {
   public:
     static Result<std::unique_ptr<Client>> create(const Url& origin, const ClientOptions& options);
@@ -65,8 +68,13 @@ class Client {
     Client& operator=(const Client&) = delete;
     ~Client();
 
-    /// Sends `request` (method, target, headers in order, body) and waits for the response.
-    /// Redirects are not followed; bodies are not decompressed.
+    /// Sends `request` exactly as to_wire() makes it (headers in their order and case, duplicates
+    /// kept; Host, the URL's authority, first when it has none; Content-Length set to the body's
+    /// length; Transfer-Encoding dropped; nothing else added) and waits for the response: within
+    /// connect_timeout to connect (and complete the TLS handshake), then within timeout for the
+    /// whole response. A reused connection that the server had closed is replaced and the request
+    /// sent once more. Redirects are not followed; bodies are not decompressed. Fails with
+    /// Failure::other, sending nothing, when the request could split or smuggle (to_wire()).
     tl::expected<ClientResponse, ClientError> send(const message::Message& request);
 
   private:

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// TLS client setup on OpenSSL for the batch engine. The messages follow client.cpp's (the
-// single-request path, cpp-httplib), with OpenSSL's reason added.
+// TLS client setup on OpenSSL for the outgoing connections (batch_connection.cpp), which carry
+// both the batch engine's requests and Client's.
 #include "core/http/tls_client.hpp"
 
 #include <arpa/inet.h>
@@ -26,7 +26,7 @@ tl::expected<void, ClientError> configure_tls(SSL_CTX* context, const ClientOpti
         return {};
     }
     SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nullptr);
-    // As curl's --cacert and the single-request client: a CA file replaces the system store.
+    // As curl's --cacert: a CA file replaces the system store.
     if (options.ca_file.empty()) {
         SSL_CTX_set_default_verify_paths(context);
         return {};

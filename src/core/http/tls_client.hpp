@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/// The TLS side of the batch engine's https connections, on OpenSSL: how the peer is verified,
-/// the name it is checked against, and the one-line message when a handshake fails.
+/// The TLS side of the outgoing https connections (Client's and the batch engine's), on
+/// OpenSSL: how the peer is verified, the name it is checked against, and the one-line message
+/// when a handshake fails.
 #pragma once
 
 #include "core/http/client.hpp"
