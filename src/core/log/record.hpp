@@ -52,8 +52,11 @@ void append_json_line(const Record& record, std::string& out);
 /// Parses one line (without its '\n'; a trailing '\r' or blanks are allowed). Checks `v` is 1,
 /// the required fields (seq, received_at, method, target, headers, body_b64) are present with
 /// the right types, body_b64 decodes and matches body_len, body_sha256 and body_text when they
-/// are present. Text fields may be strings or {"b64": "..."}; unknown fields are ignored. Fails
-/// (input error) with one line naming the field at fault: "headers[2]: expected [name, value]".
+/// are present. The optional fields (id, remote, body_len, body_sha256, body_text, verify and
+/// each of its members, response and its status) may be absent or null, which read the same;
+/// verify without `ok` reads as no outcome. Text fields may be strings or {"b64": "..."};
+/// fields the record does not keep (trailers) and unknown fields are ignored. Fails (input
+/// error) with one line naming the field at fault: "headers[2]: expected [name, value]".
 Result<Record> parse_json_line(std::string_view line);
 
 /// "2026-11-23T13:20:00.123Z": UTC, milliseconds (rounded down).

@@ -275,10 +275,11 @@ bool FastReader::read_body(const TopFields& fields, std::string& out) const {
         return false;
     }
     auto body = crypto::base64_decode(encoded);
-    if (!body || (fields.body_len != k_absent && read_integer(fields.body_len) != body->size())) {
+    if (!body ||
+        (!is_absent_or_null(fields.body_len) && read_integer(fields.body_len) != body->size())) {
         return false;
     }
-    if (fields.body_sha256 != k_absent) {
+    if (!is_absent_or_null(fields.body_sha256)) {
         std::string hex;
         if (!read_text(fields.body_sha256, hex)) {
             return false;
@@ -288,7 +289,7 @@ bool FastReader::read_body(const TopFields& fields, std::string& out) const {
             return false;
         }
     }
-    if (fields.body_text != k_absent &&
+    if (!is_absent_or_null(fields.body_text) &&
         (!is_kind(fields.body_text, JsonTokenKind::string) ||
          !text::json_string_equals(token(fields.body_text).text, *body))) {
         return false;
@@ -297,7 +298,8 @@ bool FastReader::read_body(const TopFields& fields, std::string& out) const {
     return true;
 }
 
-// {provider, ok, reason}, other members ignored, or absent or null.
+// {provider, ok, reason}, each member maybe null or absent, other members ignored; or absent
+// or null.
 bool FastReader::read_verify(std::size_t at, std::optional<VerifyOutcome>& out) const {
     if (is_absent_or_null(at)) {
         return true;
@@ -319,17 +321,20 @@ bool FastReader::read_verify(std::size_t at, std::optional<VerifyOutcome>& out) 
                          return is_first;
                      });
     VerifyOutcome outcome;
-    if (!is_unique || !read_text(provider, outcome.provider) ||
-        !is_kind(ok, JsonTokenKind::literal) || token(ok).text == "null" ||
-        (reason != k_absent && !read_text(reason, outcome.reason))) {
+    if (!is_unique || (!is_absent_or_null(provider) && !read_text(provider, outcome.provider)) ||
+        (!is_absent_or_null(ok) && !is_kind(ok, JsonTokenKind::literal)) ||
+        (!is_absent_or_null(reason) && !read_text(reason, outcome.reason))) {
         return false;
     }
-    outcome.ok = token(ok).text == "true";
-    out = std::move(outcome);
+    // Without ok nothing was concluded: no outcome.
+    if (!is_absent_or_null(ok)) {
+        outcome.ok = token(ok).text == "true";
+        out = std::move(outcome);
+    }
     return true;
 }
 
-// {status}, other members ignored, or absent or null.
+// {status} (null or absent status: none), other members ignored; or absent or null.
 bool FastReader::read_response(std::size_t at, std::optional<int>& out) const {
     if (is_absent_or_null(at)) {
         return true;
@@ -344,6 +349,9 @@ bool FastReader::read_response(std::size_t at, std::optional<int>& out) const {
                          status = value;
                          return is_first;
                      });
+    if (is_unique && is_absent_or_null(status)) {
+        return true;
+    }
     std::optional<std::uint64_t> number = is_unique ? read_integer(status) : std::nullopt;
     if (!number || *number > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
         return false;

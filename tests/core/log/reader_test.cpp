@@ -123,6 +123,28 @@ TEST_CASE("reader rejects a corrupt middle line naming its line number", "[log]"
     CHECK(next.error().kind == hooks::ErrorKind::input);
 }
 
+TEST_CASE("reader names the line and the field of a record that lacks what replay needs", "[log]") {
+    for (const char* field : {"method", "target", "headers", "body_b64"}) {
+        std::string lacking = line(2);
+        std::string key = std::string("\"") + field + "\":";
+        auto start = lacking.find(key);
+        REQUIRE(start != std::string::npos);
+        // The writer puts each of these between two other fields.
+        auto end = lacking.find(",\"", start + key.size());
+        if (std::string_view(field) == "headers") {
+            end = lacking.find("],\"", start) + 1;
+        }
+        lacking.erase(start, end - start + 1);
+        std::istringstream input(line(1) + lacking + line(3));
+        Reader reader(input, "log.jsonl");
+        CHECK(next_seq(reader) == 1);
+        auto next = reader.next();
+        INFO(lacking);
+        REQUIRE_FALSE(next.has_value());
+        CHECK(next.error().message == "log.jsonl:2: " + std::string(field) + ": missing");
+    }
+}
+
 TEST_CASE("reader rejects a complete last line that does not parse", "[log]") {
     std::istringstream input(line(1) + "{\"v\":1,\n");
     Reader reader(input, "-");

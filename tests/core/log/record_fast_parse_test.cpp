@@ -137,6 +137,33 @@ TEST_CASE("the fast path reads lines spaced out, reordered or with fields absent
     CHECK(check_paths_agree(object.dump()));
 }
 
+TEST_CASE("the fast path reads null optional fields as the general parser does", "[log]") {
+    json object = json::parse(sample_line());
+    object["id"] = nullptr;
+    object["remote"] = nullptr;
+    object["verify"] = {{"provider", nullptr}, {"ok", nullptr}, {"reason", nullptr}};
+    object["response"] = {{"status", nullptr}};
+    object["body_len"] = nullptr;
+    object["body_sha256"] = nullptr;
+    object["body_text"] = nullptr;
+    object["trailers"] = nullptr;
+    CHECK(check_paths_agree(object.dump()));
+    CHECK_FALSE(parse_json_line(object.dump())->verify.has_value());
+    object["verify"] = {{"provider", nullptr}, {"ok", false}, {"reason", nullptr}};
+    object["trailers"] = {{"X-Checksum", "abc"}};
+    CHECK(check_paths_agree(object.dump()));
+    CHECK(parse_json_line(object.dump())->verify == VerifyOutcome{"", false, ""});
+    object["verify"] = {{"provider", "github"}, {"reason", "no secret"}};
+    object["response"] = json::object();
+    CHECK(check_paths_agree(object.dump()));
+    // Null where the record needs a value: both reject it.
+    for (const char* field : {"method", "target", "headers", "body_b64", "seq", "received_at"}) {
+        json changed = object;
+        changed[field] = nullptr;
+        CHECK_FALSE(check_paths_agree(changed.dump()));
+    }
+}
+
 TEST_CASE("lines the fast path cannot read exactly are left to the general parser", "[log]") {
     const std::string line = sample_line();
     auto replaced = [&line](const std::string& from, const std::string& to) {

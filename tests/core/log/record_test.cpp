@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 using namespace hooks::log;
@@ -244,6 +246,70 @@ TEST_CASE("parse_json_line ignores unknown fields and accepts optional ones abse
     CHECK(parsed->verify == VerifyOutcome{"stripe", true, ""});
 }
 
+TEST_CASE("parse_json_line reads null as absent for every optional field", "[log]") {
+    // A receiver that verified nothing may write verify with every member null.
+    std::string line = changed_line([](json& object) {
+        object["id"] = nullptr;
+        object["remote"] = nullptr;
+        object["verify"] = {{"provider", nullptr}, {"ok", nullptr}, {"reason", nullptr}};
+        object["response"] = nullptr;
+        object["body_len"] = nullptr;
+        object["body_sha256"] = nullptr;
+        object["body_text"] = nullptr;
+        object["trailers"] = nullptr;
+    });
+    auto parsed = parse_json_line(line);
+    INFO(line);
+    REQUIRE(parsed.has_value());
+    CHECK_FALSE(parsed->id.has_value());
+    CHECK(parsed->remote.empty());
+    CHECK_FALSE(parsed->verify.has_value());
+    CHECK_FALSE(parsed->response_status.has_value());
+    CHECK(parsed->message.body == sample_record().message.body);
+    CHECK(parsed->message.headers == sample_record().message.headers);
+}
+
+TEST_CASE("parse_json_line reads verify and response members one by one, null or absent", "[log]") {
+    using Change = std::function<void(json&)>;
+    const std::pair<Change, std::optional<VerifyOutcome>> verify_cases[] = {
+        {[](json& o) { o["verify"]["provider"] = nullptr; }, VerifyOutcome{"", true, ""}},
+        {[](json& o) { o["verify"].erase("provider"); }, VerifyOutcome{"", true, ""}},
+        {[](json& o) { o["verify"]["reason"] = nullptr; }, VerifyOutcome{"stripe", true, ""}},
+        // Without ok nothing was concluded: no outcome, whatever else verify holds.
+        {[](json& o) { o["verify"]["ok"] = nullptr; }, std::nullopt},
+        {[](json& o) { o["verify"].erase("ok"); }, std::nullopt},
+        {[](json& o) { o["verify"] = json::object(); }, std::nullopt},
+    };
+    for (const auto& [change, expected] : verify_cases) {
+        std::string line = changed_line(change);
+        INFO(line);
+        auto parsed = parse_json_line(line);
+        REQUIRE(parsed.has_value());
+        CHECK(parsed->verify == expected);
+    }
+    for (const Change& change : std::initializer_list<Change>{
+             [](json& o) { o["response"]["status"] = nullptr; },
+             [](json& o) { o["response"] = json::object(); },
+         }) {
+        std::string line = changed_line(change);
+        INFO(line);
+        auto parsed = parse_json_line(line);
+        REQUIRE(parsed.has_value());
+        CHECK_FALSE(parsed->response_status.has_value());
+    }
+}
+
+TEST_CASE("parse_json_line ignores trailers, which the record does not keep", "[log]") {
+    for (const json& trailers :
+         {json::array({json::array({"X-Checksum", "abc"})}), json::array(), json("odd")}) {
+        std::string line = changed_line([&trailers](json& o) { o["trailers"] = trailers; });
+        INFO(line);
+        auto parsed = parse_json_line(line);
+        REQUIRE(parsed.has_value());
+        CHECK(*parsed == sample_record());
+    }
+}
+
 TEST_CASE("parse_json_line errors name the field at fault", "[log]") {
     using Change = std::function<void(json&)>;
     const std::pair<Change, const char*> cases[] = {
@@ -258,9 +324,12 @@ TEST_CASE("parse_json_line errors name the field at fault", "[log]") {
         {[](json& o) { o["received_at"] = "yesterday"; }, "received_at: expected an RFC 3339"},
         {[](json& o) { o["remote"] = true; }, "remote: expected a string"},
         {[](json& o) { o.erase("method"); }, "method: missing"},
+        {[](json& o) { o["method"] = nullptr; }, "method: expected a string"},
+        {[](json& o) { o.erase("target"); }, "target: missing"},
         {[](json& o) { o["target"] = json::array(); }, "target: expected a string"},
         {[](json& o) { o.erase("headers"); }, "headers: missing"},
         {[](json& o) { o["headers"] = json::object(); }, "headers: expected an array"},
+        {[](json& o) { o["headers"] = nullptr; }, "headers: expected an array"},
         {[](json& o) { o["headers"].push_back({"a"}); }, "headers[2]: expected [name, value]"},
         {[](json& o) {
              o["headers"][0] = {"a", "b", "c"};
@@ -276,6 +345,7 @@ TEST_CASE("parse_json_line errors name the field at fault", "[log]") {
          },
          "headers[1][1]: expected a"},
         {[](json& o) { o.erase("body_b64"); }, "body_b64: missing"},
+        {[](json& o) { o["body_b64"] = nullptr; }, "body_b64: missing"},
         {[](json& o) { o["body_b64"] = "e==="; }, "body_b64: base64"},
         {[](json& o) { o["body_len"] = 14; }, "body_len does not match the body"},
         {[](json& o) { o["body_len"] = "15"; }, "body_len: expected a non-negative integer"},
@@ -284,8 +354,8 @@ TEST_CASE("parse_json_line errors name the field at fault", "[log]") {
         {[](json& o) { o["body_sha256"] = "abc"; }, "body_sha256: expected 64 hex digits"},
         {[](json& o) { o["body_text"] = "other"; }, "body_text does not match the body"},
         {[](json& o) { o["verify"] = 1; }, "verify: expected an object"},
-        {[](json& o) { o["verify"].erase("provider"); }, "verify.provider: missing"},
-        {[](json& o) { o["verify"]["ok"] = "yes"; }, "verify.ok: expected true or false"},
+        {[](json& o) { o["verify"]["provider"] = 5; }, "verify.provider: expected a string"},
+        {[](json& o) { o["verify"]["ok"] = "yes"; }, "verify.ok: expected true, false or null"},
         {[](json& o) { o["verify"]["reason"] = 3; }, "verify.reason: expected a string"},
         {[](json& o) { o["response"] = 204; }, "response: expected an object"},
         {[](json& o) { o["response"]["status"] = "204"; }, "response.status: expected an integer"},
