@@ -30,6 +30,12 @@ FRAMING = {"host", "content-length", "transfer-encoding"}
 
 
 def body_of(record):
+    """The body of a log record: body_text (version 2, a UTF-8 body) or body_b64."""
+    if record.get("body_text") is not None:
+        body = record["body_text"].encode("utf-8")
+        if record.get("body_b64") is not None:
+            assert base64.b64decode(record["body_b64"]) == body, record
+        return body
     return base64.b64decode(record["body_b64"])
 
 
@@ -399,6 +405,7 @@ class Journal(Directory):
         one_error_line(self, proc, 1, "2 of 6 deliveries failed")
         records = read_log(failed)
         self.assertEqual(sorted(r["id"] for r in records), sorted(failing))
+        self.assertEqual({r["v"] for r in records}, {2})
         originals = {r["id"]: r for r in read_log(log)}
         for record in records:
             self.assertEqual(body_of(record), body_of(originals[record["id"]]))

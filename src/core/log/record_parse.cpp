@@ -97,23 +97,42 @@ Result<std::vector<message::Header>> read_headers(const json& object) {
     return out;
 }
 
-// Decodes body_b64 and checks it against body_len, body_sha256 and body_text when present.
-Result<std::string> read_body(const json& object) {
+// The body as body_b64 gives it, else as body_text: version 1 always has body_b64 (and
+// body_text too for a UTF-8 body), version 2 one of the two. When both are there they must
+// agree; body_len and body_sha256, when present, must match the body.
+Result<std::string> read_body(const json& object, std::uint64_t version) {
     const json* encoded = find_optional(object, "body_b64");
-    if (encoded == nullptr || !encoded->is_string()) {
-        return field_error("body_b64", encoded == nullptr ? "missing" : "expected a string");
-    }
-    auto body = crypto::base64_decode(encoded->get_ref<const std::string&>());
-    if (!body) {
-        return field_error("body_b64", body.error().message);
+    const json* text = find_optional(object, "body_text");
+    std::string body;
+    if (encoded != nullptr) {
+        if (!encoded->is_string()) {
+            return field_error("body_b64", "expected a string");
+        }
+        auto decoded = crypto::base64_decode(encoded->get_ref<const std::string&>());
+        if (!decoded) {
+            return field_error("body_b64", decoded.error().message);
+        }
+        body = std::move(*decoded);
+        if (text != nullptr &&
+            (!text->is_string() || text->get_ref<const std::string&>() != body)) {
+            return fail(ErrorKind::input, "body_text does not match the body");
+        }
+    } else if (version == 1) {
+        return field_error("body_b64", "missing");
+    } else if (text == nullptr) {
+        return field_error("body_text or body_b64", "missing");
+    } else if (!text->is_string()) {
+        return field_error("body_text", "expected a string");
+    } else {
+        body = text->get<std::string>();
     }
     if (const json* length = find_optional(object, "body_len")) {
         if (!length->is_number_unsigned()) {
             return field_error("body_len", "expected a non-negative integer");
         }
-        if (length->get<std::uint64_t>() != body->size()) {
+        if (length->get<std::uint64_t>() != body.size()) {
             return fail(ErrorKind::input, "body_len does not match the body (" +
-                                              std::to_string(body->size()) + " bytes)");
+                                              std::to_string(body.size()) + " bytes)");
         }
     }
     if (const json* sha = find_optional(object, "body_sha256")) {
@@ -122,13 +141,8 @@ Result<std::string> read_body(const json& object) {
         if (!expected || expected->size() != 32) {
             return field_error("body_sha256", "expected 64 hex digits");
         }
-        if (*expected != crypto::digest(crypto::DigestAlgorithm::sha256, *body)) {
+        if (*expected != crypto::digest(crypto::DigestAlgorithm::sha256, body)) {
             return fail(ErrorKind::input, "body_sha256 does not match the body");
-        }
-    }
-    if (const json* text = find_optional(object, "body_text")) {
-        if (!text->is_string() || text->get_ref<const std::string&>() != *body) {
-            return fail(ErrorKind::input, "body_text does not match the body");
         }
     }
     return body;
@@ -215,15 +229,21 @@ Result<std::optional<std::string>> read_id(const json& object) {
     return std::optional<std::string>(std::move(*text));
 }
 
-// The fields before the message: v, seq, id, received_at, remote.
-Result<void> read_envelope(const json& object, Record& record) {
+// The format's version: 1 or 2.
+Result<std::uint64_t> read_version(const json& object) {
     const json* version = find_field(object, "v");
     if (version == nullptr) {
         return field_error("v", "missing");
     }
-    if (as_integer<std::uint64_t>(*version) != std::uint64_t{1}) {
-        return field_error("v", "expected 1, the only version this hooks reads");
+    std::optional<std::uint64_t> number = as_integer<std::uint64_t>(*version);
+    if (number != std::uint64_t{1} && number != std::uint64_t{2}) {
+        return field_error("v", "expected 1 or 2, the versions this hooks reads");
     }
+    return *number;
+}
+
+// The fields before the message: seq, id, received_at, remote.
+Result<void> read_envelope(const json& object, Record& record) {
     const json* seq = find_field(object, "seq");
     if (seq == nullptr) {
         return field_error("seq", "missing");
@@ -250,7 +270,7 @@ Result<void> read_envelope(const json& object, Record& record) {
     return read_optional_text(object, "remote", "remote", record.remote);
 }
 
-Result<void> read_message(const json& object, message::Message& message) {
+Result<void> read_message(const json& object, std::uint64_t version, message::Message& message) {
     auto method = read_required_text(object, "method");
     if (!method) {
         return tl::unexpected(method.error());
@@ -263,7 +283,7 @@ Result<void> read_message(const json& object, message::Message& message) {
     if (!headers) {
         return tl::unexpected(headers.error());
     }
-    auto body = read_body(object);
+    auto body = read_body(object, version);
     if (!body) {
         return tl::unexpected(body.error());
     }
@@ -276,11 +296,15 @@ Result<void> read_message(const json& object, message::Message& message) {
 
 // The record in a line that parsed as a JSON object.
 Result<Record> read_record(const json& object) {
+    auto version = read_version(object);
+    if (!version) {
+        return tl::unexpected(version.error());
+    }
     Record record;
     if (auto envelope = read_envelope(object, record); !envelope) {
         return tl::unexpected(envelope.error());
     }
-    if (auto message = read_message(object, record.message); !message) {
+    if (auto message = read_message(object, *version, record.message); !message) {
         return tl::unexpected(message.error());
     }
     auto verify = read_verify(object);
