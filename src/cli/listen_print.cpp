@@ -3,6 +3,7 @@
 
 #include "cli/body_view.hpp"
 #include "cli/common_options.hpp"
+#include "core/crypto/encoding.hpp"
 #include "core/text/text.hpp"
 
 #include <cstdio>
@@ -155,6 +156,12 @@ void print_delivery_text(const Delivery& delivery, const PrintStyle& style, std:
 
 void print_delivery_json(const Delivery& delivery, std::ostream& out) {
     auto document = nlohmann::json::parse(log::to_json_line(delivery.record));
+    // --json keeps the fields it has always had, with "v": 1 (the CLI contract): body_b64
+    // always, body_text too when the body is UTF-8. Only the log holds the body once.
+    document["v"] = 1;
+    if (!document.contains("body_b64")) {
+        document["body_b64"] = crypto::base64_encode(delivery.record.message.body);
+    }
     document["provider"] =
         delivery.provider.empty() ? nlohmann::json(nullptr) : nlohmann::json(delivery.provider);
     document["event"] =

@@ -17,8 +17,9 @@ struct PrintStyle {
 /// result and the body. Untrusted text never reaches the terminal raw.
 void print_delivery_text(const Delivery& delivery, const PrintStyle& style, std::ostream& out);
 
-/// The delivery as one JSON line: the log record's fields plus provider, event, redelivery,
-/// envelope, simulated and forward.
+/// The delivery as one JSON line, "v": 1: the log record's fields as version 1 of the log had
+/// them (body_b64 always, body_text too when the body is UTF-8) plus provider, event,
+/// redelivery, envelope, simulated and forward.
 void print_delivery_json(const Delivery& delivery, std::ostream& out);
 
 /// "512 B", "1.2 KiB", "3.4 MiB"

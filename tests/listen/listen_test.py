@@ -300,6 +300,7 @@ class Log(unittest.TestCase):
             self.assertEqual(listener.wait(), 0)
             self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
             [record] = read_log(path)
+            self.assertEqual(record["v"], 2)
             self.assertEqual(base64.b64decode(record["body_b64"]), body)
             self.assertEqual(record["body_sha256"], hashlib.sha256(body).hexdigest())
             self.assertNotIn("body_text", record)
@@ -307,6 +308,28 @@ class Log(unittest.TestCase):
             self.assertEqual(record["headers"][:4], [["Host", "x"], ["X-B", "2"],
                                                      ["x-a", "%0D%0A"], ["X-B", "1"]])
             self.assertEqual(record["seq"], 1)
+
+    def test_log_holds_a_utf8_body_once_as_body_text_and_json_output_keeps_version_1(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "deliveries.jsonl")
+            listener = Listener("--log", path, "--json", "--count", "1")
+            body = '{"note":"café 😀"}\n\x00\x01 end'.encode()
+            status, _, _ = listener.post(body)
+            self.assertEqual(status, 200)
+            self.assertEqual(listener.wait(), 0)
+            with open(path, "rb") as file:
+                line = file.read()
+            self.assertTrue(line.startswith(b'{"v":2,"seq":1,'), line)
+            [record] = read_log(path)
+            self.assertEqual(record["body_text"].encode(), body)
+            self.assertNotIn("body_b64", record)
+            self.assertEqual(record["body_len"], len(body))
+            self.assertEqual(record["body_sha256"], hashlib.sha256(body).hexdigest())
+            # --json output is not the log: it keeps "v": 1 and body_b64 beside body_text.
+            [printed] = listener.json_lines()
+            self.assertEqual(printed["v"], 1)
+            self.assertEqual(base64.b64decode(printed["body_b64"]), body)
+            self.assertEqual(printed["body_text"].encode(), body)
 
     def test_seq_continues_across_runs(self):
         with tempfile.TemporaryDirectory() as directory:

@@ -726,7 +726,16 @@ def check_record(record, req):
     def problem(kind, text):
         problems.append(Problem(kind, text))
 
-    body = base64.b64decode(record.get("body_b64", ""), validate=True)
+    # Log version 2 holds the body once: body_text when it is valid UTF-8, else body_b64.
+    text = record.get("body_text")
+    if req.body_utf8:
+        if not isinstance(text, str) or "body_b64" in record:
+            problem("body_text", "a valid UTF-8 body not held once, as body_text")
+        body = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else b""
+    else:
+        if "body_text" in record:
+            problem("body_text", "body_text present for a body that is not valid UTF-8")
+        body = base64.b64decode(record.get("body_b64", ""), validate=True)
     sha = hashlib.sha256(body).hexdigest()
     if sha != req.body_sha or len(body) != req.body_len:
         problem("body differs", f"body differs: logged {len(body)} B sha256 {sha[:16]}, "
@@ -736,14 +745,6 @@ def check_record(record, req):
     if record.get("body_sha256") != req.body_sha:
         problem("body_sha256", f"body_sha256 {str(record.get('body_sha256'))[:16]} != sent "
                 f"{req.body_sha[:16]}")
-    if req.body_utf8:
-        text = record.get("body_text")
-        if not isinstance(text, str):
-            problem("body_text", "body_text missing for a valid UTF-8 body")
-        elif hashlib.sha256(text.encode("utf-8")).hexdigest() != req.body_sha:
-            problem("body_text", "body_text differs from the body")
-    elif "body_text" in record:
-        problem("body_text", "body_text present for a body that is not valid UTF-8")
     try:
         logged = [(header_value_bytes(name), header_value_bytes(value))
                   for name, value in record["headers"]]
@@ -767,8 +768,8 @@ def check_record(record, req):
         problem("verify.provider", f"verify.provider {verify.get('provider')!r} != 'github'")
     if record.get("response") != {"status": 200}:
         problem("response", f"response {record.get('response')!r} != {{'status': 200}}")
-    if record.get("v") != 1:
-        problem("v", f"v {record.get('v')!r} != 1")
+    if record.get("v") != 2:
+        problem("v", f"v {record.get('v')!r} != 2")
     if not RFC3339_UTC.match(str(record.get("received_at"))):
         problem("received_at", f"received_at {record.get('received_at')!r} is not RFC 3339 UTC")
     return problems

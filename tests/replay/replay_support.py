@@ -17,17 +17,25 @@ from listen_support import base_env  # noqa: E402
 
 
 def log_line(seq, body: bytes, headers, method="POST", target="/hooks", id_=None,
-             verify=None, status=None, received_at="2026-11-23T10:00:00.000Z"):
-    """One JSONL v1 record (PRODUCT.md section 4) as `hooks listen --log` writes it."""
-    record = {"v": 1, "seq": seq, "id": id_, "received_at": received_at,
+             verify=None, status=None, received_at="2026-11-23T10:00:00.000Z", version=2):
+    """One delivery log record (PRODUCT.md section 4) as `hooks listen --log` writes it:
+    version 2 holds the body once, as body_text when it is valid UTF-8, else as body_b64;
+    version 1 (as hooks 0.1.0 wrote it) has body_b64 always, and body_text too when UTF-8."""
+    record = {"v": version, "seq": seq, "id": id_, "received_at": received_at,
               "remote": "127.0.0.1:40000", "method": method, "target": target,
-              "headers": [list(pair) for pair in headers],
-              "body_b64": base64.b64encode(body).decode(), "body_len": len(body),
-              "body_sha256": hashlib.sha256(body).hexdigest()}
+              "headers": [list(pair) for pair in headers]}
     try:
-        record["body_text"] = body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        text = None
+    if version == 1 or text is None:
+        record["body_b64"] = base64.b64encode(body).decode()
+    if version == 2 and text is not None:
+        record["body_text"] = text
+    record["body_len"] = len(body)
+    record["body_sha256"] = hashlib.sha256(body).hexdigest()
+    if version == 1 and text is not None:
+        record["body_text"] = text
     if verify is not None:
         record["verify"] = verify
     if status is not None:

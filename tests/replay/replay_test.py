@@ -30,6 +30,12 @@ FRAMING = {"host", "content-length", "transfer-encoding"}
 
 
 def body_of(record):
+    """The body of a log record: body_text (version 2, a UTF-8 body) or body_b64."""
+    if record.get("body_text") is not None:
+        body = record["body_text"].encode("utf-8")
+        if record.get("body_b64") is not None:
+            assert base64.b64decode(record["body_b64"]) == body, record
+        return body
     return base64.b64decode(record["body_b64"])
 
 
@@ -122,6 +128,104 @@ class RoundTrip(Directory):
                 expected = [[n, host] if n.lower() == "host" else [n, v]
                             for n, v in old["headers"]]
                 self.assertEqual(new["headers"], expected)
+
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "log")
+
+
+def header_bytes(value):
+    """A header name or value of a log record as bytes: a string, or {"b64": ...}."""
+    if isinstance(value, dict):
+        return base64.b64decode(value["b64"])
+    return value.encode("utf-8")
+
+
+class LogVersions(Directory):
+    """Logs of both versions, and what the reader accepts and refuses, through the real
+    `hooks replay` to a real receiver."""
+
+    def replay_exactly(self, path):
+        """Replays the log at `path` and checks that each record arrived as recorded: method,
+        target, header list (Host pointing at the receiver) and body, byte for byte."""
+        receiver = self.receiver()
+        proc = replay(path, "--to", receiver.url, "--quiet", "--concurrency", "1")
+        self.assertEqual(proc.returncode, 0, proc.out + proc.err)
+        self.assertEqual(proc.err, "")
+        records = read_log(path)
+        self.assertEqual(len(receiver.requests), len(records))
+        for record, (_, method, target, headers, body) in zip(records, receiver.requests):
+            with self.subTest(seq=record["seq"]):
+                self.assertEqual(method, record["method"])
+                self.assertEqual(target, record["target"])
+                self.assertEqual(body, body_of(record))
+                self.assertEqual(len(body), record["body_len"])
+                self.assertEqual(hashlib.sha256(body).hexdigest(), record["body_sha256"])
+                # http.server decodes header bytes as Latin-1.
+                expected = [(header_bytes(n).decode("latin-1"), header_bytes(v).decode("latin-1"))
+                            for n, v in record["headers"]]
+                expected = [(n, f"127.0.0.1:{receiver.port}" if n.lower() == "host" else v)
+                            for n, v in expected]
+                self.assertEqual(list(headers), expected)
+        return receiver
+
+    def test_a_version_1_log_of_the_previous_release_is_replayed_byte_exact(self):
+        receiver = self.replay_exactly(os.path.join(FIXTURES, "v1.jsonl"))
+        bodies = [request[4] for request in receiver.requests]
+        self.assertEqual(bodies[2], b"\xff\xfe\x00\x01 not \xc3( UTF-8 \x80")
+        self.assertEqual(bodies[3], b"a\x00b\x00\x00end\x1f\x7f")
+        self.assertEqual(bodies[4], b"")
+        self.assertEqual(dict(receiver.requests[5][3])["X-Latin1"], "caf\xe9")
+
+    def test_a_version_2_log_is_replayed_byte_exact(self):
+        def captured(*headers, body):
+            """Headers as a capture has them: Host first, Content-Length last."""
+            return [("Host", "127.0.0.1:8080"), *headers, ("Content-Length", str(len(body)))]
+
+        nobody = {"provider": None, "ok": None, "reason": None}
+        binary, nul = b"\xff\xfe\x00 not UTF-8 \x80", b'{"a":"\x00 caf\xc3\xa9"}'
+        lines = [
+            log_line(1, binary, captured(("Content-Type", "x/y"), body=binary), target="/binary"),
+            log_line(2, nul, captured(("X-A", "1"), ("x-a", "2"), body=nul), target="/nul",
+                     verify=nobody),
+            log_line(3, b"", captured(body=b""), target="/empty", status=204,
+                     verify={"provider": "stripe", "ok": False, "reason": None}),
+            log_line(4, b"plain", captured(("X-Latin1", {"b64": "Y2Fm6Q=="}), body=b"plain"),
+                     target="/latin1"),
+        ]
+        for line in lines:
+            self.assertTrue(line.startswith('{"v":2,'), line)
+        self.assertNotIn("body_b64", json.loads(lines[1]))
+        self.assertNotIn("body_text", json.loads(lines[0]))
+        # Fields the reader does not know or need, and null where a field is optional.
+        extra = json.loads(lines[3])
+        extra.update({"trailers": [["X-Checksum", "abc"]], "future": {"x": [1, 2.5]},
+                      "id": None, "remote": None, "response": {"status": None}})
+        lines[3] = json.dumps(extra) + "\n"
+        receiver = self.replay_exactly(self.write("v2.jsonl", lines))
+        self.assertEqual(receiver.requests[1][4], b'{"a":"\x00 caf\xc3\xa9"}')
+
+    def test_a_record_that_lacks_what_replay_needs_is_one_error_naming_line_and_field(self):
+        good = log_line(1, b"{}", [("webhook-id", "msg_1")])
+        record = json.loads(log_line(2, b'{"a":1}', []))
+        cases = []
+        for field, named in (("method", "method"), ("target", "target"),
+                             ("headers", "headers"), ("body_text", "body_text or body_b64")):
+            lacking = dict(record)
+            del lacking[field]
+            cases.append((json.dumps(lacking), f"{named}: missing"))
+        v1 = json.loads(log_line(2, b'{"a":1}', [], version=1))
+        del v1["body_b64"]
+        cases.append((json.dumps(v1), "body_b64: missing"))
+        nulled = dict(record, method=None)
+        cases.append((json.dumps(nulled), 'method: expected a string or {"b64": STRING}'))
+        receiver = self.receiver()
+        for line, message in cases:
+            with self.subTest(message=message, line=line):
+                path = self.write("lacking.jsonl", [good, line + "\n", good])
+                proc = replay(path, "--to", receiver.url)
+                self.assertEqual(proc.returncode, 2, proc.out + proc.err)
+                self.assertEqual(proc.err.splitlines(),
+                                 [f"hooks: error: {path}:2: {message}"])
 
 
 class Outcomes(Directory):
@@ -435,6 +539,7 @@ class Journal(Directory):
         one_error_line(self, proc, 1, "2 of 6 deliveries failed")
         records = read_log(failed)
         self.assertEqual(sorted(r["id"] for r in records), sorted(failing))
+        self.assertEqual({r["v"] for r in records}, {2})
         originals = {r["id"]: r for r in read_log(log)}
         for record in records:
             self.assertEqual(body_of(record), body_of(originals[record["id"]]))

@@ -72,8 +72,8 @@ size_t estimated_size(const Record& record) {
     for (const message::Header& header : record.message.headers) {
         size += 8 + header.name.size() + header.value.size() + header.value.size() / 8;
     }
-    // base64 (4/3) plus body_text (the body, a little more when escaped).
-    return size + record.message.body.size() * 5 / 2;
+    // The body once: as base64 (4/3), or as body_text (the body, more where JSON escapes it).
+    return size + record.message.body.size() * 3 / 2;
 }
 
 void append_headers(std::string& out, const std::vector<message::Header>& headers) {
@@ -88,19 +88,22 @@ void append_headers(std::string& out, const std::vector<message::Header>& header
     out += ']';
 }
 
+// The body exactly once (version 2): as body_text when it is valid UTF-8, which JSON holds
+// exactly (NUL and control bytes escaped), else as body_b64.
 void append_body(std::string& out, std::string_view body) {
-    out += R"(,"body_b64":")";
-    crypto::append_base64(out, body);
-    out += R"(","body_len":)";
-    append_number(out, body.size());
-    out += R"(,"body_sha256":")";
-    crypto::append_hex(out, crypto::digest(crypto::DigestAlgorithm::sha256, body));
-    out += '"';
     constexpr std::string_view k_text_field = R"(,"body_text":)";
     out += k_text_field;
     if (!text::append_json_string(out, body)) {
         out.resize(out.size() - k_text_field.size());
+        out += R"(,"body_b64":")";
+        crypto::append_base64(out, body);
+        out += '"';
     }
+    out += R"(,"body_len":)";
+    append_number(out, body.size());
+    out += R"(,"body_sha256":")";
+    crypto::append_hex(out, crypto::digest(crypto::DigestAlgorithm::sha256, body));
+    out += '"';
 }
 
 } // namespace
@@ -121,7 +124,7 @@ std::string to_json_line(const Record& record) {
 
 void append_json_line(const Record& record, std::string& out) {
     out.reserve(out.size() + estimated_size(record));
-    out += R"({"v":1,"seq":)";
+    out += R"({"v":2,"seq":)";
     append_number(out, record.seq);
     out += R"(,"id":)";
     if (record.id) {

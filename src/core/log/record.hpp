@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/// The delivery log, JSONL v1 (PRODUCT.md section 4): one JSON object per line, bodies and
-/// header values byte-exact. This header holds the record and its one-line JSON form.
+/// The delivery log, JSONL version 2 (PRODUCT.md section 4; version 1 is still read): one JSON
+/// object per line, bodies and header values byte-exact. This header holds the record and its
+/// one-line JSON form.
 #pragma once
 
 #include "core/error.hpp"
@@ -37,23 +38,29 @@ struct Record {
 /// Whether two records hold the same fields, byte for byte (the message included).
 bool operator==(const Record& a, const Record& b);
 
-/// The record as one line of compact JSON ending in '\n', fields in this order: v (1), seq, id
-/// (null when absent), received_at (RFC 3339 UTC, milliseconds), remote, method, target,
-/// headers ([name, value] pairs in wire order), body_b64, body_len, body_sha256 (hex),
-/// body_text (only when the body is valid UTF-8), verify ({provider, ok, reason}, omitted when
-/// absent), response ({status}, omitted when absent). A text field whose bytes are not valid
-/// UTF-8 (a header name or value, id, remote, method, target, verify's provider or reason) is
-/// written as {"b64": "..."} so that nothing is lost. Never fails.
+/// The record as one line of compact JSON ending in '\n', version 2, fields in this order: v (2),
+/// seq, id (null when absent), received_at (RFC 3339 UTC, milliseconds), remote, method, target,
+/// headers ([name, value] pairs in wire order), the body exactly once: body_text (a JSON string
+/// that decodes to the exact bytes, NUL included) when it is valid UTF-8, else body_b64; then
+/// body_len, body_sha256 (hex), verify ({provider, ok, reason}, omitted when absent), response
+/// ({status}, omitted when absent). A text field whose bytes are not valid UTF-8 (a header name
+/// or value, id, remote, method, target, verify's provider or reason) is written as
+/// {"b64": "..."} so that nothing is lost. Never fails.
 std::string to_json_line(const Record& record);
 
 /// to_json_line appended to `out`, so that a caller can reuse one buffer for many records.
 void append_json_line(const Record& record, std::string& out);
 
-/// Parses one line (without its '\n'; a trailing '\r' or blanks are allowed). Checks `v` is 1,
-/// the required fields (seq, received_at, method, target, headers, body_b64) are present with
-/// the right types, body_b64 decodes and matches body_len, body_sha256 and body_text when they
-/// are present. Text fields may be strings or {"b64": "..."}; unknown fields are ignored. Fails
-/// (input error) with one line naming the field at fault: "headers[2]: expected [name, value]".
+/// Parses one line (without its '\n'; a trailing '\r' or blanks are allowed) of version 1 or 2.
+/// Checks that the required fields (v, seq, received_at, method, target, headers, and the body:
+/// body_b64 in version 1, body_text or body_b64 in version 2) are present with the right types,
+/// that body_b64 decodes, and that body_text (when body_b64 is there too), body_len and
+/// body_sha256 match the body when they are present. The optional fields (id, remote, body_len,
+/// body_sha256, body_text, verify and each of its members, response and its status) may be
+/// absent or null, which read the same; verify without `ok` reads as no outcome. Text fields
+/// may be strings or {"b64": "..."}; fields the record does not keep (trailers) and unknown
+/// fields are ignored. Fails (input error) with one line naming the field at fault:
+/// "headers[2]: expected [name, value]", "body_text or body_b64: missing".
 Result<Record> parse_json_line(std::string_view line);
 
 /// "2026-11-23T13:20:00.123Z": UTC, milliseconds (rounded down).

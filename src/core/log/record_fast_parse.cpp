@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // parse_json_line_fast, declared in record_parse.hpp. nlohmann::json copies every string of a
-// line a byte at a time into a tree of maps, and a 1 KB body fills ~2.4 KB of a ~3 KB line with
-// body_b64 and body_text; here the line is scanned once into views, body_b64 is decoded and
-// body_text compared in place, and only the small fields are copied. What this path cannot
-// read exactly as nlohmann would (numbers other than plain integers, escaped keys, duplicates,
-// {"b64": ...} text) it declines, and the general parser answers.
+// line a byte at a time into a tree of maps, and the body is most of a line (version 1 holds it
+// twice, as body_b64 and body_text); here the line is scanned once into views, the body is
+// decoded once from body_b64 or body_text (a version 1 body_text is compared in place), and only
+// the small fields are copied. What this path cannot read exactly as nlohmann would (numbers
+// other than plain integers, escaped keys, duplicates, {"b64": ...} text) it declines, and the
+// general parser answers.
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
 #include "core/log/record_parse.hpp"
@@ -98,8 +99,13 @@ class FastReader {
     std::optional<Record> read() {
         TopFields fields;
         Record record;
-        if (!scan() || !read_top_fields(fields) || !read_envelope(fields, record) ||
-            !read_message(fields, record.message) || !read_verify(fields.verify, record.verify) ||
+        if (!scan() || !read_top_fields(fields)) {
+            return std::nullopt;
+        }
+        std::optional<std::uint64_t> version = read_integer(fields.v);
+        if ((version != std::uint64_t{1} && version != std::uint64_t{2}) ||
+            !read_envelope(fields, record) || !read_message(fields, *version, record.message) ||
+            !read_verify(fields.verify, record.verify) ||
             !read_response(fields.response, record.response_status)) {
             return std::nullopt;
         }
@@ -129,9 +135,12 @@ class FastReader {
     template <typename Visit> bool visit_members(std::size_t object, const Visit& visit) const;
     bool read_top_fields(TopFields& fields) const;
     bool read_envelope(const TopFields& fields, Record& record) const;
-    bool read_message(const TopFields& fields, message::Message& message) const;
+    bool read_message(const TopFields& fields, std::uint64_t version,
+                      message::Message& message) const;
     bool read_headers(std::size_t at, std::vector<message::Header>& out) const;
-    bool read_body(const TopFields& fields, std::string& out) const;
+    bool read_body(const TopFields& fields, std::uint64_t version, std::string& out) const;
+    bool read_base64_body(const TopFields& fields, std::string& out) const;
+    bool check_body(const TopFields& fields, std::string_view body) const;
     bool read_verify(std::size_t at, std::optional<VerifyOutcome>& out) const;
     bool read_response(std::size_t at, std::optional<int>& out) const;
 
@@ -205,7 +214,7 @@ bool FastReader::read_top_fields(TopFields& fields) const {
 
 bool FastReader::read_envelope(const TopFields& fields, Record& record) const {
     std::optional<std::uint64_t> seq = read_integer(fields.seq);
-    if (read_integer(fields.v) != std::uint64_t{1} || !seq) {
+    if (!seq) {
         return false;
     }
     record.seq = *seq;
@@ -228,9 +237,11 @@ bool FastReader::read_envelope(const TopFields& fields, Record& record) const {
     return is_absent_or_null(fields.remote) || read_text(fields.remote, record.remote);
 }
 
-bool FastReader::read_message(const TopFields& fields, message::Message& message) const {
+bool FastReader::read_message(const TopFields& fields, std::uint64_t version,
+                              message::Message& message) const {
     return read_text(fields.method, message.method) && read_text(fields.target, message.target) &&
-           read_headers(fields.headers, message.headers) && read_body(fields, message.body);
+           read_headers(fields.headers, message.headers) &&
+           read_body(fields, version, message.body);
 }
 
 // [[name, value], ...] with both strings.
@@ -260,7 +271,19 @@ bool FastReader::read_headers(std::size_t at, std::vector<message::Header>& out)
     return true;
 }
 
-bool FastReader::read_body(const TopFields& fields, std::string& out) const {
+// body_b64 when present, else (version 2) body_text, as read_body in record_parse.cpp.
+bool FastReader::read_body(const TopFields& fields, std::uint64_t version, std::string& out) const {
+    if (!is_absent_or_null(fields.body_b64)) {
+        return read_base64_body(fields, out) && check_body(fields, out);
+    }
+    // nlohmann rejects strings that are not UTF-8; outside strings the line is ASCII by the
+    // grammar, so the whole line is checked at once.
+    return version == 2 && !is_absent_or_null(fields.body_text) && text::is_valid_utf8(m_line) &&
+           read_text(fields.body_text, out) && check_body(fields, out);
+}
+
+// body_b64 decoded, and compared with body_text when that is present too.
+bool FastReader::read_base64_body(const TopFields& fields, std::string& out) const {
     if (!is_kind(fields.body_b64, JsonTokenKind::string)) {
         return false;
     }
@@ -275,29 +298,33 @@ bool FastReader::read_body(const TopFields& fields, std::string& out) const {
         return false;
     }
     auto body = crypto::base64_decode(encoded);
-    if (!body || (fields.body_len != k_absent && read_integer(fields.body_len) != body->size())) {
-        return false;
-    }
-    if (fields.body_sha256 != k_absent) {
-        std::string hex;
-        if (!read_text(fields.body_sha256, hex)) {
-            return false;
-        }
-        auto expected = crypto::hex_decode(hex);
-        if (!expected || *expected != crypto::digest(crypto::DigestAlgorithm::sha256, *body)) {
-            return false;
-        }
-    }
-    if (fields.body_text != k_absent &&
-        (!is_kind(fields.body_text, JsonTokenKind::string) ||
-         !text::json_string_equals(token(fields.body_text).text, *body))) {
+    if (!body || (!is_absent_or_null(fields.body_text) &&
+                  (!is_kind(fields.body_text, JsonTokenKind::string) ||
+                   !text::json_string_equals(token(fields.body_text).text, *body)))) {
         return false;
     }
     out = std::move(*body);
     return true;
 }
 
-// {provider, ok, reason}, other members ignored, or absent or null.
+// body_len and body_sha256, when present, match the body.
+bool FastReader::check_body(const TopFields& fields, std::string_view body) const {
+    if (!is_absent_or_null(fields.body_len) && read_integer(fields.body_len) != body.size()) {
+        return false;
+    }
+    if (is_absent_or_null(fields.body_sha256)) {
+        return true;
+    }
+    std::string hex;
+    if (!read_text(fields.body_sha256, hex)) {
+        return false;
+    }
+    auto expected = crypto::hex_decode(hex);
+    return expected && *expected == crypto::digest(crypto::DigestAlgorithm::sha256, body);
+}
+
+// {provider, ok, reason}, each member maybe null or absent, other members ignored; or absent
+// or null.
 bool FastReader::read_verify(std::size_t at, std::optional<VerifyOutcome>& out) const {
     if (is_absent_or_null(at)) {
         return true;
@@ -319,17 +346,20 @@ bool FastReader::read_verify(std::size_t at, std::optional<VerifyOutcome>& out) 
                          return is_first;
                      });
     VerifyOutcome outcome;
-    if (!is_unique || !read_text(provider, outcome.provider) ||
-        !is_kind(ok, JsonTokenKind::literal) || token(ok).text == "null" ||
-        (reason != k_absent && !read_text(reason, outcome.reason))) {
+    if (!is_unique || (!is_absent_or_null(provider) && !read_text(provider, outcome.provider)) ||
+        (!is_absent_or_null(ok) && !is_kind(ok, JsonTokenKind::literal)) ||
+        (!is_absent_or_null(reason) && !read_text(reason, outcome.reason))) {
         return false;
     }
-    outcome.ok = token(ok).text == "true";
-    out = std::move(outcome);
+    // Without ok nothing was concluded: no outcome.
+    if (!is_absent_or_null(ok)) {
+        outcome.ok = token(ok).text == "true";
+        out = std::move(outcome);
+    }
     return true;
 }
 
-// {status}, other members ignored, or absent or null.
+// {status} (null or absent status: none), other members ignored; or absent or null.
 bool FastReader::read_response(std::size_t at, std::optional<int>& out) const {
     if (is_absent_or_null(at)) {
         return true;
@@ -344,6 +374,9 @@ bool FastReader::read_response(std::size_t at, std::optional<int>& out) const {
                          status = value;
                          return is_first;
                      });
+    if (is_unique && is_absent_or_null(status)) {
+        return true;
+    }
     std::optional<std::uint64_t> number = is_unique ? read_integer(status) : std::nullopt;
     if (!number || *number > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
         return false;

@@ -24,6 +24,13 @@ const json* find_field(const json& object, const char* name) {
     return found == object.end() ? nullptr : &*found;
 }
 
+// The value of an optional field, or null when the object lacks it or holds null there: a
+// writer may write null for what it does not know.
+const json* find_optional(const json& object, const char* name) {
+    const json* value = find_field(object, name);
+    return value == nullptr || value->is_null() ? nullptr : value;
+}
+
 // A text field: a JSON string, or {"b64": "..."} for bytes that are not valid UTF-8.
 Result<std::string> read_text(const json& value, std::string_view field) {
     if (value.is_string()) {
@@ -46,6 +53,19 @@ Result<std::string> read_required_text(const json& object, const char* field) {
         return field_error(field, "missing");
     }
     return read_text(*value, field);
+}
+
+// An optional text field into `out`, left as it is when the field is absent or null.
+Result<void> read_optional_text(const json& object, const char* name, std::string_view field,
+                                std::string& out) {
+    if (const json* value = find_optional(object, name)) {
+        auto text = read_text(*value, field);
+        if (!text) {
+            return tl::unexpected(text.error());
+        }
+        out = std::move(*text);
+    }
+    return {};
 }
 
 Result<std::vector<message::Header>> read_headers(const json& object) {
@@ -77,69 +97,85 @@ Result<std::vector<message::Header>> read_headers(const json& object) {
     return out;
 }
 
-// Decodes body_b64 and checks it against body_len, body_sha256 and body_text when present.
-Result<std::string> read_body(const json& object) {
-    const json* encoded = find_field(object, "body_b64");
-    if (encoded == nullptr || !encoded->is_string()) {
-        return field_error("body_b64", encoded == nullptr ? "missing" : "expected a string");
+// The body as body_b64 gives it, else as body_text: version 1 always has body_b64 (and
+// body_text too for a UTF-8 body), version 2 one of the two. When both are there they must
+// agree; body_len and body_sha256, when present, must match the body.
+Result<std::string> read_body(const json& object, std::uint64_t version) {
+    const json* encoded = find_optional(object, "body_b64");
+    const json* text = find_optional(object, "body_text");
+    std::string body;
+    if (encoded != nullptr) {
+        if (!encoded->is_string()) {
+            return field_error("body_b64", "expected a string");
+        }
+        auto decoded = crypto::base64_decode(encoded->get_ref<const std::string&>());
+        if (!decoded) {
+            return field_error("body_b64", decoded.error().message);
+        }
+        body = std::move(*decoded);
+        if (text != nullptr &&
+            (!text->is_string() || text->get_ref<const std::string&>() != body)) {
+            return fail(ErrorKind::input, "body_text does not match the body");
+        }
+    } else if (version == 1) {
+        return field_error("body_b64", "missing");
+    } else if (text == nullptr) {
+        return field_error("body_text or body_b64", "missing");
+    } else if (!text->is_string()) {
+        return field_error("body_text", "expected a string");
+    } else {
+        body = text->get<std::string>();
     }
-    auto body = crypto::base64_decode(encoded->get_ref<const std::string&>());
-    if (!body) {
-        return field_error("body_b64", body.error().message);
-    }
-    if (const json* length = find_field(object, "body_len")) {
+    if (const json* length = find_optional(object, "body_len")) {
         if (!length->is_number_unsigned()) {
             return field_error("body_len", "expected a non-negative integer");
         }
-        if (length->get<std::uint64_t>() != body->size()) {
+        if (length->get<std::uint64_t>() != body.size()) {
             return fail(ErrorKind::input, "body_len does not match the body (" +
-                                              std::to_string(body->size()) + " bytes)");
+                                              std::to_string(body.size()) + " bytes)");
         }
     }
-    if (const json* sha = find_field(object, "body_sha256")) {
+    if (const json* sha = find_optional(object, "body_sha256")) {
         auto expected = sha->is_string() ? crypto::hex_decode(sha->get_ref<const std::string&>())
                                          : fail(ErrorKind::input, "not a string");
         if (!expected || expected->size() != 32) {
             return field_error("body_sha256", "expected 64 hex digits");
         }
-        if (*expected != crypto::digest(crypto::DigestAlgorithm::sha256, *body)) {
+        if (*expected != crypto::digest(crypto::DigestAlgorithm::sha256, body)) {
             return fail(ErrorKind::input, "body_sha256 does not match the body");
-        }
-    }
-    if (const json* text = find_field(object, "body_text")) {
-        if (!text->is_string() || text->get_ref<const std::string&>() != *body) {
-            return fail(ErrorKind::input, "body_text does not match the body");
         }
     }
     return body;
 }
 
+// Each member may be null or absent; without ok (true or false) nothing was concluded, and the
+// record has no outcome whatever else verify holds.
 Result<std::optional<VerifyOutcome>> read_verify(const json& object) {
-    const json* verify = find_field(object, "verify");
-    if (verify == nullptr || verify->is_null()) {
+    const json* verify = find_optional(object, "verify");
+    if (verify == nullptr) {
         return std::optional<VerifyOutcome>();
     }
     if (!verify->is_object()) {
         return field_error("verify", "expected an object {provider, ok, reason}");
     }
     VerifyOutcome outcome;
-    auto provider = read_required_text(*verify, "provider");
-    if (!provider) {
-        return fail(ErrorKind::input, "verify." + provider.error().message);
+    if (auto provider =
+            read_optional_text(*verify, "provider", "verify.provider", outcome.provider);
+        !provider) {
+        return tl::unexpected(provider.error());
     }
-    outcome.provider = std::move(*provider);
-    const json* ok = find_field(*verify, "ok");
-    if (ok == nullptr || !ok->is_boolean()) {
-        return field_error("verify.ok", "expected true or false");
+    const json* ok = find_optional(*verify, "ok");
+    if (ok != nullptr && !ok->is_boolean()) {
+        return field_error("verify.ok", "expected true, false or null");
+    }
+    if (auto reason = read_optional_text(*verify, "reason", "verify.reason", outcome.reason);
+        !reason) {
+        return tl::unexpected(reason.error());
+    }
+    if (ok == nullptr) {
+        return std::optional<VerifyOutcome>();
     }
     outcome.ok = ok->get<bool>();
-    if (const json* reason = find_field(*verify, "reason")) {
-        auto text = read_text(*reason, "verify.reason");
-        if (!text) {
-            return tl::unexpected(text.error());
-        }
-        outcome.reason = std::move(*text);
-    }
     return outcome;
 }
 
@@ -163,15 +199,18 @@ template <typename Integer> std::optional<Integer> as_integer(const json& value)
 }
 
 Result<std::optional<int>> read_response(const json& object) {
-    const json* response = find_field(object, "response");
-    if (response == nullptr || response->is_null()) {
+    const json* response = find_optional(object, "response");
+    if (response == nullptr) {
         return std::optional<int>();
     }
     if (!response->is_object()) {
         return field_error("response", "expected an object {status}");
     }
-    const json* status = find_field(*response, "status");
-    std::optional<int> number = status == nullptr ? std::nullopt : as_integer<int>(*status);
+    const json* status = find_optional(*response, "status");
+    if (status == nullptr) {
+        return std::optional<int>();
+    }
+    std::optional<int> number = as_integer<int>(*status);
     if (!number) {
         return field_error("response.status", "expected an integer");
     }
@@ -179,8 +218,8 @@ Result<std::optional<int>> read_response(const json& object) {
 }
 
 Result<std::optional<std::string>> read_id(const json& object) {
-    const json* id = find_field(object, "id");
-    if (id == nullptr || id->is_null()) {
+    const json* id = find_optional(object, "id");
+    if (id == nullptr) {
         return std::optional<std::string>();
     }
     auto text = read_text(*id, "id");
@@ -190,15 +229,21 @@ Result<std::optional<std::string>> read_id(const json& object) {
     return std::optional<std::string>(std::move(*text));
 }
 
-// The fields before the message: v, seq, id, received_at, remote.
-Result<void> read_envelope(const json& object, Record& record) {
+// The format's version: 1 or 2.
+Result<std::uint64_t> read_version(const json& object) {
     const json* version = find_field(object, "v");
     if (version == nullptr) {
         return field_error("v", "missing");
     }
-    if (as_integer<std::uint64_t>(*version) != std::uint64_t{1}) {
-        return field_error("v", "expected 1, the only version this hooks reads");
+    std::optional<std::uint64_t> number = as_integer<std::uint64_t>(*version);
+    if (number != std::uint64_t{1} && number != std::uint64_t{2}) {
+        return field_error("v", "expected 1 or 2, the versions this hooks reads");
     }
+    return *number;
+}
+
+// The fields before the message: seq, id, received_at, remote.
+Result<void> read_envelope(const json& object, Record& record) {
     const json* seq = find_field(object, "seq");
     if (seq == nullptr) {
         return field_error("seq", "missing");
@@ -222,17 +267,10 @@ Result<void> read_envelope(const json& object, Record& record) {
         return field_error("received_at", time.error().message);
     }
     record.received_at = *time;
-    if (const json* remote = find_field(object, "remote"); remote && !remote->is_null()) {
-        auto text = read_text(*remote, "remote");
-        if (!text) {
-            return tl::unexpected(text.error());
-        }
-        record.remote = std::move(*text);
-    }
-    return {};
+    return read_optional_text(object, "remote", "remote", record.remote);
 }
 
-Result<void> read_message(const json& object, message::Message& message) {
+Result<void> read_message(const json& object, std::uint64_t version, message::Message& message) {
     auto method = read_required_text(object, "method");
     if (!method) {
         return tl::unexpected(method.error());
@@ -245,7 +283,7 @@ Result<void> read_message(const json& object, message::Message& message) {
     if (!headers) {
         return tl::unexpected(headers.error());
     }
-    auto body = read_body(object);
+    auto body = read_body(object, version);
     if (!body) {
         return tl::unexpected(body.error());
     }
@@ -258,11 +296,15 @@ Result<void> read_message(const json& object, message::Message& message) {
 
 // The record in a line that parsed as a JSON object.
 Result<Record> read_record(const json& object) {
+    auto version = read_version(object);
+    if (!version) {
+        return tl::unexpected(version.error());
+    }
     Record record;
     if (auto envelope = read_envelope(object, record); !envelope) {
         return tl::unexpected(envelope.error());
     }
-    if (auto message = read_message(object, record.message); !message) {
+    if (auto message = read_message(object, *version, record.message); !message) {
         return tl::unexpected(message.error());
     }
     auto verify = read_verify(object);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// Records to replay, from a delivery log (JSONL v1, streamed) or a HAR 1.2 file (as browsers
-/// and tunnel inspectors export them), told apart by their first key.
+/// Records to replay, from a delivery log (JSONL version 1 or 2, streamed) or a HAR 1.2 file (as
+/// browsers and tunnel inspectors export them), told apart by their first key.
 #pragma once
 
 #include "core/error.hpp"

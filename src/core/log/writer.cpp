@@ -27,7 +27,7 @@ constexpr size_t k_max_records_per_write = 256;
 constexpr size_t k_max_seq_digits = std::numeric_limits<std::uint64_t>::digits10 + 1;
 
 // What to_json_line starts every line with, up to and including the digit of seq 0.
-constexpr std::string_view k_head_with_seq_zero = R"({"v":1,"seq":0)";
+constexpr std::string_view k_head_with_seq_zero = R"({"v":2,"seq":0)";
 
 std::string reason_for(int error_number) {
     return std::system_category().message(error_number);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
+#include "core/crypto/encoding.hpp"
 #include "core/log/record_parse.hpp"
+#include "support/log_lines.hpp"
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -27,20 +29,35 @@ Record sample_record() {
     return record;
 }
 
-std::string sample_line() {
-    std::string line = to_json_line(sample_record());
+std::string without_newline(std::string line) {
     line.pop_back();
     return line;
 }
 
-// The sample's line with its body_text written as `text` (JSON string contents, as written).
-std::string line_with_text(const std::string& body, const std::string& text) {
+// The sample as the writer writes it (version 2), and as version 1 wrote it.
+std::string sample_line() {
+    return without_newline(to_json_line(sample_record()));
+}
+
+std::string sample_v1_line() {
+    return without_newline(hooks::testing::to_v1_json_line(sample_record()));
+}
+
+// The sample's line with `body`, in version 1 (body_b64, then body_text after body_sha256) or
+// version 2 (body_text only, before body_len), its body_text written as `text` (JSON string
+// contents, as written): body_len and body_sha256 are those of `body`.
+std::string line_with_text(int version, const std::string& body, const std::string& text) {
     Record record = sample_record();
     record.message.body = body;
-    std::string line = to_json_line(record);
-    auto start = line.find(R"("body_text":")") + 13;
-    auto end = line.find(R"(","verify")");
-    return line.substr(0, start) + text + line.substr(end, line.size() - end - 1);
+    std::string quoted = R"(,"body_text":")" + text + "\"";
+    if (version == 1) {
+        std::string line = without_newline(hooks::testing::to_v1_json_line(record));
+        auto sha_end = line.find(R"(,"body_sha256":")") + 16 + 65;
+        return line.substr(0, sha_end) + quoted + line.substr(line.find(R"(,"verify")"));
+    }
+    std::string line = without_newline(to_json_line(record));
+    return line.substr(0, line.find(R"(,"body_)")) + quoted +
+           line.substr(line.find(R"(,"body_len")"));
 }
 
 // Both paths on `line`: the fast one, when it reads the line, agrees with the general one, and
@@ -74,20 +91,26 @@ std::string error_of(const std::string& line) {
 TEST_CASE("the fast path reads the lines the writer writes, as the general parser does", "[log]") {
     Record record = sample_record();
     CHECK(check_paths_agree(sample_line()));
+    CHECK(check_paths_agree(sample_v1_line()));
     record.message.body = std::string("\x00\xff\xfe binary", 10);
     record.id.reset();
     record.verify.reset();
     record.response_status.reset();
     record.remote.clear();
-    std::string line = to_json_line(record);
-    CHECK(check_paths_agree(line.substr(0, line.size() - 1)));
+    auto check_both_versions = [&record] {
+        INFO(record.message.body);
+        CHECK(check_paths_agree(without_newline(to_json_line(record))));
+        CHECK(check_paths_agree(without_newline(hooks::testing::to_v1_json_line(record))));
+        CHECK(parse_json_line(to_json_line(record))->message.body == record.message.body);
+    };
+    check_both_versions();
     record.message.body = "\"quoted\" \\ / \t\r\n\b\f\x01\x1f\x7f";
     record.message.headers.clear();
-    line = to_json_line(record);
-    CHECK(check_paths_agree(line.substr(0, line.size() - 1)));
+    check_both_versions();
+    record.message.body = std::string("a\0b\0", 4);
+    check_both_versions();
     record.message.body.clear();
-    line = to_json_line(record);
-    CHECK(check_paths_agree(line.substr(0, line.size() - 1)));
+    check_both_versions();
 }
 
 TEST_CASE("the fast path decodes every escape in body_text, surrogate pairs included", "[log]") {
@@ -97,55 +120,128 @@ TEST_CASE("the fast path decodes every escape in body_text, surrogate pairs incl
         R"(\u0022\u005C/\u0008\u000C\u000a\u000D\u0009\u0001\u0020\u00E9\u20AC\uD83D\uDE00 end)",
         "\\\"\\\\/\\b\\f\\n\\r\\t\\u0001 é€😀 end",
     };
-    for (const char* text : texts) {
-        CHECK(check_paths_agree(line_with_text(body, text)));
+    for (int version : {1, 2}) {
+        for (const char* text : texts) {
+            std::string line = line_with_text(version, body, text);
+            CHECK(check_paths_agree(line));
+            CHECK(parse_json_line(line)->message.body == body);
+        }
+        // \u0000 is a NUL byte in the body.
+        std::string nul = line_with_text(version, std::string("a\0b", 3), R"(a\u0000b)");
+        CHECK(check_paths_agree(nul));
+        CHECK(parse_json_line(nul)->message.body == std::string("a\0b", 3));
     }
-    // \u0000 is a NUL byte in the body.
-    CHECK(check_paths_agree(line_with_text(std::string("a\0b", 3), R"(a\u0000b)")));
 }
 
 TEST_CASE("a body_text that does not match the body is left to the general parser", "[log]") {
     const std::string body = "café 😀";
-    for (const char* text : {"cafe 😀", "café 😀 ", "café", R"(caf\u00e9 \ud83d\ude01)",
-                             R"(café \ud83d)", R"(caf\u00e)", "\\u00e9", ""}) {
-        std::string line = line_with_text(body, text);
-        CHECK_FALSE(check_paths_agree(line));
+    for (int version : {1, 2}) {
+        for (const char* text : {"cafe 😀", "café 😀 ", "café", R"(caf\u00e9 \ud83d\ude01)",
+                                 R"(café \ud83d)", R"(caf\u00e)", "\\u00e9", ""}) {
+            std::string line = line_with_text(version, body, text);
+            CHECK_FALSE(check_paths_agree(line));
+        }
+        // The same bytes as the body, but not UTF-8: nlohmann rejects the line.
+        std::string latin1 = "caf\xe9";
+        CHECK_FALSE(check_paths_agree(line_with_text(version, latin1, latin1)));
+        CHECK_THAT(error_of(line_with_text(version, latin1, latin1)),
+                   Catch::StartsWith("not valid JSON"));
     }
-    CHECK(error_of(line_with_text(body, "cafe 😀")) == "body_text does not match the body");
-    // The same bytes as the body, but not UTF-8: nlohmann rejects the line.
-    std::string latin1 = "caf\xe9";
-    CHECK_FALSE(check_paths_agree(line_with_text(latin1, latin1)));
-    CHECK_THAT(error_of(line_with_text(latin1, latin1)), Catch::StartsWith("not valid JSON"));
+    // Version 1 compares body_text with body_b64; version 2 has only body_len and body_sha256
+    // to check it against.
+    CHECK(error_of(line_with_text(1, body, "cafe 😀")) == "body_text does not match the body");
+    CHECK(error_of(line_with_text(2, body, "cafè 😀")) == "body_sha256 does not match the body");
+    CHECK_THAT(error_of(line_with_text(2, body, "café")),
+               Catch::StartsWith("body_len does not match the body"));
 }
 
 TEST_CASE("the fast path reads lines spaced out, reordered or with fields absent", "[log]") {
+    for (const std::string& line : {sample_line(), sample_v1_line()}) {
+        json object = json::parse(line);
+        CHECK(check_paths_agree(object.dump(2)));
+        CHECK(check_paths_agree(" \t" + object.dump(1, '\t') + "\r\n "));
+        if (object["v"] == 1) {
+            object.erase("body_text");
+        }
+        object.erase("body_len");
+        object.erase("body_sha256");
+        object["id"] = nullptr;
+        object["remote"] = nullptr;
+        object["verify"] = nullptr;
+        object["response"] = nullptr;
+        // nlohmann::json dumps keys sorted: not the writer's order.
+        CHECK(check_paths_agree(object.dump()));
+        object["future"] = {{"nested", {{"deeper", {1, "two", nullptr, true}}}}};
+        object["verify"] = {{"ok", false}, {"provider", "github"}, {"extra", {1, 2}}};
+        object["response"] = {{"status", 0}, {"later", "x"}};
+        CHECK(check_paths_agree(object.dump()));
+    }
+}
+
+TEST_CASE("the fast path reads a version 2 body given as body_b64 or as both", "[log]") {
     json object = json::parse(sample_line());
-    CHECK(check_paths_agree(object.dump(2)));
-    CHECK(check_paths_agree(" \t" + object.dump(1, '\t') + "\r\n "));
+    const std::string body = sample_record().message.body;
+    object["body_b64"] = hooks::crypto::base64_encode(body);
+    CHECK(check_paths_agree(object.dump()));
+    object["body_text"] = nullptr;
+    CHECK(check_paths_agree(object.dump()));
     object.erase("body_text");
-    object.erase("body_len");
-    object.erase("body_sha256");
+    CHECK(check_paths_agree(object.dump()));
+    CHECK(parse_json_line(object.dump())->message.body == body);
+    object["body_text"] = "other";
+    CHECK_FALSE(check_paths_agree(object.dump()));
+    CHECK(error_of(object.dump()) == "body_text does not match the body");
+}
+
+TEST_CASE("the fast path reads null optional fields as the general parser does", "[log]") {
+    json object = json::parse(sample_v1_line());
     object["id"] = nullptr;
     object["remote"] = nullptr;
-    object["verify"] = nullptr;
-    object["response"] = nullptr;
-    // nlohmann::json dumps keys sorted: not the writer's order.
+    object["verify"] = {{"provider", nullptr}, {"ok", nullptr}, {"reason", nullptr}};
+    object["response"] = {{"status", nullptr}};
+    object["body_len"] = nullptr;
+    object["body_sha256"] = nullptr;
+    object["body_text"] = nullptr;
+    object["trailers"] = nullptr;
     CHECK(check_paths_agree(object.dump()));
-    object["future"] = {{"nested", {{"deeper", {1, "two", nullptr, true}}}}};
-    object["verify"] = {{"ok", false}, {"provider", "github"}, {"extra", {1, 2}}};
-    object["response"] = {{"status", 0}, {"later", "x"}};
+    CHECK_FALSE(parse_json_line(object.dump())->verify.has_value());
+    object["verify"] = {{"provider", nullptr}, {"ok", false}, {"reason", nullptr}};
+    object["trailers"] = {{"X-Checksum", "abc"}};
     CHECK(check_paths_agree(object.dump()));
+    CHECK(parse_json_line(object.dump())->verify == VerifyOutcome{"", false, ""});
+    object["verify"] = {{"provider", "github"}, {"reason", "no secret"}};
+    object["response"] = json::object();
+    CHECK(check_paths_agree(object.dump()));
+    // Null where the record needs a value: both reject it.
+    for (const char* field : {"method", "target", "headers", "body_b64", "seq", "received_at"}) {
+        json changed = object;
+        changed[field] = nullptr;
+        CHECK_FALSE(check_paths_agree(changed.dump()));
+    }
+    // Version 2: body_b64 null beside body_text, or body_text null beside body_b64.
+    json v2 = json::parse(sample_line());
+    v2["body_b64"] = nullptr;
+    v2["body_len"] = nullptr;
+    CHECK(check_paths_agree(v2.dump()));
+    v2["body_b64"] = v2["body_text"];
+    v2["body_text"] = nullptr;
+    CHECK_FALSE(check_paths_agree(v2.dump())); // body_b64 is not base64 of the body
+    v2["body_b64"] = hooks::crypto::base64_encode(sample_record().message.body);
+    CHECK(check_paths_agree(v2.dump()));
+    v2["body_b64"] = nullptr;
+    CHECK_FALSE(check_paths_agree(v2.dump()));
+    CHECK(error_of(v2.dump()) == "body_text or body_b64: missing");
 }
 
 TEST_CASE("lines the fast path cannot read exactly are left to the general parser", "[log]") {
-    const std::string line = sample_line();
+    const std::string line = sample_v1_line();
     auto replaced = [&line](const std::string& from, const std::string& to) {
         std::string changed = line;
         changed.replace(changed.find(from), from.size(), to);
         return changed;
     };
     // body_b64 with "\/", which nlohmann reads as "/" ("???" is "Pz8/").
-    std::string slashed = line_with_text("???", "???");
+    std::string slashed = line_with_text(1, "???", "???");
     slashed.replace(slashed.find("Pz8/"), 4, R"(Pz8\/)");
     const std::string seq_twice = replaced(R"("seq":7)", R"("seq":7,"seq":8)");
     const std::string text_twice = replaced(R"(,"verify")", R"(,"body_text":"other","verify")");
@@ -188,14 +284,47 @@ TEST_CASE("lines the fast path cannot read exactly are left to the general parse
     CHECK(parse_json_line(with_bom).has_value());
 }
 
-TEST_CASE("the fast path declines every line the general parser rejects", "[log]") {
+TEST_CASE("version 2 lines the fast path cannot read exactly are left to the general parser",
+          "[log]") {
     const std::string line = sample_line();
-    for (const std::string& changed :
-         {std::string(), line.substr(0, line.size() - 1), line + "x", line + "{}", "[" + line + "]",
-          std::string(R"({"v":1})"), line.substr(0, 10) + "\x01" + line.substr(10),
-          line.substr(0, 20) + "\xc3" + line.substr(20)}) {
-        INFO(changed);
-        CHECK_FALSE(parse_json_line_fast(changed).has_value());
+    auto replaced = [&line](const std::string& from, const std::string& to) {
+        std::string changed = line;
+        changed.replace(changed.find(from), from.size(), to);
+        return changed;
+    };
+    const std::string escaped_key = replaced(R"("body_text")", R"("body\u005ftext")");
+    const std::string text_twice = replaced(R"("body_text")", R"("body_text":"other","body_text")");
+    const std::string b64_slashed =
+        replaced(R"("body_text")", R"("body_b64":"eyJ0eXBlIjoicGluZyJ9\/","body_text")");
+    const std::string declined[] = {
+        escaped_key,
+        text_twice,
+        b64_slashed,
+        replaced(R"("v":2)", R"("v":2,"future":1.5)"),
+        replaced(R"("body_text")", R"("body_text":{"b64":"AA=="},"unused")"),
+        replaced(R"("v":2)", R"("v":3)"),
+        replaced(R"("v":2)", R"("v":1)"),
+    };
+    for (const auto& changed : declined) {
         CHECK_FALSE(check_paths_agree(changed));
+    }
+    CHECK(parse_json_line(escaped_key)->message.body == sample_record().message.body);
+    CHECK(parse_json_line(text_twice)->message.body == sample_record().message.body);
+    CHECK_THAT(error_of(b64_slashed), Catch::StartsWith("body_b64: base64"));
+    CHECK_THAT(error_of(replaced(R"("v":2)", R"("v":3)")), Catch::StartsWith("v: expected 1 or 2"));
+    CHECK(error_of(replaced(R"("v":2)", R"("v":1)")) == "body_b64: missing");
+}
+
+TEST_CASE("the fast path declines every line the general parser rejects", "[log]") {
+    for (const std::string& line : {sample_line(), sample_v1_line()}) {
+        for (const std::string& changed :
+             {std::string(), line.substr(0, line.size() - 1), line + "x", line + "{}",
+              "[" + line + "]", std::string(R"({"v":1})"), std::string(R"({"v":2})"),
+              line.substr(0, 10) + "\x01" + line.substr(10),
+              line.substr(0, 20) + "\xc3" + line.substr(20)}) {
+            INFO(changed);
+            CHECK_FALSE(parse_json_line_fast(changed).has_value());
+            CHECK_FALSE(check_paths_agree(changed));
+        }
     }
 }

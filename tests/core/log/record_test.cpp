@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "core/log/record.hpp"
+#include "support/log_lines.hpp"
 
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 using namespace hooks::log;
@@ -53,6 +56,13 @@ std::string changed_line(const std::function<void(json&)>& change) {
     return object.dump();
 }
 
+// The same for the sample's line as version 1 wrote it (body_b64 and body_text).
+std::string changed_v1_line(const std::function<void(json&)>& change) {
+    json object = json::parse(hooks::testing::to_v1_json_line(sample_record()));
+    change(object);
+    return object.dump();
+}
+
 std::string parse_error(const std::string& line) {
     auto parsed = parse_json_line(line);
     REQUIRE_FALSE(parsed.has_value());
@@ -64,13 +74,23 @@ std::string parse_error(const std::string& line) {
 
 TEST_CASE("to_json_line writes compact JSON with the fields in order", "[log]") {
     CHECK(to_json_line(sample_record()) ==
-          R"({"v":1,"seq":7,"id":"msg_2Zk","received_at":"2026-11-23T13:20:05.123Z",)"
+          R"({"v":2,"seq":7,"id":"msg_2Zk","received_at":"2026-11-23T13:20:05.123Z",)"
           R"("remote":"127.0.0.1:54321","method":"POST","target":"/hooks?source=stripe",)"
           R"("headers":[["Content-Type","application/json"],["X-Dup","first"]],)"
-          R"("body_b64":"eyJ0eXBlIjoicGluZyJ9","body_len":15,"body_sha256":)"
+          R"("body_text":"{\"type\":\"ping\"}","body_len":15,"body_sha256":)"
           R"("cdeb977b07509618335ceaa57b4b76fe3ec9c72f50102f74dcfbab92228ec6fb",)"
-          R"("body_text":"{\"type\":\"ping\"}",)"
           R"("verify":{"provider":"stripe","ok":true,"reason":""},"response":{"status":204}})"
+          "\n");
+    Record binary = sample_record();
+    binary.message.body = std::string("\xff\0", 2);
+    binary.verify.reset();
+    CHECK(to_json_line(binary) ==
+          R"({"v":2,"seq":7,"id":"msg_2Zk","received_at":"2026-11-23T13:20:05.123Z",)"
+          R"("remote":"127.0.0.1:54321","method":"POST","target":"/hooks?source=stripe",)"
+          R"("headers":[["Content-Type","application/json"],["X-Dup","first"]],)"
+          R"("body_b64":"/wA=","body_len":2,"body_sha256":)"
+          R"("ea5dbf9596d187e9500f23e9a680109475341cf4e81f7e043f7d97152c10772f",)"
+          R"("response":{"status":204}})"
           "\n");
 }
 
@@ -94,16 +114,22 @@ TEST_CASE("a record round-trips through its line", "[log]") {
     CHECK(round_trip(record) == record);
 }
 
-TEST_CASE("binary bodies round-trip byte-exact and get no body_text", "[log]") {
+TEST_CASE("the body is written once: body_text when it is UTF-8, else body_b64", "[log]") {
     for (std::string body : {std::string("a\0b", 3), std::string("\xff"), std::string("\xff\xfe"),
-                             std::string("ok\x80"), std::string(1, '\0'), std::string()}) {
+                             std::string("ok\x80"), std::string(1, '\0'), std::string(),
+                             std::string("{\"a\":\"\xc3\xa9\"}\n")}) {
         Record record = sample_record();
         record.message.body = body;
         json object = parsed_line(record);
+        INFO(object.dump());
         CHECK(object["body_len"] == body.size());
         CHECK(round_trip(record).message.body == body);
         bool is_text = body.find_first_of(std::string("\x80\xfe\xff", 3)) == std::string::npos;
         CHECK(object.contains("body_text") == is_text);
+        CHECK(object.contains("body_b64") == !is_text);
+        if (is_text) {
+            CHECK(object["body_text"].get<std::string>() == body);
+        }
     }
 }
 
@@ -127,12 +153,14 @@ TEST_CASE("body_text follows strict UTF-8: no overlongs, surrogates or code poin
         record.message.body = body;
         INFO(body);
         CHECK(parsed_line(record)["body_text"] == body);
+        CHECK_FALSE(parsed_line(record).contains("body_b64"));
     }
     for (const char* body : invalid) {
         Record record = sample_record();
         record.message.body = body;
         INFO(body);
         CHECK_FALSE(parsed_line(record).contains("body_text"));
+        CHECK(parsed_line(record).contains("body_b64"));
         CHECK(round_trip(record).message.body == body);
     }
 }
@@ -225,31 +253,137 @@ TEST_CASE("parse_rfc3339 rejects other shapes, impossible dates and far times", 
 }
 
 TEST_CASE("parse_json_line ignores unknown fields and accepts optional ones absent", "[log]") {
-    std::string line = changed_line([](json& object) {
+    auto without_optional = [](json& object) {
         object["future"] = {{"nested", {1, 2, 3}}};
         object["verify"]["score"] = 0.5;
         object.erase("body_len");
         object.erase("body_sha256");
-        object.erase("body_text");
         object.erase("id");
         object.erase("remote");
         object.erase("response");
+    };
+    std::string v2 = changed_line(without_optional);
+    std::string v1 = changed_v1_line([&without_optional](json& object) {
+        without_optional(object);
+        object.erase("body_text");
     });
-    auto parsed = parse_json_line(line + "\r");
+    for (const std::string& line : {v2, v1}) {
+        INFO(line);
+        auto parsed = parse_json_line(line + "\r");
+        REQUIRE(parsed.has_value());
+        CHECK_FALSE(parsed->id.has_value());
+        CHECK(parsed->remote.empty());
+        CHECK_FALSE(parsed->response_status.has_value());
+        CHECK(parsed->message.body == sample_record().message.body);
+        CHECK(parsed->verify == VerifyOutcome{"stripe", true, ""});
+    }
+}
+
+TEST_CASE("parse_json_line reads version 1 lines, body_b64 and body_text checked", "[log]") {
+    for (std::string body : {std::string(R"({"type":"ping"})"), std::string("a\0b", 3),
+                             std::string("\xff\xfe"), std::string()}) {
+        Record record = sample_record();
+        record.message.body = body;
+        std::string line = hooks::testing::to_v1_json_line(record);
+        INFO(line);
+        CHECK(json::parse(line)["v"] == 1);
+        auto parsed = parse_json_line(std::string_view(line).substr(0, line.size() - 1));
+        REQUIRE(parsed.has_value());
+        CHECK(*parsed == record);
+    }
+}
+
+TEST_CASE("parse_json_line reads a version 2 body from body_b64 even when it is text", "[log]") {
+    std::string line = changed_line([](json& o) {
+        o.erase("body_text");
+        o["body_b64"] = "eyJ0eXBlIjoicGluZyJ9";
+    });
+    auto parsed = parse_json_line(line);
     REQUIRE(parsed.has_value());
-    CHECK_FALSE(parsed->id.has_value());
-    CHECK(parsed->remote.empty());
-    CHECK_FALSE(parsed->response_status.has_value());
-    CHECK(parsed->message.body == sample_record().message.body);
-    CHECK(parsed->verify == VerifyOutcome{"stripe", true, ""});
+    CHECK(*parsed == sample_record());
+}
+
+TEST_CASE("parse_json_line reads null as absent for every optional field", "[log]") {
+    // A receiver that verified nothing may write verify with every member null.
+    auto nulls = [](json& object) {
+        object["id"] = nullptr;
+        object["remote"] = nullptr;
+        object["verify"] = {{"provider", nullptr}, {"ok", nullptr}, {"reason", nullptr}};
+        object["response"] = nullptr;
+        object["body_len"] = nullptr;
+        object["body_sha256"] = nullptr;
+        object["trailers"] = nullptr;
+    };
+    std::string v2 = changed_line([&nulls](json& object) {
+        nulls(object);
+        object["body_b64"] = nullptr;
+    });
+    std::string v1 = changed_v1_line([&nulls](json& object) {
+        nulls(object);
+        object["body_text"] = nullptr;
+    });
+    for (const std::string& line : {v2, v1}) {
+        auto parsed = parse_json_line(line);
+        INFO(line);
+        REQUIRE(parsed.has_value());
+        CHECK_FALSE(parsed->id.has_value());
+        CHECK(parsed->remote.empty());
+        CHECK_FALSE(parsed->verify.has_value());
+        CHECK_FALSE(parsed->response_status.has_value());
+        CHECK(parsed->message.body == sample_record().message.body);
+        CHECK(parsed->message.headers == sample_record().message.headers);
+    }
+}
+
+TEST_CASE("parse_json_line reads verify and response members one by one, null or absent", "[log]") {
+    using Change = std::function<void(json&)>;
+    const std::pair<Change, std::optional<VerifyOutcome>> verify_cases[] = {
+        {[](json& o) { o["verify"]["provider"] = nullptr; }, VerifyOutcome{"", true, ""}},
+        {[](json& o) { o["verify"].erase("provider"); }, VerifyOutcome{"", true, ""}},
+        {[](json& o) { o["verify"]["reason"] = nullptr; }, VerifyOutcome{"stripe", true, ""}},
+        // Without ok nothing was concluded: no outcome, whatever else verify holds.
+        {[](json& o) { o["verify"]["ok"] = nullptr; }, std::nullopt},
+        {[](json& o) { o["verify"].erase("ok"); }, std::nullopt},
+        {[](json& o) { o["verify"] = json::object(); }, std::nullopt},
+    };
+    for (const auto& [change, expected] : verify_cases) {
+        std::string line = changed_line(change);
+        INFO(line);
+        auto parsed = parse_json_line(line);
+        REQUIRE(parsed.has_value());
+        CHECK(parsed->verify == expected);
+    }
+    for (const Change& change : std::initializer_list<Change>{
+             [](json& o) { o["response"]["status"] = nullptr; },
+             [](json& o) { o["response"] = json::object(); },
+         }) {
+        std::string line = changed_line(change);
+        INFO(line);
+        auto parsed = parse_json_line(line);
+        REQUIRE(parsed.has_value());
+        CHECK_FALSE(parsed->response_status.has_value());
+    }
+}
+
+TEST_CASE("parse_json_line ignores trailers, which the record does not keep", "[log]") {
+    for (const json& trailers :
+         {json::array({json::array({"X-Checksum", "abc"})}), json::array(), json("odd")}) {
+        std::string line = changed_line([&trailers](json& o) { o["trailers"] = trailers; });
+        INFO(line);
+        auto parsed = parse_json_line(line);
+        REQUIRE(parsed.has_value());
+        CHECK(*parsed == sample_record());
+    }
 }
 
 TEST_CASE("parse_json_line errors name the field at fault", "[log]") {
     using Change = std::function<void(json&)>;
     const std::pair<Change, const char*> cases[] = {
         {[](json& o) { o.erase("v"); }, "v: missing"},
-        {[](json& o) { o["v"] = 2; }, "v: expected 1"},
-        {[](json& o) { o["v"] = "1"; }, "v: expected 1"},
+        {[](json& o) { o["v"] = 3; }, "v: expected 1 or 2"},
+        {[](json& o) { o["v"] = 0; }, "v: expected 1 or 2"},
+        {[](json& o) { o["v"] = "2"; }, "v: expected 1 or 2"},
+        {[](json& o) { o["v"] = nullptr; }, "v: expected 1 or 2"},
         {[](json& o) { o.erase("seq"); }, "seq: missing"},
         {[](json& o) { o["seq"] = -1; }, "seq: expected a non-negative integer"},
         {[](json& o) { o["seq"] = 1.5; }, "seq: expected a non-negative integer"},
@@ -258,9 +392,12 @@ TEST_CASE("parse_json_line errors name the field at fault", "[log]") {
         {[](json& o) { o["received_at"] = "yesterday"; }, "received_at: expected an RFC 3339"},
         {[](json& o) { o["remote"] = true; }, "remote: expected a string"},
         {[](json& o) { o.erase("method"); }, "method: missing"},
+        {[](json& o) { o["method"] = nullptr; }, "method: expected a string"},
+        {[](json& o) { o.erase("target"); }, "target: missing"},
         {[](json& o) { o["target"] = json::array(); }, "target: expected a string"},
         {[](json& o) { o.erase("headers"); }, "headers: missing"},
         {[](json& o) { o["headers"] = json::object(); }, "headers: expected an array"},
+        {[](json& o) { o["headers"] = nullptr; }, "headers: expected an array"},
         {[](json& o) { o["headers"].push_back({"a"}); }, "headers[2]: expected [name, value]"},
         {[](json& o) {
              o["headers"][0] = {"a", "b", "c"};
@@ -275,17 +412,29 @@ TEST_CASE("parse_json_line errors name the field at fault", "[log]") {
              o["headers"][1][1] = {{"hex", "00"}};
          },
          "headers[1][1]: expected a"},
-        {[](json& o) { o.erase("body_b64"); }, "body_b64: missing"},
+        {[](json& o) { o.erase("body_text"); }, "body_text or body_b64: missing"},
+        {[](json& o) { o["body_text"] = nullptr; }, "body_text or body_b64: missing"},
+        {[](json& o) { o["body_text"] = 5; }, "body_text: expected a string"},
+        {[](json& o) {
+             o["body_text"] = {{"b64", "AA=="}};
+         },
+         "body_text: expected a string"},
+        {[](json& o) { o["body_text"] = "other"; }, "body_len does not match the body"},
+        {[](json& o) { o["body_text"] = "{'type':'ping'}"; },
+         "body_sha256 does not match the body"},
         {[](json& o) { o["body_b64"] = "e==="; }, "body_b64: base64"},
+        {[](json& o) { o["body_b64"] = 5; }, "body_b64: expected a string"},
+        {[](json& o) { o["body_b64"] = "AA=="; }, "body_text does not match the body"},
+        {[](json& o) { o["v"] = 1; }, "body_b64: missing"},
         {[](json& o) { o["body_len"] = 14; }, "body_len does not match the body"},
         {[](json& o) { o["body_len"] = "15"; }, "body_len: expected a non-negative integer"},
+        {[](json& o) { o["body_len"] = -15; }, "body_len: expected a non-negative integer"},
         {[](json& o) { o["body_sha256"] = std::string(64, '0'); },
          "body_sha256 does not match the body"},
         {[](json& o) { o["body_sha256"] = "abc"; }, "body_sha256: expected 64 hex digits"},
-        {[](json& o) { o["body_text"] = "other"; }, "body_text does not match the body"},
         {[](json& o) { o["verify"] = 1; }, "verify: expected an object"},
-        {[](json& o) { o["verify"].erase("provider"); }, "verify.provider: missing"},
-        {[](json& o) { o["verify"]["ok"] = "yes"; }, "verify.ok: expected true or false"},
+        {[](json& o) { o["verify"]["provider"] = 5; }, "verify.provider: expected a string"},
+        {[](json& o) { o["verify"]["ok"] = "yes"; }, "verify.ok: expected true, false or null"},
         {[](json& o) { o["verify"]["reason"] = 3; }, "verify.reason: expected a string"},
         {[](json& o) { o["response"] = 204; }, "response: expected an object"},
         {[](json& o) { o["response"]["status"] = "204"; }, "response.status: expected an integer"},
@@ -293,6 +442,23 @@ TEST_CASE("parse_json_line errors name the field at fault", "[log]") {
     };
     for (const auto& [change, expected] : cases) {
         std::string line = changed_line(change);
+        INFO(line);
+        CHECK_THAT(parse_error(line), Catch::StartsWith(expected));
+    }
+    // Version 1: body_b64 is required, body_text must match it.
+    const std::pair<Change, const char*> v1_cases[] = {
+        {[](json& o) { o.erase("body_b64"); }, "body_b64: missing"},
+        {[](json& o) { o["body_b64"] = nullptr; }, "body_b64: missing"},
+        {[](json& o) { o["body_b64"] = "e==="; }, "body_b64: base64"},
+        {[](json& o) { o["body_text"] = "other"; }, "body_text does not match the body"},
+        {[](json& o) { o["body_text"] = 5; }, "body_text does not match the body"},
+        {[](json& o) { o["body_len"] = 14; }, "body_len does not match the body"},
+        {[](json& o) { o["body_sha256"] = std::string(64, '0'); },
+         "body_sha256 does not match the body"},
+        {[](json& o) { o.erase("method"); }, "method: missing"},
+    };
+    for (const auto& [change, expected] : v1_cases) {
+        std::string line = changed_v1_line(change);
         INFO(line);
         CHECK_THAT(parse_error(line), Catch::StartsWith(expected));
     }

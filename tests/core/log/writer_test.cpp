@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "core/log/reader.hpp"
 #include "core/log/writer.hpp"
+#include "support/log_lines.hpp"
 #include "support/temp_dir.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -88,6 +91,94 @@ TEST_CASE("writer continues seq across reopening, past blank lines and large rec
     auto writer = open_writer(path);
     CHECK(writer->repair_note().empty());
     CHECK(append(*writer) == 4);
+}
+
+TEST_CASE("writer continues a version 1 log with version 2 records", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    Record old = sample_record(std::string("\xff\0", 2));
+    old.seq = 41;
+    std::string v1 = hooks::testing::to_v1_json_line(old);
+    write_file(path, v1);
+    auto writer = open_writer(path);
+    Record next = sample_record(std::string("a\0b", 3));
+    CHECK(append(*writer, next) == 42);
+    next.seq = 42;
+    std::string log = read_file(path);
+    CHECK(log == v1 + to_json_line(next));
+    CHECK(log.substr(v1.size()).starts_with(R"({"v":2,"seq":42,)"));
+    std::ifstream input(path, std::ios::binary);
+    Reader reader(input, path);
+    CHECK(reader.next().value() == old);
+    CHECK(reader.next().value() == next);
+}
+
+namespace {
+
+// Bodies that a log must carry byte for byte: not UTF-8, NUL bytes, empty, escapes, 16 MiB.
+std::vector<std::string> hard_bodies() {
+    std::vector<std::string> bodies = {
+        std::string("\xff\xfe\x00\x01 not \xc3\x28 UTF-8 \x80", 19),
+        std::string("a\0b\0\0end\x1f\x7f", 10),
+        std::string(),
+        "{\"quote\":\"\\\"\",\"tab\":\"\t\",\"caf\xc3\xa9\":\"\xf0\x9f\x98\x80\"}\r\n",
+    };
+    constexpr std::size_t k_size = std::size_t{16} << 20;
+    std::mt19937_64 random(14);
+    std::string binary(k_size, '\0');
+    for (std::size_t i = 0; i < k_size; i += 8) {
+        std::uint64_t word = random();
+        std::memcpy(binary.data() + i, &word, 8);
+    }
+    bodies.push_back(std::move(binary));
+    // Valid UTF-8 throughout, with a NUL, a control byte and quotes to escape in every 256
+    // bytes: written as body_text.
+    std::string text;
+    text.reserve(k_size);
+    std::string pattern =
+        std::string("{\"note\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\\\0\x01\"}\n", 29);
+    pattern.append(256 - pattern.size(), 'x');
+    while (text.size() < k_size) {
+        text += pattern;
+    }
+    bodies.push_back(std::move(text));
+    return bodies;
+}
+
+} // namespace
+
+TEST_CASE("bodies round-trip byte-exact through the writer and the reader, in both versions",
+          "[log]") {
+    TempDir dir;
+    std::vector<std::string> bodies = hard_bodies();
+    std::string v2_path = dir.file("v2.jsonl");
+    std::string v1_path = dir.file("v1.jsonl");
+    {
+        auto writer = open_writer(v2_path);
+        std::ofstream v1(v1_path, std::ios::binary);
+        for (std::size_t i = 0; i < bodies.size(); ++i) {
+            Record record = sample_record(bodies[i]);
+            CHECK(append(*writer, record) == i + 1);
+            record.seq = i + 1;
+            v1 << hooks::testing::to_v1_json_line(record);
+        }
+    }
+    for (const std::string& path : {v2_path, v1_path}) {
+        std::ifstream input(path, std::ios::binary);
+        Reader reader(input, path);
+        for (std::size_t i = 0; i < bodies.size(); ++i) {
+            INFO(path << " record " << i + 1);
+            auto next = reader.next();
+            REQUIRE(next.has_value());
+            REQUIRE(next->has_value());
+            CHECK((*next)->seq == i + 1);
+            CHECK((*next)->message.body.size() == bodies[i].size());
+            CHECK((*next)->message.body == bodies[i]);
+        }
+        CHECK_FALSE(reader.next().value().has_value());
+    }
+    // Version 1 held a UTF-8 body twice: body_text and 4/3 of it again as body_b64.
+    CHECK(fs::file_size(v1_path) > fs::file_size(v2_path) + bodies[5].size() * 4 / 3);
 }
 
 TEST_CASE("writer cuts off a torn last line when it opens the log", "[log]") {
