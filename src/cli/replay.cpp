@@ -146,6 +146,7 @@ Result<ReplayPlan> make_plan(const ReplayOptions& options, const providers::Regi
         }
         plan.batch.rate = *rate;
     }
+    plan.log_path = options.log;
     plan.journal_path = options.journal;
     plan.failed_path = options.failed;
     plan.now = [&context] {

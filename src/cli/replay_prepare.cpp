@@ -84,6 +84,7 @@ Result<std::optional<Open>> Preparer::select() {
     while (true) {
         auto record = m_source.next();
         if (!record) {
+            m_totals.corrupt_line = m_source.line_number();
             return tl::unexpected(record.error());
         }
         if ((m_totals.read & 0xFFU) == 0 && m_progress.position) {

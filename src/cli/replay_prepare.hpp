@@ -34,6 +34,8 @@ struct Prepared {
 /// What reading found, for the summary.
 struct ReadTotals {
     std::uint64_t read = 0;
+    /// The line of the log that could not be read (a corrupt record), 0 when none.
+    std::uint64_t corrupt_line = 0;
     std::uint64_t filtered_out = 0;
     std::uint64_t acknowledged_before = 0;
 };

@@ -172,7 +172,7 @@ Result<std::optional<http::BatchJob>> ReplayDriver::next() {
             continue;
         }
         std::uint64_t tag = item.open.index;
-        if (!m_has_started && !m_plan.is_json) {
+        if (!m_has_started && !m_plan.is_json && !m_plan.is_quiet) {
             // Where deliveries go, before any does: a --to path replaces the recorded ones.
             const http::Url& to = m_plan.destination;
             m_context.err << "hooks: replaying to " << terminal_safe(to.origin())
@@ -483,6 +483,24 @@ Result<int> send_all(log::Source& source, const ReplayPlan& plan, const SourcePr
     }
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!ran && preparer.totals().corrupt_line != 0) {
+        // What was sent before the corrupt line is reported, and where to go on from.
+        print_summary(plan, preparer.totals(), totals, counters, seconds, context);
+        std::uint64_t line = preparer.totals().corrupt_line;
+        std::string advice =
+            !plan.journal_path.empty()
+                ? "mend or remove line " + std::to_string(line) +
+                      " and run the same command: the journal skips what was acknowledged"
+            : plan.log_path == "-"
+                ? "the records before it were replayed (summary above); send the rest of the "
+                  "stream after line " +
+                      std::to_string(line) + " again"
+                : "the records before it were replayed (summary above); go on after it with "
+                  "'tail -n +" +
+                      std::to_string(line + 1) + " " + plan.log_path +
+                      " | hooks replay - ...' with the same options";
+        return fail(ErrorKind::input, ran.error().message + "; " + advice);
+    }
     if (!ran) {
         return tl::unexpected(ran.error());
     }

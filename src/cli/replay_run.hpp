@@ -30,6 +30,7 @@ struct ReplayPlan {
     retry::Schedule schedule;
     double time_scale = 1.0;
     http::BatchOptions batch;
+    std::string log_path; ///< as the user gave it, "-" for stdin
     std::string journal_path;
     std::string failed_path;
     bool is_dry_run = false;

@@ -257,6 +257,10 @@ Result<std::optional<Record>> Source::next() {
     return std::optional<Record>();
 }
 
+std::uint64_t Source::line_number() const {
+    return m_reader ? m_reader->line_number() : 0;
+}
+
 const std::string& Source::warning() const {
     return m_reader ? m_reader->warning() : m_no_warning;
 }

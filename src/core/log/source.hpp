@@ -48,6 +48,10 @@ class Source {
     /// Reader::warning() for JSONL (a torn last line), else empty.
     const std::string& warning() const;
 
+    /// Reader::line_number() for JSONL: the line last read, the one at fault after next()
+    /// failed on it. 0 for HAR.
+    std::uint64_t line_number() const;
+
   private:
     Source() = default;
     struct PrefixedBuffer;
