@@ -28,7 +28,7 @@ std::span<const Command> commands() {
     return k_commands;
 }
 
-void build_app(CLI::App& app, Context& context) {
+void build_app(CLI::App& app, Context& context, std::string_view only) {
     app.description("hooks: sign, verify and receive webhooks byte-exactly as their providers do, "
                     "for any provider, offline.");
     app.set_version_flag("--version", std::string("hooks ") + k_version);
@@ -37,6 +37,9 @@ void build_app(CLI::App& app, Context& context) {
                "missing header), 2 usage or input error, 130 interrupted.\n"
                "Run 'hooks COMMAND --help' for a command's flags and examples; 'man hooks'.");
     for (const Command& command : k_commands) {
+        if (!only.empty() && command.name != only) {
+            continue;
+        }
         command.register_command(
             *app.add_subcommand(std::string(command.name), std::string(command.summary)), context);
     }

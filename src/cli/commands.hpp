@@ -21,8 +21,10 @@ struct Command {
 /// Every subcommand, in the order `hooks --help` lists them.
 std::span<const Command> commands();
 
-/// Builds the whole command tree (global flags and every subcommand) into `app`.
-void build_app(CLI::App& app, Context& context);
+/// Builds the command tree into `app`: the global flags and every subcommand, or with `only`
+/// the subcommand of that name alone (a run that names its command needs no other: building
+/// them all was an eighth of a `hooks verify` call).
+void build_app(CLI::App& app, Context& context, std::string_view only = {});
 
 void register_sign(CLI::App& command, Context& context);
 void register_verify(CLI::App& command, Context& context);

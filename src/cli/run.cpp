@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <exception>
@@ -78,7 +79,12 @@ int run(const std::vector<std::string>& args, Context& context) {
     context.now = current_time(context);
     try {
         CLI::App app("", "hooks");
-        build_app(app, context);
+        // The named command alone, except for completion, which walks the whole tree.
+        std::string_view named = args.empty() ? std::string_view() : std::string_view(args.front());
+        bool is_command =
+            std::any_of(commands().begin(), commands().end(),
+                        [&](const Command& command) { return command.name == named; });
+        build_app(app, context, is_command && named != "completion" ? named : std::string_view());
         std::vector<std::string> reversed(args.rbegin(), args.rend());
         try {
             app.parse(reversed);
