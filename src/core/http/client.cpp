@@ -21,6 +21,21 @@
 namespace hooks::http {
 namespace {
 
+/// `url` as messages may show it: user information ("user:password@") becomes "***@", so that
+/// no credential reaches the screen.
+std::string shown(std::string_view url) {
+    auto scheme_end = url.find("://");
+    std::size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+    std::size_t end = url.find_first_of("/?#", start);
+    std::string_view authority =
+        url.substr(start, end == std::string_view::npos ? end : end - start);
+    auto at = authority.rfind('@');
+    if (at == std::string_view::npos) {
+        return std::string(url);
+    }
+    return std::string(url.substr(0, start)) + "***" + std::string(url.substr(start + at));
+}
+
 namespace asio = boost::asio;
 
 /// How often the deadlines of the request under way are checked: a timeout fires up to this late.
@@ -37,7 +52,7 @@ Result<std::uint16_t> parse_port(std::string_view text, std::string_view url) {
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || error != std::errc{} || end != text.data() + text.size() || value == 0 ||
         value > 65535) {
-        return fail(ErrorKind::usage, "invalid port in URL '" + std::string(url) + "'");
+        return fail(ErrorKind::usage, "invalid port in URL '" + shown(url) + "'");
     }
     return static_cast<std::uint16_t>(value);
 }
@@ -48,12 +63,11 @@ Result<std::pair<std::string, std::string>> split_authority(std::string_view aut
     if (authority.starts_with('[')) {
         auto close = authority.find(']');
         if (close == std::string_view::npos) {
-            return fail(ErrorKind::usage, "unclosed '[' in URL '" + std::string(url) + "'");
+            return fail(ErrorKind::usage, "unclosed '[' in URL '" + shown(url) + "'");
         }
         std::string_view rest = authority.substr(close + 1);
         if (!rest.empty() && !rest.starts_with(':')) {
-            return fail(ErrorKind::usage,
-                        "unexpected text after ']' in URL '" + std::string(url) + "'");
+            return fail(ErrorKind::usage, "unexpected text after ']' in URL '" + shown(url) + "'");
         }
         return std::pair{std::string(authority.substr(1, close - 1)),
                          std::string(rest.empty() ? rest : rest.substr(1))};
@@ -98,7 +112,7 @@ Result<Url> parse_url(std::string_view text) {
     auto scheme_end = text.find("://");
     if (scheme_end == std::string_view::npos) {
         return fail(ErrorKind::usage,
-                    "URL '" + std::string(text) + "' needs a scheme: http:// or https://");
+                    "URL '" + shown(text) + "' needs a scheme: http:// or https://");
     }
     url.scheme = std::string(text.substr(0, scheme_end));
     for (char& c : url.scheme) {
@@ -106,13 +120,13 @@ Result<Url> parse_url(std::string_view text) {
     }
     if (url.scheme != "http" && url.scheme != "https") {
         return fail(ErrorKind::usage,
-                    "URL '" + std::string(text) + "': only http:// and https:// are supported");
+                    "URL '" + shown(text) + "': only http:// and https:// are supported");
     }
     std::string_view rest = text.substr(scheme_end + 3);
     auto path_start = rest.find_first_of("/?#");
     std::string_view authority = rest.substr(0, path_start);
     if (authority.find('@') != std::string_view::npos) {
-        return fail(ErrorKind::usage, "URL '" + std::string(text) +
+        return fail(ErrorKind::usage, "URL '" + shown(text) +
                                           "': user information is not supported; use -H "
                                           "'Authorization: ...'");
     }
@@ -121,7 +135,7 @@ Result<Url> parse_url(std::string_view text) {
         return tl::unexpected(parts.error());
     }
     if (parts->first.empty()) {
-        return fail(ErrorKind::usage, "URL '" + std::string(text) + "' has no host");
+        return fail(ErrorKind::usage, "URL '" + shown(text) + "' has no host");
     }
     url.host = parts->first;
     url.port = default_port(url.scheme);
@@ -138,7 +152,7 @@ Result<Url> parse_url(std::string_view text) {
     for (char c : target) {
         if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
             return fail(ErrorKind::usage,
-                        "URL '" + std::string(text) + "' contains a space or control character");
+                        "URL '" + shown(text) + "' contains a space or control character");
         }
     }
     url.has_path = !target.empty() && target != "?";

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 
 namespace hooks::message {
 namespace {
@@ -90,14 +91,44 @@ Result<void> validate_method(std::string_view method) {
     return {};
 }
 
+namespace {
+
+// A malformed header may hold a credential ("Authorization Bearer sk_live_..."): messages quote
+// only the leading run of name characters, and only when something follows it.
+std::string leading_name(std::string_view text) {
+    auto end = std::find_if_not(text.begin(), text.end(), is_token_char);
+    if (end == text.end() || end == text.begin()) {
+        return {};
+    }
+    return text::printable(text.substr(0, static_cast<std::size_t>(end - text.begin())));
+}
+
+std::string describe_character(char c) {
+    if (c == ' ') {
+        return "a space";
+    }
+    char text[32];
+    auto byte = static_cast<unsigned char>(c);
+    if (byte > 0x20 && byte < 0x7F) {
+        std::snprintf(text, sizeof text, "'%c'", c);
+    } else {
+        std::snprintf(text, sizeof text, "byte 0x%02X", byte);
+    }
+    return text;
+}
+
+} // namespace
+
 Result<void> validate_header(std::string_view name, std::string_view value) {
     if (name.empty()) {
         return fail(ErrorKind::input, "header name is empty");
     }
-    if (!std::all_of(name.begin(), name.end(), is_token_char)) {
+    if (auto bad = std::find_if_not(name.begin(), name.end(), is_token_char); bad != name.end()) {
+        std::string start = leading_name(name);
         return fail(ErrorKind::input,
-                    "header name '" + text::printable(name) +
-                        "' contains a character not allowed in HTTP header names");
+                    (start.empty() ? std::string("a header name") : "header name '" + start + "'") +
+                        (start.empty() ? " contains " : " is followed by ") +
+                        describe_character(*bad) + ", which HTTP header names cannot contain");
     }
     for (char c : value) {
         if (c == '\r' || c == '\n' || c == '\0') {
@@ -127,8 +158,10 @@ Result<void> validate_request(const Message& request) {
 Result<Header> parse_header_line(std::string_view line) {
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) {
-        return fail(ErrorKind::input,
-                    "header '" + text::printable(line) + "' has no ':' (expected 'Name: value')");
+        std::string start = leading_name(line);
+        return fail(ErrorKind::input, (start.empty() ? std::string("a header")
+                                                     : "the header starting '" + start + "'") +
+                                          " has no ':' (expected 'Name: value')");
     }
     Header header{std::string(line.substr(0, colon)),
                   std::string(text::trim_blanks(line.substr(colon + 1)))};
