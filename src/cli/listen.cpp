@@ -5,6 +5,7 @@
 #include "cli/listen_run.hpp"
 #include "core/text/duration.hpp"
 
+#include <cstdio>
 #include <ostream>
 
 namespace hooks::cli {
@@ -114,6 +115,13 @@ void describe_start(const ListenOptions& options, bool checks_signatures, const 
     }
     if (log != nullptr && !log->repair_note().empty()) {
         err << "hooks: warning: " << options.log_path << ": " << log->repair_note() << '\n';
+    }
+    if (auto mode = log != nullptr ? log->wide_mode() : std::nullopt) {
+        char octal[8];
+        std::snprintf(octal, sizeof octal, "%04o", *mode);
+        err << "hooks: warning: " << options.log_path << " has mode " << octal
+            << ": others can read the deliveries it records (chmod 600 " << options.log_path
+            << ")\n";
     }
 }
 

@@ -371,6 +371,26 @@ class TrueReports(unittest.TestCase):
                     self.assertNotIn("-> 200", listener.stdout)
                     self.assertIn("not recorded", listener.stdout)
 
+    def test_a_log_others_can_read_gets_a_warning_naming_its_mode(self):
+        with tempfile.TemporaryDirectory() as directory:
+            wide = os.path.join(directory, "wide.jsonl")
+            with open(wide, "w", encoding="utf-8"):
+                pass
+            os.chmod(wide, 0o644)
+            narrow = os.path.join(directory, "new.jsonl")
+            for path, expected in ((wide, "has mode 0644"), (narrow, None)):
+                listener = Listener("--log", path, "--quiet")
+                support.wait_until(lambda: listener.stderr_lines, timeout=1)
+                self.assertEqual(listener.stop(), 0)
+                warnings = [line for line in listener.stderr.splitlines() if "mode" in line]
+                if expected:
+                    self.assertEqual(len(warnings), 1, listener.stderr)
+                    self.assertIn(expected, warnings[0])
+                    self.assertIn(path, warnings[0])
+                else:
+                    self.assertEqual(warnings, [], listener.stderr)
+                    self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+
     def test_json_escapes_what_a_terminal_acts_on(self):
         listener = Listener("--json", "--count", "1")
         body = "{\"n\":\"\u009b31m\u202eevil\u2066\x7f\u0085\"}".encode()

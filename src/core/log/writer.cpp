@@ -347,4 +347,12 @@ size_t Writer::write_records(const Batch& batch, size_t first, size_t count,
     return whole;
 }
 
+std::optional<unsigned> Writer::wide_mode() const {
+    struct stat status {};
+    if (::fstat(m_fd, &status) != 0 || !S_ISREG(status.st_mode) || (status.st_mode & 077U) == 0) {
+        return std::nullopt;
+    }
+    return static_cast<unsigned>(status.st_mode & 0777U);
+}
+
 } // namespace hooks::log

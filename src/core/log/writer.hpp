@@ -75,6 +75,11 @@ class Writer {
     /// Empty unless open() repaired a torn last line: "removed a torn last line of 17 bytes".
     const std::string& repair_note() const { return m_repair_note; }
 
+    /// The permission bits (0644) of the log when it is a regular file that others than its
+    /// owner may read or write (an existing file keeps its mode; a new one gets 0600), else
+    /// nothing. Deliveries hold what apps were sent: the caller warns.
+    std::optional<unsigned> wide_mode() const;
+
     /// Why the system could not write the log back to disk ("Input/output error"), once a
     /// writeback started by drop-behind (see DropBehind) has failed. A regular file's pages
     /// are written back and dropped from the page cache every few MB appended.
