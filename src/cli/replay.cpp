@@ -182,7 +182,11 @@ Result<int> run(const ReplayOptions& options, Context& context) {
                                               std::system_category().message(errno));
         }
         struct stat status {};
-        if (::stat(options.log.c_str(), &status) == 0 && S_ISREG(status.st_mode)) {
+        bool is_known = ::stat(options.log.c_str(), &status) == 0;
+        if (is_known && S_ISDIR(status.st_mode)) {
+            return fail(ErrorKind::input, "cannot read " + options.log + ": it is a directory");
+        }
+        if (is_known && S_ISREG(status.st_mode)) {
             progress.size = static_cast<std::uint64_t>(status.st_size);
             progress.position = [&file] {
                 auto at = file.tellg();

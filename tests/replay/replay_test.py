@@ -598,6 +598,12 @@ class BadInput(Directory):
         journaled = replay(path, "--to", receiver.url, "--journal", self.path("j"), "--quiet")
         one_error_line(self, journaled, 2, "bad.jsonl:4:", "run the same command")
 
+    def test_a_directory_is_named_as_one(self):
+        proc = replay(self.path(""), "--to", "http://127.0.0.1:9")
+        line = one_error_line(self, proc, 2, "it is a directory")
+        self.assertEqual(proc.out, "")
+        self.assertIn(self.path(""), line)
+
     def test_torn_last_line_is_skipped_with_a_warning(self):
         good = log_line(1, b"{}", [])
         path = self.write("torn.jsonl", [good, good[:40]])
