@@ -9,9 +9,11 @@ so a new command or flag fails here until its page documents it. Checks, for hoo
 hooks-COMMAND(1):
   - the page exists and its OPTIONS section has an entry for every long option of the command;
   - every entry in that section is an option the command has;
-  - with SCDOC given, scdoc turns the page into roff with exit 0 and nothing on stderr.
+  - with SCDOC given, scdoc turns the page into roff with exit 0 and nothing on stderr, and
+    groff (when installed) renders that roff without a warning (`groff -man -ww`).
 """
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +21,7 @@ from pathlib import Path
 OPTION_LINE = re.compile(r"^\s+(?:-\w,)?(--[\w-]+)")
 COMMAND_LINE = re.compile(r"^\s+([a-z][\w-]*)\s")
 # An entry in a page's OPTIONS section: `*--name* ...` or `*-n*, *--name* ...` at a line start.
+GROFF = shutil.which("groff")
 DOCUMENTED = re.compile(r"^(?:\*-\w\*, )?\*(--[\w-]+)\*", re.MULTILINE)
 
 
@@ -60,6 +63,14 @@ def check_page(path: Path, options: list[str], scdoc: str | None) -> list[str]:
         if proc.returncode != 0 or proc.stderr:
             failures.append(f"{path}: scdoc exited {proc.returncode}: "
                             f"{proc.stderr.decode(errors='replace').strip()}")
+        elif GROFF:
+            # As `man --warnings` renders it: a line that troff takes for a request (one that
+            # starts with '.' or "'", say) is dropped from the page with a warning.
+            rendered = subprocess.run([GROFF, "-man", "-Tutf8", "-ww", "-z"],
+                                      input=proc.stdout, capture_output=True, timeout=30)
+            if rendered.returncode != 0 or rendered.stderr:
+                failures.append(f"{path}: troff warns: "
+                                f"{rendered.stderr.decode(errors='replace').strip()}")
     return failures
 
 
