@@ -262,13 +262,13 @@ class ExactForwarding(unittest.TestCase):
         finally:
             app.close()
 
-    def test_chunked_and_expect_are_not_forwarded_and_host_is_added_when_missing(self):
+    def test_chunked_and_expect_are_not_forwarded_and_host_takes_the_apps_authority(self):
         # The body arrives de-chunked: it goes on with a Content-Length in Transfer-Encoding's
-        # place; Expect was for listen, not the app. A request without Host gets the app's first.
+        # place; Expect was for listen, not the app. Host, in its place, names the app.
         app = support.RawApp()
         try:
             listener = Listener("--forward-to", app.url, "--quiet", "--count", "1")
-            request = (b"POST /h HTTP/1.1\r\nB-Header: 1\r\nExpect: 100-continue\r\n"
+            request = (b"POST /h HTTP/1.1\r\nB-Header: 1\r\nHost: x\r\nExpect: 100-continue\r\n"
                        b"Transfer-Encoding: chunked\r\na-header: 2\r\n\r\n"
                        b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
             with socket.create_connection(("127.0.0.1", listener.port), timeout=10) as sock:
@@ -280,9 +280,27 @@ class ExactForwarding(unittest.TestCase):
             self.assertEqual(listener.wait(), 0)
             [(head, received)] = app.requests
             self.assertEqual(support.header_lines(head),
-                             [b"Host: 127.0.0.1:%d" % app.port, b"B-Header: 1", b"a-header: 2",
+                             [b"B-Header: 1", b"Host: 127.0.0.1:%d" % app.port, b"a-header: 2",
                               b"Content-Length: 5"])
             self.assertEqual(received, b"abcde")
+        finally:
+            app.close()
+
+    def test_an_http_1_0_request_without_host_gets_the_apps_first(self):
+        app = support.RawApp()
+        try:
+            listener = Listener("--forward-to", app.url, "--quiet", "--count", "1")
+            request = b"POST /h HTTP/1.0\r\nB-Header: 1\r\nContent-Length: 3\r\n\r\nabc"
+            with socket.create_connection(("127.0.0.1", listener.port), timeout=10) as sock:
+                sock.sendall(request)
+                head, _, _ = support.read_request(sock, b"")
+            self.assertTrue(head.startswith(b"HTTP/1.1 200 "), head)
+            self.assertEqual(listener.wait(), 0)
+            [(head, received)] = app.requests
+            self.assertEqual(support.header_lines(head),
+                             [b"Host: 127.0.0.1:%d" % app.port, b"B-Header: 1",
+                              b"Content-Length: 3"])
+            self.assertEqual(received, b"abc")
         finally:
             app.close()
 

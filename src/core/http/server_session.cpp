@@ -175,6 +175,10 @@ void ServerSession::on_read_error(beast::error_code ec) {
 
 void ServerSession::parse() {
     auto& parser = *m_parser;
+    if (!parser.got_some() && !skip_empty_lines()) {
+        read();
+        return;
+    }
     while (!parser.is_done() && m_buffer.size() > 0) {
         beast::error_code ec;
         auto used = parser.parse_some(m_buffer.data(), ec);
@@ -207,6 +211,24 @@ void ServerSession::parse() {
         return;
     }
     read();
+}
+
+bool ServerSession::skip_empty_lines() {
+    // RFC 9112 section 2.2: empty lines before a request line (a client's stray CRLF after the
+    // previous body) are ignored. Endless ones meet the header deadline.
+    while (m_buffer.size() > 0) {
+        const auto* bytes = static_cast<const char*>(m_buffer.data().data());
+        if (bytes[0] == '\n') {
+            m_buffer.consume(1);
+        } else if (bytes[0] == '\r' && m_buffer.size() == 1) {
+            return false; // its LF has not arrived yet
+        } else if (bytes[0] == '\r' && bytes[1] == '\n') {
+            m_buffer.consume(2);
+        } else {
+            return true;
+        }
+    }
+    return false;
 }
 
 bool ServerSession::accept_header() {

@@ -92,8 +92,8 @@ class RequestReader : public beast::http::basic_parser<true> {
     bool is_head() const { return m_is_head; }
     /// `Expect: 100-continue` in an HTTP/1.1 request.
     bool expects_continue() const { return m_expects_continue && m_version == 11; }
-    /// Transfer-Encoding checks Beast leaves to the caller: empty when the framing is
-    /// acceptable, else the status (400 or 501) and a one-line reason.
+    /// The checks Beast leaves to the caller (Transfer-Encoding, and one Host in HTTP/1.1):
+    /// empty when the header is acceptable, else the status (400 or 501) and a one-line reason.
     std::optional<std::pair<int, std::string>> framing_problem() const;
 
   private:
@@ -122,6 +122,7 @@ class RequestReader : public beast::http::basic_parser<true> {
     bool m_has_malformed_coding = false; ///< a Transfer-Encoding value that is no token list
     bool m_has_content_length = false;
     bool m_expects_continue = false;
+    unsigned m_host_count = 0;
 };
 
 /// One accepted connection: reads requests one at a time (pipelined ones wait in the buffer),
@@ -157,6 +158,8 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
     void on_read_error(beast::error_code ec);
     void parse();
     bool accept_header();
+    /// Drops the empty lines at the start of the buffer; false when nothing else is there yet.
+    bool skip_empty_lines();
     void on_continue_written(beast::error_code ec, std::size_t bytes);
     void reject_malformed(beast::error_code ec);
     void dispatch();

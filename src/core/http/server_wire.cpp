@@ -149,6 +149,8 @@ void RequestReader::on_field_impl(http::field name, beast::string_view name_stri
         }
     } else if (name == http::field::content_length) {
         m_has_content_length = true;
+    } else if (name == http::field::host) {
+        ++m_host_count;
     } else if (name == http::field::expect) {
         m_expects_continue = beast::iequals(value, "100-continue");
     }
@@ -174,6 +176,11 @@ std::size_t RequestReader::on_chunk_body_impl(std::uint64_t /*remain*/, beast::s
 }
 
 std::optional<std::pair<int, std::string>> RequestReader::framing_problem() const {
+    // RFC 9112 section 3.2: an HTTP/1.1 request carries exactly one Host.
+    if (m_version >= 11 && m_host_count != 1) {
+        return std::pair{400, std::string(m_host_count == 0 ? "HTTP/1.1 request without Host"
+                                                            : "more than one Host header")};
+    }
     if (!m_has_transfer_encoding) {
         return std::nullopt;
     }

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <mutex>
 
 using namespace hooks;
 using namespace hooks::test;
@@ -86,10 +87,10 @@ TEST_CASE("a header section over the limit is answered 431", "[http]") {
     // A raised limit admits a single value larger than 64 KiB.
     options.limits.max_header_bytes = std::size_t{256} * 1024;
     TestServer large(options, [](http::IncomingRequest& request) {
-        return answer(200, std::to_string(request.message.headers.at(0).value.size()));
+        return answer(200, std::to_string(request.message.headers.at(1).value.size()));
     });
     RawClient huge(large.port());
-    huge.send("GET / HTTP/1.1\r\nX-Huge: " + std::string(70'000, 'a') + "\r\n\r\n");
+    huge.send("GET / HTTP/1.1\r\nHost: t\r\nX-Huge: " + std::string(70'000, 'a') + "\r\n\r\n");
     CHECK(huge.read_response().body == "70000");
 }
 
@@ -158,6 +159,50 @@ TEST_CASE("ambiguous framing is answered 400 and never reaches the handler", "[h
     auto rejections = server.rejections();
     REQUIRE(rejections.size() == 7);
     CHECK(rejections[5].reason == "unsupported Transfer-Encoding 'gzip, chunked'");
+}
+
+TEST_CASE("an HTTP/1.1 request needs exactly one Host; HTTP/1.0 needs none", "[http]") {
+    std::atomic<int> calls{0};
+    TestServer server(test_options(), [&](http::IncomingRequest&) {
+        ++calls;
+        return answer(204);
+    });
+    auto status_for = [&](const std::string& head) {
+        RawClient client(server.port());
+        client.send(head + "Content-Length: 2\r\n\r\nab");
+        return client.read_response().status;
+    };
+    CHECK(status_for("POST / HTTP/1.1\r\n") == 400);
+    CHECK(status_for("POST / HTTP/1.1\r\nHost: a\r\nHost: b\r\n") == 400);
+    CHECK(calls == 0);
+    CHECK(status_for("POST / HTTP/1.1\r\nhost: a\r\n") == 204);
+    CHECK(status_for("POST / HTTP/1.0\r\n") == 204);
+    CHECK(calls == 2);
+    auto rejections = server.rejections();
+    REQUIRE(rejections.size() == 2);
+    CHECK(rejections[0].reason == "HTTP/1.1 request without Host");
+    CHECK(rejections[1].reason == "more than one Host header");
+}
+
+TEST_CASE("an empty line before a request line is ignored, as RFC 9112 says", "[http]") {
+    std::vector<std::string> targets;
+    std::mutex mutex;
+    TestServer server(test_options(), [&](http::IncomingRequest& request) {
+        std::lock_guard lock(mutex);
+        targets.push_back(request.message.target);
+        return answer(200, request.message.body);
+    });
+    RawClient client(server.port());
+    // A client's stray CRLF after a body, then the next pipelined request; and one sent alone.
+    client.send("POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nab\r\n"
+                "POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\ncd");
+    CHECK(client.read_response().body == "ab");
+    CHECK(client.read_response().body == "cd");
+    client.send("\r\n");
+    client.send("\nPOST /c HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nef");
+    CHECK(client.read_response().body == "ef");
+    std::lock_guard lock(mutex);
+    CHECK(targets == std::vector<std::string>{"/a", "/b", "/c"});
 }
 
 TEST_CASE("a Transfer-Encoding that is not a plain list of codings is answered 400", "[http]") {
