@@ -82,6 +82,7 @@ complete -c hooks -n '__fish_seen_subcommand_from listen' -l respond -x -d 'Stat
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l delay -x -d 'Wait this long before answering (500ms, 2s)'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l fail-first -x -d 'Answer --fail-status to the first N attempts of each delivery id, then succeed (exercises a sender\'s retries)'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l fail-rate -x -d 'Answer --fail-status to this fraction of requests at random (0 to 1)'
+complete -c hooks -n '__fish_seen_subcommand_from listen' -l reject-invalid -x -d 'Answer STATUS (default 401) to deliveries whose signature does not verify, as a correct app does, to test a sender\'s retries and alerts'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l fail-status -x -d 'Status of simulated failures'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l max-body -x -d 'Largest body accepted; larger ones get 413 before they are read'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l max-connections -x -d 'Open connections allowed at once; more get 503'

@@ -5,6 +5,7 @@
 #include "cli/listen_run.hpp"
 #include "core/text/duration.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <ostream>
 
@@ -78,6 +79,24 @@ Result<ReceiverConfig> configure(const ListenOptions& options, const providers::
     config.fail_first = options.fail_first;
     config.fail_rate = options.fail_rate;
     config.fail_status = options.fail_status;
+    if (options.reject_invalid) {
+        if (config.secrets.empty()) {
+            return fail(ErrorKind::usage, "--reject-invalid needs --provider and a secret to "
+                                          "verify with");
+        }
+        config.reject_status = 401;
+        if (!options.reject_invalid->empty()) {
+            int status = 0;
+            const std::string& text = *options.reject_invalid;
+            auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), status);
+            if (error != std::errc{} || end != text.data() + text.size() || status < 400 ||
+                status > 599) {
+                return fail(ErrorKind::usage,
+                            "--reject-invalid: '" + text + "' is not a status from 400 to 599");
+            }
+            config.reject_status = status;
+        }
+    }
     auto delay = text::parse_duration(options.delay);
     if (!delay) {
         return fail(ErrorKind::usage, "--delay: " + delay.error().message);
@@ -225,6 +244,12 @@ void add_response_options(CLI::App& command, ListenOptions& options) {
                     "Answer --fail-status to this fraction of requests at random (0 to 1)")
         ->type_name("R")
         ->check(decimal_number(0, 1));
+    command
+        .add_option("--reject-invalid", options.reject_invalid,
+                    "Answer STATUS (default 401) to deliveries whose signature does not verify, "
+                    "as a correct app does, to test a sender's retries and alerts")
+        ->expected(0, 1)
+        ->type_name("[STATUS]");
     command.add_option("--fail-status", options.fail_status, "Status of simulated failures")
         ->type_name("STATUS")
         ->check(whole_number(400, 599))

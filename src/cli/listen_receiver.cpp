@@ -185,7 +185,14 @@ std::pair<http::Response, Delivery> Receiver::prepare(http::IncomingRequest& req
     } else if (roll_failure()) {
         delivery.simulated = "--fail-rate";
     }
-    if (!delivery.simulated.empty()) {
+    if (m_config.reject_status && record.verify && !record.verify->ok) {
+        // As a correct app does: the sender's own retries and alerts can be tested.
+        delivery.is_rejected = true;
+        delivery.simulated.clear(); // the rejection is the answer, not a simulated failure
+        response.status = *m_config.reject_status;
+        response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
+        response.body = "invalid signature (--reject-invalid)\n";
+    } else if (!delivery.simulated.empty()) {
         response.status = m_config.fail_status;
         response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
         response.body = "simulated failure (" + delivery.simulated + ")\n";

@@ -38,6 +38,9 @@ struct ReceiverConfig {
     unsigned fail_first = 0;
     double fail_rate = 0;
     int fail_status = 500;
+    /// The status answered to a delivery whose signature does not verify (--reject-invalid),
+    /// as a correct app answers; empty: such deliveries are answered as any other.
+    std::optional<int> reject_status;
     std::optional<http::Url> forward_to;
     std::vector<Route> routes;
     http::ClientOptions forward_options;
@@ -63,8 +66,9 @@ struct Delivery {
     bool is_redelivery = false;
     std::vector<std::string> envelope_problems;
     std::optional<ForwardOutcome> forward;
-    std::string simulated; ///< why the answer is a simulated failure, or empty
-    std::string log_error; ///< the log could not be written: the sender got a 500
+    std::string simulated;    ///< why the answer is a simulated failure, or empty
+    bool is_rejected = false; ///< answered --reject-invalid's status: the signature did not verify
+    std::string log_error;    ///< the log could not be written: the sender got a 500
 };
 
 /// After the log write for a delivery: on failure (`error` set) the sender gets a 500 and the

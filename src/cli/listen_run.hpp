@@ -34,6 +34,8 @@ struct ListenOptions {
     unsigned fail_first = 0;
     double fail_rate = 0;
     int fail_status = 500;
+    /// --reject-invalid [STATUS]: empty when not given; "" as given without a status.
+    std::optional<std::string> reject_invalid;
     std::uint64_t max_body = 16ULL * 1024 * 1024;
     std::size_t max_connections = 1024;
     unsigned threads = 0;

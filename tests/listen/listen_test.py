@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import stat
+import subprocess
 import sys
 import tempfile
 import time
@@ -366,6 +367,41 @@ class Log(unittest.TestCase):
                                       env=support.base_env(), timeout=10)
         self.assertEqual(proc.returncode, 2)
         self.assertEqual(len(proc.stderr.decode().splitlines()), 1)
+
+
+class RejectInvalid(unittest.TestCase):
+    def test_invalid_deliveries_get_401_or_the_status_given_and_valid_ones_go_on(self):
+        body = b'{"id":"evt_1","type":"invoice.paid"}'
+        for args, expected in ((["--reject-invalid"], 401), (["--reject-invalid", "403"], 403)):
+            with self.subTest(args=args):
+                app = App(status=202)
+                try:
+                    listener = Listener("--provider", "stripe", "--secret", "s1", *args,
+                                        "--forward-to", app.url, "--count", "2", "--json")
+                    good = sign("stripe", "s1", body)
+                    bad = sign("stripe", "another", body)
+                    self.assertEqual(listener.post(body, good)[0], 202)
+                    status, answer, _ = listener.post(body, bad)
+                    self.assertEqual(status, expected)
+                    self.assertIn(b"invalid signature", answer)
+                    self.assertEqual(listener.wait(), 0, listener.stderr)
+                finally:
+                    app.close()
+                self.assertEqual(len(app.requests), 1)  # the rejected one is not forwarded
+                first, second = listener.json_lines()
+                self.assertEqual((first["verify"]["ok"], first["response"]["status"]),
+                                 (True, 202))
+                self.assertEqual((second["verify"]["ok"], second["response"]["status"]),
+                                 (False, expected))
+
+    def test_reject_invalid_needs_a_secret_and_a_client_error_status(self):
+        for args in (["--reject-invalid"], ["--provider", "stripe", "--secret", "s",
+                                            "--reject-invalid", "200"]):
+            proc = subprocess.run([support.HOOKS, "listen", "--port", "0", *args],
+                                  capture_output=True, env=support.base_env(), timeout=10)
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertEqual(len(proc.stderr.splitlines()), 1, proc.stderr)
+            self.assertIn(b"--reject-invalid", proc.stderr)
 
 
 class TrueReports(unittest.TestCase):
