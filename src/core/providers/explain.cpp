@@ -43,6 +43,23 @@ std::string trim_whitespace(std::string_view text) {
     return std::string(text.substr(first, last - first + 1));
 }
 
+/// `body` with every CRLF made LF, or every lone LF made CRLF.
+std::string with_line_endings(std::string_view body, bool to_crlf) {
+    std::string out;
+    out.reserve(body.size() + (to_crlf ? body.size() / 16 : 0));
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        bool is_crlf = body[i] == '\r' && i + 1 < body.size() && body[i + 1] == '\n';
+        if (!to_crlf && is_crlf) {
+            continue; // the LF follows
+        }
+        if (to_crlf && body[i] == '\n' && (i == 0 || body[i - 1] != '\r')) {
+            out += '\r';
+        }
+        out += body[i];
+    }
+    return out;
+}
+
 std::string shape_of(std::string_view body, bool& is_json, std::string& compact) {
     std::string shape = std::to_string(body.size()) + " bytes";
     // ordered_json keeps key order, as JSON.stringify(JSON.parse(body)) does.
@@ -77,6 +94,21 @@ void explain_body(const Scheme& scheme, const VerifyInput& input, bool is_json,
                                "an editor or `echo` added it; save the body byte-exact");
             return;
         }
+    }
+    // An editor, git's autocrlf or a Windows tool that changed line endings after signing.
+    bool has_crlf = body.find("\r\n") != std::string::npos;
+    bool has_lone_lf = with_line_endings(body, true) != body;
+    if (has_crlf && matches_with_body(scheme, input, with_line_endings(body, false))) {
+        findings.push_back("the signature matches the body with LF line endings instead of "
+                           "CRLF: its line endings were changed after signing (an editor, "
+                           "git's core.autocrlf); save the body byte-exact");
+        return;
+    }
+    if (has_lone_lf && matches_with_body(scheme, input, with_line_endings(body, true))) {
+        findings.push_back("the signature matches the body with CRLF line endings instead of "
+                           "LF: its line endings were changed after signing (an editor, git's "
+                           "core.autocrlf); save the body byte-exact");
+        return;
     }
     if (is_json && compact != body && matches_with_body(scheme, input, compact)) {
         findings.push_back("the signature matches the body re-serialized as compact JSON (what "

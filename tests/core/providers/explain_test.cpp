@@ -47,6 +47,22 @@ TEST_CASE("explain finds a trailing newline the sender did not sign", "[provider
     CHECK(has_finding(explanation, "without its trailing newline"));
 }
 
+TEST_CASE("explain finds line endings changed after signing, either way", "[providers]") {
+    // Form fields or text signed with CRLF, saved by an editor with LF; and the other way.
+    std::string crlf = "name=a\r\nline=b\r\nend";
+    std::string lf = "name=a\nline=b\nend";
+    auto signed_crlf = sign_with("github", "s", crlf, 0);
+    auto to_lf = explain_for("github", make_message(signed_crlf, lf), "s");
+    CHECK(has_finding(to_lf, "CRLF line endings instead of LF"));
+    auto signed_lf = sign_with("github", "s", lf, 0);
+    auto to_crlf = explain_for("github", make_message(signed_lf, crlf), "s");
+    CHECK(has_finding(to_crlf, "LF line endings instead of CRLF"));
+    // Nothing is claimed when the line endings are not the cause.
+    auto other =
+        explain_for("github", make_message(sign_with("github", "s", "x\ny", 0), crlf), "s");
+    CHECK_FALSE(has_finding(other, "line endings"));
+}
+
 TEST_CASE("explain finds a body re-serialized after signing", "[providers]") {
     auto headers = sign_with("codenx", "s", k_body, 0);
     std::string pretty = "{\n  \"id\": \"evt_1\",\n  \"amount\": 100\n}";
