@@ -190,6 +190,23 @@ TEST_CASE("a headers file from a request dump is read with its request line", "[
     CHECK_THAT(result.out, Catch::Contains("centrali"));
 }
 
+TEST_CASE("a headers file of curl -v output or an HTTP/2 copy verifies", "[cli]") {
+    std::string headers = signature_for("centrali", "s"); // "Name: value\r\n"
+    std::string name = headers.substr(0, headers.find(':'));
+    std::string value = headers.substr(headers.find(": ") + 2);
+    value = value.substr(0, value.find('\r'));
+    TempFile curl("*   Trying 127.0.0.1:3000...\n> POST /webhooks HTTP/1.1\r\n"
+                  "> Host: 127.0.0.1:3000\r\n> " +
+                  name + ": " + value + "\r\n> \r\n< HTTP/1.1 401 Unauthorized\r\n< \r\n");
+    auto from_curl = verify({"--headers-file", curl.path.string(), "--secret", "s"});
+    CHECK(from_curl.exit_code == 0);
+    CHECK_THAT(from_curl.out, Catch::Contains("centrali"));
+    TempFile http2(":method: POST\n:path: /webhooks\n:authority: example.test\n" + name + ": " +
+                   value + "\n");
+    auto from_http2 = verify({"--headers-file", http2.path.string(), "--secret", "s"});
+    CHECK(from_http2.exit_code == 0);
+}
+
 TEST_CASE("two differing signature headers exit 1 as ambiguous", "[cli]") {
     auto result =
         verify({"--provider", "github", "--secret", "s", "-H", "X-Hub-Signature-256: sha256=00",

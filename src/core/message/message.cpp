@@ -171,7 +171,38 @@ Result<Header> parse_header_line(std::string_view line) {
     return header;
 }
 
+namespace {
+
+/// The request part of `curl -v` output (the "> " lines, without the prefix, up to the empty
+/// one), or nothing when `text` has no such line.
+std::optional<std::string> curl_verbose_request(std::string_view text) {
+    std::string request;
+    bool is_curl = false;
+    while (!text.empty()) {
+        size_t end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        if (line.starts_with(">")) {
+            is_curl = true;
+            std::string_view rest = line.substr(line.starts_with("> ") ? 2 : 1);
+            if (rest.empty()) {
+                break; // the end of curl's request header
+            }
+            request.append(rest).append("\n");
+        }
+    }
+    return is_curl ? std::optional<std::string>(std::move(request)) : std::nullopt;
+}
+
+} // namespace
+
 Result<Message> parse_header_block(std::string_view text) {
+    if (auto request = curl_verbose_request(text)) {
+        return parse_header_block(*request);
+    }
     Message message;
     size_t line_number = 0;
     while (!text.empty()) {
@@ -187,6 +218,9 @@ Result<Message> parse_header_block(std::string_view text) {
         }
         if (line_number == 1 && split_request_line(line, message.method, message.target)) {
             continue;
+        }
+        if (line.front() == ':') {
+            continue; // an HTTP/2 pseudo-header (":method: POST") from a browser's copy
         }
         if (line.front() == ' ' || line.front() == '\t') {
             return fail(ErrorKind::input, "header line " + std::to_string(line_number) +

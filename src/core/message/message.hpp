@@ -58,6 +58,10 @@ Result<Header> parse_header_line(std::string_view line);
 /// A header block as copied from a request dump: an optional request line
 /// (`POST /path HTTP/1.1`), then `Name: value` lines ending in LF or CRLF, up to the first
 /// blank line. Obsolete line folding is rejected. The request line fills method and target.
+/// Two other dumps are read as well: `curl -v` output, whose request is the lines that start
+/// with "> " (up to the empty one; "< " response lines and "* " notes are ignored), and a
+/// browser's "copy request headers" of an HTTP/2 request, whose pseudo-headers (":method: POST",
+/// ":path: /hooks") are ignored.
 Result<Message> parse_header_block(std::string_view text);
 
 } // namespace hooks::message

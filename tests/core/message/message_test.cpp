@@ -42,6 +42,35 @@ TEST_CASE("a header block takes a request line, CRLF or LF, and stops at the bla
     CHECK(message->header_values("x-dup").size() == 2);
 }
 
+TEST_CASE("a header block is read from curl -v output: the request's lines only", "[message]") {
+    auto message = parse_header_block("*   Trying 127.0.0.1:3000...\n"
+                                      "* Connected to 127.0.0.1 (127.0.0.1) port 3000\n"
+                                      "> POST /hooks HTTP/1.1\r\n"
+                                      "> Host: 127.0.0.1:3000\r\n"
+                                      "> X-Hub-Signature-256: sha256=abc\r\n"
+                                      "> Content-Type: application/json\r\n"
+                                      "> \r\n"
+                                      "} [5 bytes data]\n"
+                                      "< HTTP/1.1 200 OK\n"
+                                      "< Content-Length: 2\n"
+                                      "< \n"
+                                      "* Connection #0 to host 127.0.0.1 left intact\n");
+    REQUIRE(message);
+    CHECK(message->method == "POST");
+    CHECK(message->target == "/hooks");
+    CHECK(message->headers == std::vector<Header>{{"Host", "127.0.0.1:3000"},
+                                                  {"X-Hub-Signature-256", "sha256=abc"},
+                                                  {"Content-Type", "application/json"}});
+}
+
+TEST_CASE("a header block from a browser's HTTP/2 copy skips the pseudo-headers", "[message]") {
+    auto message = parse_header_block(":authority: example.test\n:method: POST\n:path: /hooks\n"
+                                      ":scheme: https\naccept: */*\nstripe-signature: t=1,v1=ab\n");
+    REQUIRE(message);
+    CHECK(message->headers ==
+          std::vector<Header>{{"accept", "*/*"}, {"stripe-signature", "t=1,v1=ab"}});
+}
+
 TEST_CASE("a header block with a folded or malformed line fails naming the line", "[message]") {
     auto folded = parse_header_block("A: 1\r\n  continued\r\n");
     REQUIRE_FALSE(folded);
