@@ -92,6 +92,7 @@ _hooks() {
             --delay) : ;;
             --fail-first) : ;;
             --fail-rate) : ;;
+            --public-url) : ;;
             --reject-invalid) : ;;
             --fail-status) : ;;
             --max-body) : ;;
@@ -100,7 +101,7 @@ _hooks() {
             --count) : ;;
             --timeout) : ;;
             --color) _hooks_words 'auto always never' ;;
-            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --host --port --provider --provider-file --secret --secret-file --secret-env --tolerance --log --forward-to --route --respond --delay --fail-first --fail-rate --reject-invalid --fail-status --max-body --max-connections --threads --count --timeout --require-valid --show-headers -q --quiet --json --color'; else _hooks_words '-h --help --host --port --provider --provider-file --secret --secret-file --secret-env --tolerance --log --forward-to --route --respond --delay --fail-first --fail-rate --reject-invalid --fail-status --max-body --max-connections --threads --count --timeout --require-valid --show-headers -q --quiet --json --color'; fi ;;
+            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --host --port --provider --provider-file --secret --secret-file --secret-env --tolerance --log --forward-to --route --respond --delay --fail-first --fail-rate --public-url --reject-invalid --fail-status --max-body --max-connections --threads --count --timeout --require-valid --show-headers -q --quiet --json --color'; else _hooks_words '-h --help --host --port --provider --provider-file --secret --secret-file --secret-env --tolerance --log --forward-to --route --respond --delay --fail-first --fail-rate --public-url --reject-invalid --fail-status --max-body --max-connections --threads --count --timeout --require-valid --show-headers -q --quiet --json --color'; fi ;;
         esac ;;
     replay)
         case $prev in

@@ -82,6 +82,7 @@ complete -c hooks -n '__fish_seen_subcommand_from listen' -l respond -x -d 'Stat
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l delay -x -d 'Wait this long before answering (500ms, 2s)'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l fail-first -x -d 'Answer --fail-status to the first N attempts of each delivery id, then succeed (exercises a sender\'s retries)'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l fail-rate -x -d 'Answer --fail-status to this fraction of requests at random (0 to 1)'
+complete -c hooks -n '__fish_seen_subcommand_from listen' -l public-url -x -d 'The URL the provider sends to when a tunnel (cloudflared, ngrok, ssh -R) sits in front: URL-signed schemes (Twilio) are verified against it plus each delivery\'s path'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l reject-invalid -x -d 'Answer STATUS (default 401) to deliveries whose signature does not verify, as a correct app does, to test a sender\'s retries and alerts'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l fail-status -x -d 'Status of simulated failures'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l max-body -x -d 'Largest body accepted; larger ones get 413 before they are read'

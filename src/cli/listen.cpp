@@ -102,6 +102,17 @@ Result<ReceiverConfig> configure(const ListenOptions& options, const providers::
         return fail(ErrorKind::usage, "--delay: " + delay.error().message);
     }
     config.delay = *delay;
+    if (!options.public_url.empty()) {
+        auto url = http::parse_url(options.public_url);
+        if (!url) {
+            return fail(ErrorKind::usage, "--public-url: " + url.error().message);
+        }
+        if (url->target.find('?') != std::string::npos) {
+            return fail(ErrorKind::usage, "--public-url: the URL cannot carry a query; each "
+                                          "delivery's own target is appended to it");
+        }
+        config.public_url = std::move(*url);
+    }
     if (!options.forward_to.empty()) {
         auto url = http::parse_url(options.forward_to);
         if (!url) {
@@ -244,6 +255,12 @@ void add_response_options(CLI::App& command, ListenOptions& options) {
                     "Answer --fail-status to this fraction of requests at random (0 to 1)")
         ->type_name("R")
         ->check(decimal_number(0, 1));
+    command
+        .add_option("--public-url", options.public_url,
+                    "The URL the provider sends to when a tunnel (cloudflared, ngrok, ssh -R) "
+                    "sits in front: URL-signed schemes (Twilio) are verified against it plus "
+                    "each delivery's path")
+        ->type_name("URL");
     command
         .add_option("--reject-invalid", options.reject_invalid,
                     "Answer STATUS (default 401) to deliveries whose signature does not verify, "

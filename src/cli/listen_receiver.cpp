@@ -20,8 +20,17 @@ bool is_left_behind(std::string_view name) {
     return message::names_equal(name, "Expect");
 }
 
-/// The URL the sender used, as Twilio signs it: scheme, the Host header, the target.
-std::string request_url(const message::Message& request) {
+/// The URL the sender used, as Twilio signs it: scheme, the Host header, the target; or, behind
+/// a tunnel (--public-url), the public URL's scheme, authority and path prefix, then the target.
+std::string request_url(const message::Message& request,
+                        const std::optional<http::Url>& public_url) {
+    if (public_url) {
+        std::string prefix = public_url->has_path ? public_url->target : std::string();
+        while (!prefix.empty() && prefix.back() == '/') {
+            prefix.pop_back();
+        }
+        return public_url->scheme + "://" + public_url->authority() + prefix + request.target;
+    }
     auto host = request.first_header("Host");
     return "http://" + std::string(host ? *host : "127.0.0.1") + request.target;
 }
@@ -60,7 +69,7 @@ void Receiver::identify(Delivery& delivery) const {
         input.now = m_config.now();
         input.tolerance = m_config.tolerance;
         if (scheme->signs_url()) {
-            input.url = request_url(request);
+            input.url = request_url(request, m_config.public_url);
         }
         auto verified = scheme->verify(input);
         outcome.ok = verified && verified->is_valid;

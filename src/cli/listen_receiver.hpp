@@ -42,6 +42,9 @@ struct ReceiverConfig {
     /// as a correct app answers; empty: such deliveries are answered as any other.
     std::optional<int> reject_status;
     std::optional<http::Url> forward_to;
+    /// The URL the provider delivers to when a tunnel sits in front (--public-url): URL-signed
+    /// schemes (Twilio) are verified against it instead of http://HOST/TARGET as received.
+    std::optional<http::Url> public_url;
     std::vector<Route> routes;
     http::ClientOptions forward_options;
     log::Writer* log = nullptr;

@@ -28,6 +28,7 @@ struct ListenOptions {
     std::optional<long long> tolerance_seconds;
     std::string log_path;
     std::string forward_to;
+    std::string public_url;
     std::vector<std::string> routes;
     int respond_status = 200;
     std::string delay = "0";

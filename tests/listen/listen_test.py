@@ -404,6 +404,25 @@ class RejectInvalid(unittest.TestCase):
             self.assertIn(b"--reject-invalid", proc.stderr)
 
 
+class BehindATunnel(unittest.TestCase):
+    def test_public_url_verifies_url_signed_schemes_against_the_url_the_provider_used(self):
+        token = "twilio-auth-token-for-tests"
+        body = b"From=%2B15550001111&Body=hello"
+        headers = sign("twilio", token, body, "--url", "https://abc.example.test/sms?x=1")
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        results = {}
+        for label, extra in (("tunnel", ["--public-url", "https://abc.example.test"]),
+                             ("with a prefix", ["--public-url", "https://abc.example.test/"]),
+                             ("no tunnel", [])):
+            listener = Listener("--provider", "twilio", "--secret", token, *extra, "--count",
+                                "1", "--json")
+            listener.post(body, dict(headers), target="/sms?x=1")
+            self.assertEqual(listener.wait(), 0, listener.stderr)
+            [record] = listener.json_lines()
+            results[label] = record["verify"]["ok"]
+        self.assertEqual(results, {"tunnel": True, "with a prefix": True, "no tunnel": False})
+
+
 class TrueReports(unittest.TestCase):
     """What listen prints is what happened, and safe for a terminal in every mode."""
 
