@@ -71,7 +71,7 @@ _hooks() {
             --count) : ;;
             --concurrency) : ;;
             --max-wait) : ;;
-            --cacert) : ;;
+            --cacert) _hooks_files ;;
             --color) _hooks_words 'auto always never' ;;
             *) if [[ $cur == -* ]]; then _hooks_words '-h --help --provider --provider-file --secret --secret-file --secret-env --event --data --set --map --only-if-changed --id --method -H --header --retry-schedule --retries --timeout --time-scale --count --concurrency --max-wait --dry-run -k --insecure --cacert --show-headers --json --color'; else :; fi ;;
         esac ;;
@@ -85,7 +85,7 @@ _hooks() {
             --secret-file) _hooks_files ;;
             --secret-env) _hooks_env ;;
             --tolerance) : ;;
-            --log) : ;;
+            --log) _hooks_files ;;
             --forward-to) : ;;
             --route) : ;;
             --respond) : ;;
@@ -119,11 +119,11 @@ _hooks() {
             --time-scale) : ;;
             --concurrency) : ;;
             --rate) : ;;
-            --journal) : ;;
-            --failed) : ;;
-            --cacert) : ;;
+            --journal) _hooks_files ;;
+            --failed) _hooks_files ;;
+            --cacert) _hooks_files ;;
             --color) _hooks_words 'auto always never' ;;
-            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --to --provider --provider-file --secret --secret-file --secret-env --filter --as-captured -H --header --retry-schedule --retries --timeout --time-scale --concurrency --rate --journal --failed --dry-run -q --quiet -k --insecure --cacert --json --color'; else :; fi ;;
+            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --to --provider --provider-file --secret --secret-file --secret-env --filter --as-captured -H --header --retry-schedule --retries --timeout --time-scale --concurrency --rate --journal --failed --dry-run -q --quiet -k --insecure --cacert --json --color'; else _hooks_files; fi ;;
         esac ;;
     providers)
         case $prev in

@@ -62,7 +62,8 @@ void classify_value(const CLI::Option& option, Argument& argument) {
         for (const auto& scheme : registry.all()) {
             argument.words.push_back(scheme->info().name);
         }
-    } else if (key == "FILE" || option.get_type_name() == "PATH") {
+    } else if (key == "FILE" || key == "LOG" || option.get_type_name() == "PATH" ||
+               option.get_type_name() == "FILE") {
         argument.kind = ValueKind::files;
     } else {
         argument.kind = key == "--secret-env" ? ValueKind::env : ValueKind::text;
