@@ -302,8 +302,10 @@ Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& 
         }
         return 0;
     }
-    auto client = http::Client::create(
-        plan.url, client_options(options.is_insecure, options.ca_file, plan.schedule));
+    http::ClientOptions connection =
+        client_options(options.is_insecure, options.ca_file, plan.schedule);
+    connection.should_stop = plan.should_stop; // Ctrl-C cuts an attempt on the wire short
+    auto client = http::Client::create(plan.url, connection);
     if (!client) {
         return tl::unexpected(client.error());
     }

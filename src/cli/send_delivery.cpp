@@ -221,6 +221,17 @@ Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client,
             attempt.error = response.error();
         }
         attempt.decision = retry::decide(plan.schedule, number, outcome, plan.time_scale);
+        if (plan.should_stop && plan.should_stop()) {
+            // Ctrl-C during the attempt: it is reported as it ended, and nothing follows.
+            attempt.decision.verdict = attempt.response && attempt.response->status / 100 == 2
+                                           ? retry::Verdict::success
+                                           : retry::Verdict::stop;
+            result.is_interrupted = attempt.decision.verdict != retry::Verdict::success;
+            if (result.is_interrupted) {
+                attempt.decision.reason = "interrupted";
+                attempt.decision.wait = std::chrono::milliseconds(0);
+            }
+        }
         if (on_attempt) {
             on_attempt(attempt);
         }

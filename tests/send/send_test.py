@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -441,6 +442,30 @@ class HeldBack(unittest.TestCase):
         self.assertIn(b"interrupted after 2 attempts", out)
         self.assertEqual(len(err.decode().splitlines()), 1, err)
         self.assertIn(b"interrupted", err)
+
+    def test_ctrl_c_while_waiting_for_a_response_ends_the_attempt_at_once(self):
+        # A receiver that accepts and never answers: the attempt would wait for --timeout.
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen(4)
+            port = server.getsockname()[1]
+            proc = subprocess.Popen([support.hooks_binary(), "send",
+                                     f"http://127.0.0.1:{port}/hook", "--secret", WHSEC,
+                                     "--timeout", "30s", "--json"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    env=listen_support.base_env())
+            connection, _ = server.accept()
+            with connection:
+                time.sleep(0.3)
+                started = time.monotonic()
+                proc.send_signal(signal.SIGINT)
+                out, err = proc.communicate(timeout=10)
+        self.assertLess(time.monotonic() - started, 2)
+        self.assertEqual(proc.returncode, 130, err)
+        result = json.loads(out)
+        self.assertTrue(result["interrupted"])
+        self.assertEqual([a["error"] for a in result["attempts"]],
+                         ["interrupted before the response"])
 
     def test_ctrl_c_during_count_prints_the_summary_so_far(self):
         listener = Listener("--quiet")

@@ -181,6 +181,11 @@ struct Client::Impl final : BatchConnectionOwner {
             if (error || result) {
                 return;
             }
+            if (options.should_stop && options.should_stop()) {
+                is_stopped = true;
+                connection->close(); // the attempt fails at once; finished() hears of it
+                return;
+            }
             connection->expire(BatchClock::now());
             tick();
         });
@@ -194,6 +199,7 @@ struct Client::Impl final : BatchConnectionOwner {
     std::unique_ptr<BatchConnection> connection; ///< none before the first send or after a failure
     std::optional<AttemptResult> result;
     std::string buffer;
+    bool is_stopped = false; ///< should_stop() cut the attempt short
 };
 
 Client::Client(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -216,6 +222,7 @@ tl::expected<ClientResponse, ClientError> Client::send(const message::Message& r
             std::move(make_batch_connections(impl.io, impl.url, impl.options, impl, 1).front());
     }
     impl.result.reset();
+    impl.is_stopped = false;
     impl.io.restart();
     impl.connection->start(BatchAttempt{BatchClock::now(), 0, 1, std::move(*wire), false});
     impl.tick();
@@ -223,6 +230,9 @@ tl::expected<ClientResponse, ClientError> Client::send(const message::Message& r
     AttemptResult result = std::move(*impl.result);
     if (!result) {
         impl.connection.reset();
+    }
+    if (impl.is_stopped && !result) {
+        return tl::unexpected(ClientError{Failure::other, "interrupted before the response"});
     }
     return result;
 }

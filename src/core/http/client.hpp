@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -35,6 +36,9 @@ struct ClientOptions {
     std::chrono::milliseconds timeout{30'000}; ///< for the whole response
     bool insecure = false;                     ///< skip TLS certificate checks
     std::string ca_file;                       ///< CA bundle for https, instead of the system's
+    /// Client only (the batch engine asks its driver): polled while a request is under way;
+    /// true cuts it short, and send() fails with "interrupted" (SIGINT).
+    std::function<bool()> should_stop;
 };
 
 /// The answer, or why there was none.
