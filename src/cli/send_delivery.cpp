@@ -75,6 +75,34 @@ std::string shell_quote(std::string_view text) {
     return quoted + "'";
 }
 
+/// Sleeps `wait`, or less when `should_stop` turns true (polled every 50 ms). Returns whether
+/// the whole wait passed.
+bool sleep_unless_stopped(std::chrono::milliseconds wait,
+                          const std::function<bool()>& should_stop) {
+    auto until = std::chrono::steady_clock::now() + wait;
+    while (!should_stop || !should_stop()) {
+        auto left = until - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero()) {
+            return true;
+        }
+        std::this_thread::sleep_for(
+            std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50)));
+    }
+    return false;
+}
+
+/// The waits the schedule has left after attempt `number` decided to wait `next` (scaled).
+std::vector<std::chrono::milliseconds> waits_after(const SendPlan& plan, int number,
+                                                   std::chrono::milliseconds next) {
+    std::vector<std::chrono::milliseconds> waits{next};
+    const auto& delays = plan.schedule.delays;
+    for (auto i = static_cast<std::size_t>(number); i < delays.size(); ++i) {
+        waits.push_back(std::chrono::milliseconds(
+            static_cast<long long>(static_cast<double>(delays[i].count()) * plan.time_scale)));
+    }
+    return waits;
+}
+
 } // namespace
 
 http::ClientOptions client_options(bool is_insecure, const std::string& ca_file,
@@ -162,38 +190,6 @@ Result<message::Message> build_request(const SendPlan& plan, const std::string& 
     }
     return sign_request(plan, std::move(*request), id, signed_at);
 }
-
-namespace {
-
-/// Sleeps `wait`, or less when `should_stop` turns true (polled every 50 ms). Returns whether
-/// the whole wait passed.
-bool sleep_unless_stopped(std::chrono::milliseconds wait,
-                          const std::function<bool()>& should_stop) {
-    auto until = std::chrono::steady_clock::now() + wait;
-    while (!should_stop || !should_stop()) {
-        auto left = until - std::chrono::steady_clock::now();
-        if (left <= std::chrono::steady_clock::duration::zero()) {
-            return true;
-        }
-        std::this_thread::sleep_for(
-            std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50)));
-    }
-    return false;
-}
-
-/// The waits the schedule has left after attempt `number` decided to wait `next` (scaled).
-std::vector<std::chrono::milliseconds> waits_after(const SendPlan& plan, int number,
-                                                   std::chrono::milliseconds next) {
-    std::vector<std::chrono::milliseconds> waits{next};
-    const auto& delays = plan.schedule.delays;
-    for (auto i = static_cast<std::size_t>(number); i < delays.size(); ++i) {
-        waits.push_back(std::chrono::milliseconds(
-            static_cast<long long>(static_cast<double>(delays[i].count()) * plan.time_scale)));
-    }
-    return waits;
-}
-
-} // namespace
 
 Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client,
                                const message::Message& unsigned_request, const std::string& id,
