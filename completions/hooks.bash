@@ -2,6 +2,32 @@
 _hooks_words() { mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur"); }
 _hooks_files() { compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- "$cur"); }
 _hooks_env() { mapfile -t COMPREPLY < <(compgen -e -- "$cur"); }
+_hooks_events() {
+    local provider=standard i
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        if [[ ${COMP_WORDS[i]} == --provider ]]; then
+            provider=${COMP_WORDS[i+1]}
+            [[ $provider == = ]] && provider=${COMP_WORDS[i+2]}
+        fi
+    done
+    case $provider in
+        standard) _hooks_words 'contact.created contact.updated contact.deleted invoice.paid' ;;
+        svix) _hooks_words 'contact.created contact.updated contact.deleted invoice.paid' ;;
+        stripe) _hooks_words 'invoice.paid payment_intent.succeeded customer.created charge.refunded checkout.session.completed' ;;
+        github) _hooks_words 'push pull_request.opened issues.opened ping release.published workflow_run.completed star.created' ;;
+        github-sha1) _hooks_words 'push pull_request.opened issues.opened ping release.published workflow_run.completed star.created' ;;
+        slack) _hooks_words 'message app_mention reaction_added url_verification' ;;
+        shopify) _hooks_words 'orders/create orders/paid products/update customers/create' ;;
+        paddle) _hooks_words 'transaction.completed subscription.created subscription.canceled' ;;
+        codenx) _hooks_words 'record.created record.updated record.deleted bulk.imported pipeline.completed schema.changed' ;;
+        cognexia) _hooks_words 'contact.created contact.updated deal.created deal.closed invoice.created invoice.paid payment.received employee.created attendance.logged payroll.processed' ;;
+        fluxbase) _hooks_words 'INSERT UPDATE DELETE' ;;
+        centrali) _hooks_words 'record.created record.updated record.deleted function.completed function.failed trigger.fired' ;;
+        twilio) _hooks_words 'message.received message.status' ;;
+        discord) _hooks_words 'PING APPLICATION_COMMAND' ;;
+        codex) _hooks_words 'entry.insert entry.autosave entry.delete entry.publish entry.update entry.unpublish entry.schedule entry.unschedule entry.archive list.insert list.update list.delete media.upload media.update media.delete author.insert author.update author.delete section.insert section.update section.delete url.insert url.update tag.insert tag.update tag.delete label.added label.removed job.completed job.failed' ;;
+    esac
+}
 
 _hooks() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} command= i
@@ -56,7 +82,7 @@ _hooks() {
             --secret) : ;;
             --secret-file) _hooks_files ;;
             --secret-env) _hooks_env ;;
-            --event) : ;;
+            --event) _hooks_events ;;
             --data) : ;;
             --set) : ;;
             --map) : ;;

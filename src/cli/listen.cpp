@@ -34,6 +34,37 @@ Result<std::vector<Route>> parse_routes(const std::vector<std::string>& specs) {
     return routes;
 }
 
+/// --reject-invalid's status: 401 when given without one; it needs a secret to verify with.
+Result<int> parse_reject_status(const std::string& text, const ReceiverConfig& config) {
+    if (config.secrets.empty()) {
+        return fail(ErrorKind::usage, "--reject-invalid needs --provider and a secret to verify "
+                                      "with");
+    }
+    if (text.empty()) {
+        return 401;
+    }
+    int status = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), status);
+    if (error != std::errc{} || end != text.data() + text.size() || status < 400 || status > 599) {
+        return fail(ErrorKind::usage,
+                    "--reject-invalid: '" + text + "' is not a status from 400 to 599");
+    }
+    return status;
+}
+
+/// --public-url: an http(s) URL without a query (each delivery's target is appended to it).
+Result<http::Url> parse_public_url(const std::string& text) {
+    auto url = http::parse_url(text);
+    if (!url) {
+        return fail(ErrorKind::usage, "--public-url: " + url.error().message);
+    }
+    if (url->target.find('?') != std::string::npos) {
+        return fail(ErrorKind::usage, "--public-url: the URL cannot carry a query; each "
+                                      "delivery's own target is appended to it");
+    }
+    return url;
+}
+
 /// Reads the flags into a receiver configuration; `registry` and `log` must outlive it.
 Result<ReceiverConfig> configure(const ListenOptions& options, const providers::Registry& registry,
                                  Context& context) {
@@ -80,22 +111,11 @@ Result<ReceiverConfig> configure(const ListenOptions& options, const providers::
     config.fail_rate = options.fail_rate;
     config.fail_status = options.fail_status;
     if (options.reject_invalid) {
-        if (config.secrets.empty()) {
-            return fail(ErrorKind::usage, "--reject-invalid needs --provider and a secret to "
-                                          "verify with");
+        auto status = parse_reject_status(*options.reject_invalid, config);
+        if (!status) {
+            return tl::unexpected(status.error());
         }
-        config.reject_status = 401;
-        if (!options.reject_invalid->empty()) {
-            int status = 0;
-            const std::string& text = *options.reject_invalid;
-            auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), status);
-            if (error != std::errc{} || end != text.data() + text.size() || status < 400 ||
-                status > 599) {
-                return fail(ErrorKind::usage,
-                            "--reject-invalid: '" + text + "' is not a status from 400 to 599");
-            }
-            config.reject_status = status;
-        }
+        config.reject_status = *status;
     }
     auto delay = text::parse_duration(options.delay);
     if (!delay) {
@@ -103,13 +123,9 @@ Result<ReceiverConfig> configure(const ListenOptions& options, const providers::
     }
     config.delay = *delay;
     if (!options.public_url.empty()) {
-        auto url = http::parse_url(options.public_url);
+        auto url = parse_public_url(options.public_url);
         if (!url) {
-            return fail(ErrorKind::usage, "--public-url: " + url.error().message);
-        }
-        if (url->target.find('?') != std::string::npos) {
-            return fail(ErrorKind::usage, "--public-url: the URL cannot carry a query; each "
-                                          "delivery's own target is appended to it");
+            return tl::unexpected(url.error());
         }
         config.public_url = std::move(*url);
     }

@@ -45,6 +45,36 @@ def check_loads(shell: str, path: Path) -> list[str]:
     return []
 
 
+# What bash offers for a command line whose last word is being completed: (words, expected in
+# the offer, not expected in it). File names, provider names and each provider's own events.
+BASH_CASES = [
+    (["send", "http://x", "--provider", "stripe", "--event", ""], {"invoice.paid"},
+     {"record.created"}),
+    (["send", "http://x", "--provider", "=", "codenx", "--event", "rec"],
+     {"record.created", "record.updated"}, {"invoice.paid"}),
+    (["send", "http://x", "--event", ""], {"invoice.paid", "contact.created"}, {"push"}),
+    (["send", "http://x", "--provider", "st"], {"stripe", "standard"}, set()),
+    (["replay", "check_completions"], {"check_completions.py"}, set()),
+    (["listen", "--log", "check_comp"], {"check_completions.py"}, set()),
+]
+
+
+def check_bash_offers(path: Path) -> list[str]:
+    failures = []
+    for words, wanted, unwanted in BASH_CASES:
+        line = " ".join(f"'{word}'" for word in ["hooks", *words])
+        script = (f"source '{path.resolve()}'; COMP_WORDS=({line}); COMP_CWORD={len(words)}; _hooks; "
+                  "printf '%s\\n' \"${COMPREPLY[@]}\"")
+        proc = subprocess.run(["bash", "--norc", "-c", script], capture_output=True, timeout=30,
+                              cwd=Path(__file__).parent)
+        offered = set(proc.stdout.decode().split())
+        if not wanted <= offered or offered & unwanted:
+            failures.append(f"bash completion of `hooks {' '.join(words)}` offers "
+                            f"{sorted(offered)}; expected {sorted(wanted)} and none of "
+                            f"{sorted(unwanted)}")
+    return failures
+
+
 def main() -> int:
     binary, directory = sys.argv[1], Path(sys.argv[2])
     update = os.environ.get("HOOKS_UPDATE_GOLDEN") == "1"
@@ -65,6 +95,8 @@ def main() -> int:
                             f"result.\n{''.join(diff)}")
             continue
         failures += check_loads(shell, path)
+        if shell == "bash":
+            failures += check_bash_offers(path)
     for failure in failures:
         print(failure, file=sys.stderr)
     if not failures:
