@@ -91,18 +91,6 @@ bool sleep_unless_stopped(std::chrono::milliseconds wait,
     return false;
 }
 
-/// The waits the schedule has left after attempt `number` decided to wait `next` (scaled).
-std::vector<std::chrono::milliseconds> waits_after(const SendPlan& plan, int number,
-                                                   std::chrono::milliseconds next) {
-    std::vector<std::chrono::milliseconds> waits{next};
-    const auto& delays = plan.schedule.delays;
-    for (auto i = static_cast<std::size_t>(number); i < delays.size(); ++i) {
-        waits.push_back(std::chrono::milliseconds(
-            static_cast<long long>(static_cast<double>(delays[i].count()) * plan.time_scale)));
-    }
-    return waits;
-}
-
 } // namespace
 
 http::ClientOptions client_options(bool is_insecure, const std::string& ca_file,
@@ -245,7 +233,10 @@ Result<DeliveryResult> deliver(const SendPlan& plan, http::Client& client,
             return result;
         }
         if (plan.max_wait && waited + wait > *plan.max_wait) {
-            result.waits_left = waits_after(plan, number, wait);
+            // The wait just decided (Retry-After may have set it), then the schedule's rest.
+            result.waits_left = {wait};
+            auto rest = retry::waits_after(plan.schedule, number, plan.time_scale);
+            result.waits_left.insert(result.waits_left.end(), rest.begin(), rest.end());
             return result;
         }
         if (!sleep_unless_stopped(wait, plan.should_stop)) {

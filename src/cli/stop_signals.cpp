@@ -36,8 +36,8 @@ StopSignals::~StopSignals() {
     sigaction(SIGTERM, &m_saved->terminate, nullptr);
 }
 
-int StopSignals::received() {
-    return g_signal.load(std::memory_order_relaxed);
+bool StopSignals::is_stop_requested() {
+    return g_signal.load(std::memory_order_relaxed) != 0;
 }
 
 } // namespace hooks::cli

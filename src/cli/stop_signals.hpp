@@ -15,11 +15,8 @@ class StopSignals {
     StopSignals& operator=(const StopSignals&) = delete;
     ~StopSignals();
 
-    /// The signal that asked the run to stop, or 0. Async-signal-safe to set, cheap to poll.
-    static int received();
-
-    /// Whether a stop was asked for.
-    static bool is_stop_requested() { return received() != 0; }
+    /// Whether SIGINT or SIGTERM asked the run to stop. Cheap to poll.
+    static bool is_stop_requested();
 
   private:
     struct Saved;

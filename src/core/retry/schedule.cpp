@@ -353,6 +353,14 @@ Decision decide(const Schedule& schedule, int attempt, const Outcome& outcome, d
     return {Verdict::retry, wait, std::move(reason)};
 }
 
+std::vector<milliseconds> waits_after(const Schedule& schedule, int attempt, double scale) {
+    std::vector<milliseconds> waits;
+    for (auto i = static_cast<std::size_t>(std::max(attempt, 0)); i < schedule.delays.size(); ++i) {
+        waits.push_back(to_wait(static_cast<double>(schedule.delays[i].count()) * scale));
+    }
+    return waits;
+}
+
 std::optional<milliseconds> parse_retry_after(std::string_view value,
                                               std::chrono::system_clock::time_point now) {
     std::string_view text = text::trim_blanks(value);

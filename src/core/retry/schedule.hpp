@@ -39,6 +39,12 @@ inline constexpr std::chrono::milliseconds k_max_retry_after{3'600'000};
 /// (1s, 5s, 30s; 30s timeout), whose `name` is "default". Jitter is 0 in every preset.
 Schedule preset(std::string_view provider);
 
+/// The waits `schedule` still has after the one before attempt `attempt + 1`, that is the waits
+/// before attempts `attempt + 2`, `attempt + 3`, ..., each multiplied by `scale` and capped as
+/// decide() caps them (jitter left out): what a provider would still do after a sender stopped.
+std::vector<std::chrono::milliseconds> waits_after(const Schedule& schedule, int attempt,
+                                                   double scale = 1.0);
+
 /// The names preset() knows (providers, `default` and `none`), for --help and completion.
 std::vector<std::string> preset_names();
 

@@ -378,3 +378,15 @@ TEST_CASE("malformed Retry-After values give nothing", "[retry]") {
         CHECK_FALSE(parse_retry_after(value, k_now));
     }
 }
+
+TEST_CASE("waits_after gives the schedule's remaining waits, scaled and capped", "[retry]") {
+    // Delays before attempts 2, 3, 4, 5; after attempt 2 (whose retry waits 1s) come 5m and
+    // 600h; doubled, 600h is capped at 30 days as decide() caps it.
+    auto schedule = hooks::retry::parse_schedule("0,1s,5m,600h").value();
+    using std::chrono::milliseconds;
+    CHECK(hooks::retry::waits_after(schedule, 2, 2.0) ==
+          std::vector<milliseconds>{milliseconds(600'000), milliseconds(30LL * 24 * 3'600'000)});
+    CHECK(hooks::retry::waits_after(schedule, 3, 0.001) ==
+          std::vector<milliseconds>{milliseconds(2'160'000)});
+    CHECK(hooks::retry::waits_after(schedule, 4).empty());
+}
