@@ -324,12 +324,6 @@ Result<std::string> read_file(const std::string& path) {
     return std::move(*text);
 }
 
-providers::UnixMillis current_unix_millis() {
-    return providers::UnixMillis(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
-}
-
 void add_retry_options(CLI::App& command, RetryOptions& options,
                        const std::string& default_schedule) {
     command

@@ -119,9 +119,6 @@ Result<RequestInputs> read_request_inputs(const ProviderOptions& provider,
 /// terminal.
 Result<std::string> read_body(const std::string& path, Context& context, StdinGuard& stdin_guard);
 
-/// The real clock as UNIX milliseconds (Context::now is pinned at start; long runs need this).
-providers::UnixMillis current_unix_millis();
-
 /// The raw bytes of a file; fails naming the path and the system's reason.
 Result<std::string> read_file(const std::string& path);
 

@@ -3,10 +3,11 @@
 #pragma once
 
 #include "core/error.hpp"
-#include "core/providers/timestamp.hpp"
+#include "core/time/clock.hpp"
 
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -22,8 +23,10 @@ struct Context {
     std::ostream& err;
     /// Looks up an environment variable.
     std::function<std::optional<std::string>(const std::string&)> getenv;
-    /// The current time (HOOKS_NOW, UNIX seconds, pins it for tests).
-    providers::UnixMillis now{0};
+    /// Time for every subcommand: run() pins its wall time when HOOKS_NOW (UNIX seconds) is set,
+    /// so that golden tests and examples are reproducible, and otherwise leaves a clock that was
+    /// set (a test's fake) or sets the process's.
+    std::shared_ptr<const time::Clock> clock;
     bool is_stdin_tty = false;
     bool is_stdout_tty = false;
     bool is_stderr_tty = false;

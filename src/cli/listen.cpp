@@ -141,11 +141,7 @@ Result<ReceiverConfig> configure(const ListenOptions& options, const providers::
         return tl::unexpected(routes.error());
     }
     config.routes = std::move(*routes);
-    if (context.getenv("HOOKS_NOW")) {
-        config.now = [pinned = context.now] { return pinned; };
-        return config;
-    }
-    config.now = current_unix_millis;
+    config.now = [clock = context.clock] { return time::unix_millis(*clock); };
     return config;
 }
 

@@ -112,9 +112,7 @@ Result<ReplayPlan> make_plan(const ReplayOptions& options, const providers::Regi
     if (auto signing = plan_signing(options, registry, context, guard, plan); !signing) {
         return tl::unexpected(signing.error());
     }
-    auto filter = replay::Filter::parse(
-        options.filters, std::chrono::system_clock::time_point(std::chrono::milliseconds(
-                             context.getenv("HOOKS_NOW") ? context.now : current_unix_millis())));
+    auto filter = replay::Filter::parse(options.filters, context.clock->now());
     if (!filter) {
         return tl::unexpected(filter.error());
     }
@@ -149,9 +147,7 @@ Result<ReplayPlan> make_plan(const ReplayOptions& options, const providers::Regi
     plan.log_path = options.log;
     plan.journal_path = options.journal;
     plan.failed_path = options.failed;
-    plan.now = [&context] {
-        return context.getenv("HOOKS_NOW") ? context.now : current_unix_millis();
-    };
+    plan.now = [clock = context.clock] { return time::unix_millis(*clock); };
     return plan;
 }
 

@@ -2,6 +2,7 @@
 #include "cli/run.hpp"
 
 #include "cli/commands.hpp"
+#include "core/providers/timestamp.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -13,16 +14,18 @@
 namespace hooks::cli {
 namespace {
 
-providers::UnixMillis current_time(const Context& context) {
-    // HOOKS_NOW pins the clock so that golden tests and examples are reproducible.
+std::shared_ptr<const time::Clock> choose_clock(const Context& context) {
     if (auto pinned = context.getenv("HOOKS_NOW")) {
         if (auto parsed =
                 providers::parse_unix_timestamp(*pinned, providers::TimestampUnit::seconds)) {
-            return *parsed;
+            return std::make_shared<time::PinnedClock>(
+                std::chrono::system_clock::time_point(*parsed));
         }
     }
-    return std::chrono::duration_cast<providers::UnixMillis>(
-        std::chrono::system_clock::now().time_since_epoch());
+    if (context.clock) {
+        return context.clock;
+    }
+    return {std::shared_ptr<const time::Clock>(), &time::system_clock()}; // not owned
 }
 
 std::string one_line(std::string text) {
@@ -76,7 +79,7 @@ int run(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream
 }
 
 int run(const std::vector<std::string>& args, Context& context) {
-    context.now = current_time(context);
+    context.clock = choose_clock(context);
     try {
         CLI::App app("", "hooks");
         // The named command alone, except for completion, which walks the whole tree.

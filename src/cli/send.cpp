@@ -131,9 +131,7 @@ Result<SendPlan> make_plan(const SendOptions& options, const providers::Registry
         plan.max_wait = *max_wait;
     }
     plan.should_stop = [] { return StopSignals::is_stop_requested(); };
-    plan.now = [&context] {
-        return context.getenv("HOOKS_NOW") ? context.now : current_unix_millis();
-    };
+    plan.now = [clock = context.clock] { return time::unix_millis(*clock); };
     return plan;
 }
 

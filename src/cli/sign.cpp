@@ -51,8 +51,8 @@ Result<int> run_sign(const SignOptions& options, Context& context) {
     if (auto valid = message::validate_header("id", input.id); !valid) {
         return fail(ErrorKind::usage, "--id contains CR, LF or NUL");
     }
-    input.timestamp =
-        options.timestamp ? providers::UnixMillis(*options.timestamp * 1000) : context.now;
+    input.timestamp = options.timestamp ? providers::UnixMillis(*options.timestamp * 1000)
+                                        : time::unix_millis(*context.clock);
     input.url = options.url;
     input.method = options.method;
     input.headers = inputs->message.headers;

@@ -101,7 +101,8 @@ Result<int> run_verify(const VerifyOptions& options, Context& context) {
         scheme = *detected;
     }
     providers::VerifyInput input(request, inputs->secrets);
-    input.now = options.now ? providers::UnixMillis(*options.now * 1000) : context.now;
+    input.now = options.now ? providers::UnixMillis(*options.now * 1000)
+                            : time::unix_millis(*context.clock);
     if (options.tolerance_seconds) {
         input.tolerance = std::chrono::seconds(*options.tolerance_seconds);
     }
