@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "cli/replay_prepare.hpp"
 
-#include "cli/send_delivery.hpp"
 #include "core/events/delivery.hpp"
+#include "core/events/delivery_id.hpp"
 #include "core/http/wire_request.hpp"
 #include "core/replay/request.hpp"
 
@@ -117,7 +117,7 @@ Result<std::optional<Open>> Preparer::select() {
         open.id = facts.id ? *facts.id : "";
         if (open.id.empty() && m_plan.scheme != nullptr) {
             // Signing afresh needs an id: one per record, kept by all its attempts.
-            open.id = fresh_delivery_id(m_plan.scheme->info().name);
+            open.id = events::fresh_delivery_id(m_plan.scheme->info().name);
         }
         open.record = std::move(**record);
         return std::optional<Open>(std::move(open));

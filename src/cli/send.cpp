@@ -6,6 +6,7 @@
 #include "cli/send_delivery.hpp"
 #include "cli/send_load.hpp"
 #include "cli/stop_signals.hpp"
+#include "core/events/delivery_id.hpp"
 #include "core/text/duration.hpp"
 #include "core/text/text.hpp"
 
@@ -276,7 +277,8 @@ void print_dry_run_json(const SendPlan& plan, const std::string& id,
 }
 
 Result<int> send_one(const SendOptions& options, const SendPlan& plan, Context& context) {
-    std::string id = options.id.empty() ? fresh_delivery_id(plan.build.provider) : options.id;
+    std::string id =
+        options.id.empty() ? events::fresh_delivery_id(plan.build.provider) : options.id;
     // Built once: every attempt signs this same request.
     providers::UnixMillis created = plan.now();
     auto unsigned_request = build_unsigned(plan, id, created);

@@ -43,10 +43,6 @@ struct SendPlan {
 http::ClientOptions client_options(bool is_insecure, const std::string& ca_file,
                                    const retry::Schedule& schedule);
 
-/// A provider-style fresh id: Stripe "evt_…", Paddle "ntf_…", Standard/Svix "msg_…", GitHub
-/// and Shopify a UUID.
-std::string fresh_delivery_id(std::string_view provider);
-
 /// Delivery `id` as it is built once, before any attempt: the envelope with its timestamps at
 /// `created`, the provider's event headers, Content-Type. Every attempt signs a copy of it, so
 /// that a retry carries the same body (real providers resend the same event).

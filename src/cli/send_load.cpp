@@ -3,6 +3,7 @@
 
 #include "cli/delivery_stats.hpp"
 #include "cli/stop_signals.hpp"
+#include "core/events/delivery_id.hpp"
 #include "core/http/batch.hpp"
 
 #include <algorithm>
@@ -53,7 +54,7 @@ Result<http::WireRequest> wire_request(const SendPlan& plan, const DeliveryKey& 
 }
 
 Result<Fresh> make_fresh(const SendPlan& plan) {
-    DeliveryKey key{fresh_delivery_id(plan.build.provider), plan.now()};
+    DeliveryKey key{events::fresh_delivery_id(plan.build.provider), plan.now()};
     auto request = wire_request(plan, key, key.created);
     if (!request) {
         return tl::unexpected(request.error());

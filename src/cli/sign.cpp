@@ -2,7 +2,7 @@
 // `hooks sign`: print the headers a provider would send for a body.
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
-#include "core/crypto/hmac.hpp"
+#include "core/events/delivery_id.hpp"
 
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -22,17 +22,6 @@ struct SignOptions {
     std::string body_path = "-";
 };
 
-// A Svix-style message id: "msg_" and 24 base62 characters.
-std::string fresh_message_id() {
-    static constexpr std::string_view k_alphabet =
-        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    std::string id = "msg_";
-    for (char byte : crypto::random_bytes(24)) {
-        id.push_back(k_alphabet[static_cast<unsigned char>(byte) % k_alphabet.size()]);
-    }
-    return id;
-}
-
 Result<int> run_sign(const SignOptions& options, Context& context) {
     auto inputs = read_request_inputs(options.provider, options.secrets, options.headers,
                                       options.body_path, context);
@@ -47,7 +36,7 @@ Result<int> run_sign(const SignOptions& options, Context& context) {
     providers::SignInput input;
     input.body = inputs->message.body;
     input.secrets = inputs->secrets;
-    input.id = options.id.empty() ? fresh_message_id() : options.id;
+    input.id = options.id.empty() ? events::fresh_delivery_id("") : options.id;
     if (auto valid = message::validate_header("id", input.id); !valid) {
         return fail(ErrorKind::usage, "--id contains CR, LF or NUL");
     }
