@@ -2,9 +2,9 @@
 #include "cli/replay_run.hpp"
 
 #include "cli/body_view.hpp"
-#include "cli/delivery_stats.hpp"
 #include "cli/replay_prepare.hpp"
 #include "cli/stop_signals.hpp"
+#include "core/http/attempt_stats.hpp"
 #include "core/log/writer.hpp"
 #include "core/replay/journal.hpp"
 #include "core/text/text.hpp"
@@ -34,7 +34,7 @@ struct Counters {
 /// What the summary reports of the sending side.
 struct Totals {
     std::map<std::string, std::uint64_t> failures;
-    LatencyStats latency;
+    http::LatencyStats latency;
 };
 
 /// Where the journal says the replay goes: the origin, and the path when --to names one (so
@@ -197,7 +197,7 @@ Result<std::optional<http::BatchRetry>> ReplayDriver::finished(std::uint64_t tag
         return std::optional<http::BatchRetry>();
     }
     retry::Decision decision =
-        retry::decide(m_plan.schedule, attempt, outcome_of(result), m_plan.time_scale);
+        retry::decide(m_plan.schedule, attempt, http::outcome_of(result), m_plan.time_scale);
     if (attempt > 1) {
         --m_counters.retrying;
     }
@@ -248,7 +248,7 @@ Result<void> ReplayDriver::finish(const Open& open, bool is_ok, const http::Atte
         m_totals.latency.add((*last)->latency);
     }
     if (!is_ok) {
-        ++m_totals.failures[last != nullptr ? failure_cause(*last) : "invalid request"];
+        ++m_totals.failures[last != nullptr ? http::failure_cause(*last) : "invalid request"];
         if (m_failed) {
             log::Record copy = open.record;
             if (auto written = m_failed->append(copy); !written) {

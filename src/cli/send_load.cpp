@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "cli/send_load.hpp"
 
-#include "cli/delivery_stats.hpp"
 #include "cli/stop_signals.hpp"
 #include "core/events/delivery_id.hpp"
+#include "core/http/attempt_stats.hpp"
 #include "core/http/batch.hpp"
 
 #include <algorithm>
@@ -26,7 +26,7 @@ namespace {
 struct Tally {
     std::uint64_t succeeded = 0;
     std::map<std::string, std::uint64_t> failures; ///< cause -> deliveries
-    LatencyStats latency;
+    http::LatencyStats latency;
 };
 
 /// A delivery of the run: its id and when its envelope was made. Every attempt's request is
@@ -156,7 +156,7 @@ class LoadDriver final : public http::BatchDriver {
     Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
                                                      const http::AttemptResult& result) override {
         auto decision =
-            retry::decide(m_plan.schedule, attempt, outcome_of(result), m_plan.time_scale);
+            retry::decide(m_plan.schedule, attempt, http::outcome_of(result), m_plan.time_scale);
         auto key = m_keys.find(tag);
         if (decision.verdict == retry::Verdict::retry) {
             // Signed afresh when it is due (rebuild()): a timestamp is the attempt's own, the
@@ -169,7 +169,7 @@ class LoadDriver final : public http::BatchDriver {
         if (decision.verdict == retry::Verdict::success) {
             ++m_tally.succeeded;
         } else {
-            ++m_tally.failures[failure_cause(result)];
+            ++m_tally.failures[http::failure_cause(result)];
         }
         m_keys.erase(key);
         return std::nullopt;

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
-#include "cli/delivery_stats.hpp"
+#include "core/http/attempt_stats.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-namespace hooks::cli {
+namespace hooks::http {
 
-std::string failure_cause(const http::AttemptResult& result) {
+std::string failure_cause(const AttemptResult& result) {
     if (result) {
         return "HTTP " + std::to_string(result->status);
     }
@@ -27,7 +27,7 @@ std::string failure_cause(const http::AttemptResult& result) {
     return "other";
 }
 
-retry::Outcome outcome_of(const http::AttemptResult& result) {
+retry::Outcome outcome_of(const AttemptResult& result) {
     retry::Outcome outcome;
     if (result) {
         outcome.status = result->status;
@@ -71,4 +71,4 @@ std::string LatencyStats::to_text() {
     return line;
 }
 
-} // namespace hooks::cli
+} // namespace hooks::http

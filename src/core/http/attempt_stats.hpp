@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// What `send --count` and `replay` report about many deliveries: failure causes and latency
+/// What `send --count` and `replay` report about many requests: failure causes and latency
 /// percentiles.
 #pragma once
 
@@ -12,14 +12,14 @@
 #include <string>
 #include <vector>
 
-namespace hooks::cli {
+namespace hooks::http {
 
 /// A short name for why an attempt failed, for grouping: "HTTP 503", "connect", "timeout",
 /// "tls", "read", "other".
-std::string failure_cause(const http::AttemptResult& result);
+std::string failure_cause(const AttemptResult& result);
 
 /// What the retry decision needs to know of an attempt's result.
-retry::Outcome outcome_of(const http::AttemptResult& result);
+retry::Outcome outcome_of(const AttemptResult& result);
 
 /// Latencies of the last attempts, summarised.
 class LatencyStats {
@@ -43,4 +43,4 @@ class LatencyStats {
     bool m_is_sorted = true;
 };
 
-} // namespace hooks::cli
+} // namespace hooks::http
