@@ -108,6 +108,10 @@ void print_details(const Delivery& delivery, const PrintStyle& style, std::ostre
             out << "  " << paint(terminal_safe(header.name), 2, color) << ": "
                 << terminal_safe(header.value) << '\n';
         }
+        for (const message::Header& trailer : record.message.trailers) {
+            out << "  " << paint("trailer " + terminal_safe(trailer.name), 2, color) << ": "
+                << terminal_safe(trailer.value) << '\n';
+        }
     }
 }
 

@@ -44,7 +44,10 @@ Receiver::Receiver(ReceiverConfig config)
     : m_config(std::move(config)), m_random(std::random_device{}()) {}
 
 void Receiver::identify(Delivery& delivery) const {
-    const message::Message& request = delivery.record.message;
+    // A signature (or an id) may come in a trailer field, from a sender that signs while it
+    // streams the body: the fields are read from the headers, then the trailers.
+    message::Message merged;
+    const message::Message& request = message::with_trailers(delivery.record.message, merged);
     const providers::Scheme* scheme = m_config.scheme;
     std::string detect_error;
     if (scheme == nullptr && m_config.is_auto) {

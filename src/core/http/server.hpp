@@ -53,7 +53,8 @@ struct ServerOptions {
 struct IncomingRequest {
     /// Method and target as sent; headers in wire order, original case, duplicates kept, values
     /// as received less surrounding spaces and tabs (obsolete line folds become one space);
-    /// the body's raw bytes, de-chunked but never decompressed. Chunk trailers are dropped.
+    /// the body's raw bytes, de-chunked but never decompressed; trailer fields after a chunked
+    /// body in `message.trailers`, the same way as the headers.
     message::Message message;
     std::string remote;  ///< "127.0.0.1:54321", "[::1]:54321"
     std::string version; ///< "HTTP/1.1" or "HTTP/1.0"

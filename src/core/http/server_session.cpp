@@ -126,6 +126,7 @@ void ServerSession::reset_request() {
     message.method.clear();
     message.target.clear();
     message.headers.clear();
+    message.trailers.clear();
     // The handler usually moves the message away: one allocation for a typical header list
     // instead of a vector growing by doubling.
     message.headers.reserve(k_expected_headers);

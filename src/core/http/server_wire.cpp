@@ -130,7 +130,10 @@ void RequestReader::on_request_impl(http::verb method, beast::string_view method
 void RequestReader::on_field_impl(http::field name, beast::string_view name_string,
                                   beast::string_view value, beast::error_code& /*ec*/) {
     if (is_header_done()) {
-        return; // a trailer
+        // A trailer field after the last chunk: kept apart, as received.
+        m_request.message.trailers.push_back({std::string(name_string.data(), name_string.size()),
+                                              std::string(value.data(), value.size())});
+        return;
     }
     // Beast hands the value with surrounding spaces and tabs removed, nothing else changed.
     m_request.message.headers.push_back({std::string(name_string.data(), name_string.size()),

@@ -21,7 +21,10 @@ struct WireRequest {
 /// `request` as it goes on the wire: headers in order and case, `Host: host` first when it has
 /// none. Content-Length always tells the body's length: the request's own stays in its place
 /// with that value (once), or one is added last where a body is expected; Transfer-Encoding is
-/// dropped (a replayed capture's body is already de-chunked). Nothing else is added.
+/// dropped (a replayed capture's body is already de-chunked). Nothing else is added. A request
+/// with trailer fields goes chunked instead, since only a chunked body can carry them: its own
+/// Transfer-Encoding (once) or one added last says `chunked`, Content-Length is dropped, and
+/// the body goes as one chunk followed by the trailer fields in order.
 /// Fails (input error, one line) on anything that could split or smuggle a request
 /// (message::validate_request).
 /// The bytes are written into `buffer`, whose memory is reused.

@@ -69,15 +69,21 @@ void append_rfc3339(std::string& out, system_clock::time_point time) {
 
 size_t estimated_size(const Record& record) {
     size_t size = 320 + record.message.target.size() + record.remote.size();
-    for (const message::Header& header : record.message.headers) {
-        size += 8 + header.name.size() + header.value.size() + header.value.size() / 8;
+    for (const auto* fields : {&record.message.headers, &record.message.trailers}) {
+        for (const message::Header& header : *fields) {
+            size += 8 + header.name.size() + header.value.size() + header.value.size() / 8;
+        }
     }
     // The body once: as base64 (4/3), or as body_text (the body, more where JSON escapes it).
     return size + record.message.body.size() * 3 / 2;
 }
 
-void append_headers(std::string& out, const std::vector<message::Header>& headers) {
-    out += R"(,"headers":[)";
+// `,"NAME":[[name, value], ...]`.
+void append_fields(std::string& out, std::string_view name,
+                   const std::vector<message::Header>& headers) {
+    out += ",\"";
+    out += name;
+    out += "\":[";
     for (size_t i = 0; i < headers.size(); ++i) {
         out += i == 0 ? "[" : ",[";
         append_text(out, headers[i].name);
@@ -112,8 +118,8 @@ bool operator==(const Record& a, const Record& b) {
     return a.seq == b.seq && a.id == b.id && a.received_at == b.received_at &&
            a.remote == b.remote && a.message.method == b.message.method &&
            a.message.target == b.message.target && a.message.headers == b.message.headers &&
-           a.message.body == b.message.body && a.verify == b.verify &&
-           a.response_status == b.response_status;
+           a.message.trailers == b.message.trailers && a.message.body == b.message.body &&
+           a.verify == b.verify && a.response_status == b.response_status;
 }
 
 std::string to_json_line(const Record& record) {
@@ -140,7 +146,10 @@ void append_json_line(const Record& record, std::string& out) {
     append_text(out, record.message.method);
     out += R"(,"target":)";
     append_text(out, record.message.target);
-    append_headers(out, record.message.headers);
+    append_fields(out, "headers", record.message.headers);
+    if (!record.message.trailers.empty()) {
+        append_fields(out, "trailers", record.message.trailers);
+    }
     append_body(out, record.message.body);
     if (record.verify) {
         out += R"(,"verify":{"provider":)";

@@ -52,6 +52,7 @@ struct TopFields {
     std::size_t method = k_absent;
     std::size_t target = k_absent;
     std::size_t headers = k_absent;
+    std::size_t trailers = k_absent;
     std::size_t body_b64 = k_absent;
     std::size_t body_len = k_absent;
     std::size_t body_sha256 = k_absent;
@@ -75,6 +76,7 @@ std::size_t* top_slot(std::string_view key, TopFields& fields) {
         {R"("method")", &TopFields::method},
         {R"("target")", &TopFields::target},
         {R"("headers")", &TopFields::headers},
+        {R"("trailers")", &TopFields::trailers},
         {R"("body_b64")", &TopFields::body_b64},
         {R"("body_len")", &TopFields::body_len},
         {R"("body_sha256")", &TopFields::body_sha256},
@@ -241,6 +243,8 @@ bool FastReader::read_message(const TopFields& fields, std::uint64_t version,
                               message::Message& message) const {
     return read_text(fields.method, message.method) && read_text(fields.target, message.target) &&
            read_headers(fields.headers, message.headers) &&
+           (is_absent_or_null(fields.trailers) ||
+            read_headers(fields.trailers, message.trailers)) &&
            read_body(fields, version, message.body);
 }
 

@@ -68,19 +68,24 @@ Result<void> read_optional_text(const json& object, const char* name, std::strin
     return {};
 }
 
-Result<std::vector<message::Header>> read_headers(const json& object) {
-    const json* headers = find_field(object, "headers");
+// `headers` (required) or `trailers` (optional: absent or null reads as none).
+Result<std::vector<message::Header>> read_fields(const json& object, const char* key) {
+    bool is_required = std::string_view(key) == "headers";
+    const json* headers = is_required ? find_field(object, key) : find_optional(object, key);
     if (headers == nullptr) {
-        return field_error("headers", "missing");
+        if (is_required) {
+            return field_error(key, "missing");
+        }
+        return std::vector<message::Header>{};
     }
     if (!headers->is_array()) {
-        return field_error("headers", "expected an array of [name, value]");
+        return field_error(key, "expected an array of [name, value]");
     }
     std::vector<message::Header> out;
     out.reserve(headers->size());
     for (size_t i = 0; i < headers->size(); ++i) {
         const json& pair = (*headers)[i];
-        std::string field = "headers[" + std::to_string(i) + "]";
+        std::string field = key + ("[" + std::to_string(i) + "]");
         if (!pair.is_array() || pair.size() != 2) {
             return field_error(field, "expected [name, value]");
         }
@@ -279,9 +284,13 @@ Result<void> read_message(const json& object, std::uint64_t version, message::Me
     if (!target) {
         return tl::unexpected(target.error());
     }
-    auto headers = read_headers(object);
+    auto headers = read_fields(object, "headers");
     if (!headers) {
         return tl::unexpected(headers.error());
+    }
+    auto trailers = read_fields(object, "trailers");
+    if (!trailers) {
+        return tl::unexpected(trailers.error());
     }
     auto body = read_body(object, version);
     if (!body) {
@@ -290,6 +299,7 @@ Result<void> read_message(const json& object, std::uint64_t version, message::Me
     message.method = std::move(*method);
     message.target = std::move(*target);
     message.headers = std::move(*headers);
+    message.trailers = std::move(*trailers);
     message.body = std::move(*body);
     return {};
 }

@@ -147,12 +147,24 @@ Result<void> validate_request(const Message& request) {
         request.target.find('\0') != std::string::npos) {
         return fail(ErrorKind::input, "invalid request target");
     }
-    for (const Header& header : request.headers) {
-        if (auto valid = validate_header(header.name, header.value); !valid) {
-            return valid;
+    for (const auto* fields : {&request.headers, &request.trailers}) {
+        for (const Header& header : *fields) {
+            if (auto valid = validate_header(header.name, header.value); !valid) {
+                return valid;
+            }
         }
     }
     return {};
+}
+
+const Message& with_trailers(const Message& message, Message& storage) {
+    if (message.trailers.empty()) {
+        return message;
+    }
+    storage = message;
+    storage.headers.insert(storage.headers.end(), message.trailers.begin(), message.trailers.end());
+    storage.trailers.clear();
+    return storage;
 }
 
 Result<Header> parse_header_line(std::string_view line) {

@@ -24,6 +24,10 @@ struct Message {
     std::string target = "/";
     std::vector<Header> headers;
     std::string body;
+    /// Trailer fields after a chunked body (RFC 9112 section 7.1.2), in wire order; empty when
+    /// the request had none, as nearly every request does. Kept apart from the header section:
+    /// a signature scheme looks here only after the headers (with_trailers()).
+    std::vector<Header> trailers;
 
     /// Every value of the header named `name` (compared case-insensitively), in wire order.
     std::vector<std::string_view> header_values(std::string_view name) const;
@@ -31,6 +35,11 @@ struct Message {
     /// The value of `name` if it appears at least once (the first one).
     std::optional<std::string_view> first_header(std::string_view name) const;
 };
+
+/// `message` with its trailer fields appended to its headers, for a signature carried in a
+/// trailer (a sender that computes it while streaming the body): a copy only when there are
+/// trailers, else `message` itself.
+const Message& with_trailers(const Message& message, Message& storage);
 
 /// Whether two header names are equal ignoring ASCII case.
 bool names_equal(std::string_view a, std::string_view b);
@@ -48,7 +57,7 @@ Result<void> validate_header(std::string_view name, std::string_view value);
 
 /// Fails (input error, one line) on whatever could split or smuggle `request` once it is on the
 /// wire: a method that is not a token, an empty target or one with blanks, CR, LF or NUL, a bad
-/// header name or value. Both HTTP clients check every request with it before sending.
+/// header or trailer name or value. Both HTTP clients check every request with it before sending.
 Result<void> validate_request(const Message& request);
 
 /// Parses one `Name: value` line as given to `-H`; the value is trimmed of surrounding

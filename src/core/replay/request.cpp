@@ -55,6 +55,7 @@ message::Message captured_request(const log::Record& record, const http::Url& de
         }
         request.headers.push_back(header);
     }
+    request.trailers = record.message.trailers; // to_wire() sends them after a chunked body
     return request;
 }
 
@@ -75,6 +76,10 @@ Result<void> sign_again(message::Message& request, const providers::Scheme& sche
     }
     for (const message::Header& header : signature->headers) {
         replace_header(request.headers, header);
+        // The fresh signature is the only one: none of that name stays behind in a trailer.
+        std::erase_if(request.trailers, [&header](const message::Header& trailer) {
+            return message::names_equal(trailer.name, header.name);
+        });
     }
     return {};
 }

@@ -55,6 +55,38 @@ TEST_CASE("a POST reaches the handler exactly as it was on the wire", "[http]") 
     CHECK(server.rejections().empty());
 }
 
+TEST_CASE("trailer fields after a chunked body reach the handler apart from the headers",
+          "[http]") {
+    std::mutex mutex;
+    std::vector<http::IncomingRequest> seen;
+    TestServer server(test_options(), [&](http::IncomingRequest& request) {
+        std::lock_guard lock(mutex);
+        seen.push_back(request);
+        return answer(204);
+    });
+    RawClient client(server.port());
+    // Two pipelined requests: the second has no trailers and must not inherit the first's.
+    client.send("POST /t HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+                "Trailer: X-Signature\r\n\r\n5\r\nhello\r\n1\r\n!\r\n0\r\n"
+                "X-Signature: sha256=ab \r\nx-checksum: 1\r\nX-Signature: again\r\n\r\n"
+                "POST /u HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "2\r\nhi\r\n0\r\n\r\n");
+    CHECK(client.read_response().status == 204);
+    CHECK(client.read_response().status == 204);
+    std::lock_guard lock(mutex);
+    REQUIRE(seen.size() == 2);
+    using message::Header;
+    CHECK(seen[0].message.body == "hello!");
+    CHECK(seen[0].message.headers == std::vector<Header>{{"Host", "t"},
+                                                         {"Transfer-Encoding", "chunked"},
+                                                         {"Trailer", "X-Signature"}});
+    CHECK(seen[0].message.trailers == std::vector<Header>{{"X-Signature", "sha256=ab"},
+                                                          {"x-checksum", "1"},
+                                                          {"X-Signature", "again"}});
+    CHECK(seen[1].message.body == "hi");
+    CHECK(seen[1].message.trailers.empty());
+}
+
 TEST_CASE("keep-alive and pipelined requests are answered in order on one connection", "[http]") {
     TestServer server(test_options(), echo_target);
     RawClient client(server.port());

@@ -77,6 +77,10 @@ TEST_CASE("to_wire refuses whatever could split or smuggle a request", "[http]")
         request_of("POST", "/", {{"X-Nul", std::string("a\0b", 3)}}, ""),
         request_of("PO\nST", "/", {}, ""),
     };
+    requests.push_back(request_of("POST", "/", {}, "a"));
+    requests.back().trailers = {{"X-Sig", "v\r\nX-Injected: 1"}};
+    requests.push_back(request_of("POST", "/", {}, "a"));
+    requests.back().trailers = {{"X:Sig", "v"}};
     for (const Message& request : requests) {
         auto wire = http::to_wire(request, "h");
         REQUIRE_FALSE(wire);
@@ -84,4 +88,27 @@ TEST_CASE("to_wire refuses whatever could split or smuggle a request", "[http]")
         CHECK_FALSE(wire.error().message.empty());
         CHECK(wire.error().message.find('\n') == std::string::npos);
     }
+}
+
+TEST_CASE("to_wire sends a request with trailers chunked, the trailers after the body", "[http]") {
+    Message request = request_of("POST", "/t",
+                                 {{"Content-Length", "17"},
+                                  {"transfer-encoding", "chunked"},
+                                  {"Trailer", "X-Signature"},
+                                  {"Transfer-Encoding", "gzip"}},
+                                 std::string(17, 'b'));
+    request.trailers = {{"X-Signature", "sha256=ab"}, {"x-second", "2"}};
+    auto wire = http::to_wire(request, "h");
+    REQUIRE(wire);
+    CHECK(wire->bytes ==
+          "POST /t HTTP/1.1\r\nHost: h\r\ntransfer-encoding: chunked\r\n"
+          "Trailer: X-Signature\r\n\r\n"
+          "11\r\nbbbbbbbbbbbbbbbbb\r\n0\r\nX-Signature: sha256=ab\r\nx-second: 2\r\n\r\n");
+
+    Message empty = request_of("POST", "/", {{"X-A", "1"}}, "");
+    empty.trailers = {{"X-Signature", "s"}};
+    auto wire_empty = http::to_wire(empty, "h");
+    REQUIRE(wire_empty);
+    CHECK(wire_empty->bytes == "POST / HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n"
+                               "Transfer-Encoding: chunked\r\n\r\n0\r\nX-Signature: s\r\n\r\n");
 }

@@ -206,8 +206,10 @@ TEST_CASE("the fast path reads null optional fields as the general parser does",
     CHECK(check_paths_agree(object.dump()));
     CHECK_FALSE(parse_json_line(object.dump())->verify.has_value());
     object["verify"] = {{"provider", nullptr}, {"ok", false}, {"reason", nullptr}};
-    object["trailers"] = {{"X-Checksum", "abc"}};
+    object["trailers"] = json::array({json::array({"X-Checksum", "abc"})});
     CHECK(check_paths_agree(object.dump()));
+    CHECK(parse_json_line(object.dump())->message.trailers ==
+          std::vector<hooks::message::Header>{{"X-Checksum", "abc"}});
     CHECK(parse_json_line(object.dump())->verify == VerifyOutcome{"", false, ""});
     object["verify"] = {{"provider", "github"}, {"reason", "no secret"}};
     object["response"] = json::object();

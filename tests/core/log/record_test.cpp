@@ -365,15 +365,38 @@ TEST_CASE("parse_json_line reads verify and response members one by one, null or
     }
 }
 
-TEST_CASE("parse_json_line ignores trailers, which the record does not keep", "[log]") {
-    for (const json& trailers :
-         {json::array({json::array({"X-Checksum", "abc"})}), json::array(), json("odd")}) {
+TEST_CASE("trailer fields are written after the headers only when there are some", "[log]") {
+    Record record = sample_record();
+    CHECK(to_json_line(record).find("trailers") == std::string::npos);
+    record.message.trailers = {{"X-Signature", "sha256=ab"}, {"x-b64", "caf\xe9"}};
+    std::string line = to_json_line(record);
+    auto headers = line.find(R"(,"headers":[)");
+    auto trailers =
+        line.find(R"(,"trailers":[["X-Signature","sha256=ab"],["x-b64",{"b64":"Y2Fm6Q=="}]],)");
+    REQUIRE(headers != std::string::npos);
+    REQUIRE(trailers != std::string::npos);
+    CHECK(headers < trailers);
+    CHECK(trailers < line.find(R"("body_)"));
+    line.pop_back(); // the '\n'
+    auto parsed = parse_json_line(line);
+    REQUIRE(parsed);
+    CHECK(parsed->message.trailers == record.message.trailers);
+    CHECK(*parsed == record);
+}
+
+TEST_CASE("parse_json_line reads trailers as it reads headers", "[log]") {
+    for (const json& trailers : {json::array(), json(nullptr)}) {
         std::string line = changed_line([&trailers](json& o) { o["trailers"] = trailers; });
         INFO(line);
         auto parsed = parse_json_line(line);
         REQUIRE(parsed.has_value());
         CHECK(*parsed == sample_record());
     }
+    std::string odd = changed_line([](json& o) { o["trailers"] = "odd"; });
+    CHECK(parse_json_line(odd).error().message == "trailers: expected an array of [name, value]");
+    std::string short_pair =
+        changed_line([](json& o) { o["trailers"] = json::array({json::array({"X-A"})}); });
+    CHECK(parse_json_line(short_pair).error().message == "trailers[0]: expected [name, value]");
 }
 
 TEST_CASE("parse_json_line errors name the field at fault", "[log]") {

@@ -13,6 +13,24 @@ TEST_CASE("header lookup ignores case and keeps duplicates in order", "[message]
     CHECK_FALSE(message.first_header("X-C"));
 }
 
+TEST_CASE("with_trailers puts the trailer fields after the headers, copying only then",
+          "[message]") {
+    Message plain;
+    plain.headers = {{"X-A", "1"}};
+    Message storage;
+    CHECK(&with_trailers(plain, storage) == &plain);
+
+    Message trailed = plain;
+    trailed.body = "b";
+    trailed.trailers = {{"X-Sig", "s"}, {"X-A", "2"}};
+    const Message& merged = with_trailers(trailed, storage);
+    CHECK(&merged == &storage);
+    CHECK(merged.headers == std::vector<Header>{{"X-A", "1"}, {"X-Sig", "s"}, {"X-A", "2"}});
+    CHECK(merged.trailers.empty());
+    CHECK(merged.body == "b");
+    CHECK(trailed.trailers.size() == 2);
+}
+
 TEST_CASE("a -H line is split at the first colon and trimmed", "[message]") {
     auto header = parse_header_line("Stripe-Signature:  t=1,v1=ab:cd \t");
     REQUIRE(header);

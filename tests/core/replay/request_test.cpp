@@ -84,3 +84,22 @@ TEST_CASE("signing again replaces the stale signature in its place", "[replay]")
     REQUIRE(verdict.has_value());
     CHECK(verdict->is_valid);
 }
+
+TEST_CASE("trailer fields go with the captured request; signing again drops a stale one",
+          "[replay]") {
+    log::Record record = captured();
+    record.message.headers.erase(record.message.headers.begin() + 5); // the header signature
+    record.message.trailers = {{"stripe-signature", "t=1,v1=aa"}, {"X-Checksum", "c"}};
+    message::Message request = replay::captured_request(record, url("http://127.0.0.1:9"));
+    CHECK(request.trailers == record.message.trailers);
+
+    auto registry = providers::Registry::builtin();
+    auto scheme = registry.find("stripe");
+    REQUIRE(scheme.has_value());
+    std::vector<providers::Secret> secrets = {{"whsec_test", "--secret"}};
+    auto done = replay::sign_again(request, **scheme, secrets, "evt_1",
+                                   providers::UnixMillis(1'795'000'000'000), "http://x/");
+    REQUIRE(done.has_value());
+    CHECK(request.trailers == std::vector<Header>{{"X-Checksum", "c"}});
+    CHECK(request.first_header("Stripe-Signature").has_value());
+}
