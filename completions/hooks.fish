@@ -121,7 +121,7 @@ complete -c hooks -n '__fish_seen_subcommand_from listen' -l tolerance -x -d 'Al
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l log -r -F -d 'Append every delivery to FILE as JSON Lines (byte-exact, mode 0600), before answering'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l forward-to -x -d 'Forward each delivery to the app at URL and answer with its response (a URL without a path keeps the request\'s path)'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l route -x -d 'Forward deliveries whose event type matches GLOB to URL instead (repeatable, first match wins)'
-complete -c hooks -n '__fish_seen_subcommand_from listen' -l respond -x -d 'Status to answer with'
+complete -c hooks -n '__fish_seen_subcommand_from listen' -l respond -x -d 'Answer STATUS, or the response in FILE (status line, headers, blank line, body, as curl -i prints it)'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l delay -x -d 'Wait this long before answering (500ms, 2s)'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l fail-first -x -d 'Answer --fail-status to the first N attempts of each delivery id, then succeed (exercises a sender\'s retries)'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l fail-rate -x -d 'Answer --fail-status to this fraction of requests at random (0 to 1)'

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/listen_run.hpp"
+#include "core/http/response_text.hpp"
 #include "core/text/duration.hpp"
 
 #include <charconv>
@@ -32,6 +33,61 @@ Result<std::vector<Route>> parse_routes(const std::vector<std::string>& specs) {
         routes.push_back({spec.substr(0, equals), std::move(*url)});
     }
     return routes;
+}
+
+/// One --respond value's answer: "STATUS" or "@FILE" (an HTTP response as `curl -i` prints it).
+Result<http::Response> parse_answer(const std::string& spec, const std::string& answer) {
+    auto failure = [&spec](const std::string& reason) {
+        return fail(ErrorKind::usage, "--respond '" + spec + "': " + reason);
+    };
+    if (answer.starts_with("@")) {
+        auto text = read_file(answer.substr(1));
+        if (!text) {
+            return failure(text.error().message);
+        }
+        auto response = http::parse_response_text(*text);
+        if (!response) {
+            return failure(answer.substr(1) + ": " + response.error().message);
+        }
+        return std::move(*response);
+    }
+    int status = 0;
+    auto [end, error] = std::from_chars(answer.data(), answer.data() + answer.size(), status);
+    if (error != std::errc{} || end != answer.data() + answer.size() || status < 200 ||
+        status > 599) {
+        return failure("expected STATUS (200 to 599) or @FILE, optionally after GLOB=");
+    }
+    return answer_with(status);
+}
+
+/// --respond [GLOB=]STATUS|@FILE, in order: the rules with a GLOB, and the one answer without.
+Result<void> parse_responds(const std::vector<std::string>& specs, ReceiverConfig& config) {
+    bool has_default = false;
+    for (const std::string& spec : specs) {
+        // GLOB=ANSWER splits at the first '=': a GLOB holds none, and a FILE may.
+        std::size_t equals = spec.starts_with("@") ? std::string::npos : spec.find('=');
+        std::string pattern = equals == std::string::npos ? "" : spec.substr(0, equals);
+        auto response =
+            parse_answer(spec, spec.substr(equals == std::string::npos ? 0 : equals + 1));
+        if (!response) {
+            return tl::unexpected(response.error());
+        }
+        if (equals != std::string::npos && pattern.empty()) {
+            return fail(ErrorKind::usage, "--respond '" + spec + "': empty GLOB before '='");
+        }
+        if (pattern.empty()) {
+            if (has_default) {
+                return fail(ErrorKind::usage,
+                            "--respond: give one answer without a GLOB at most (the default)");
+            }
+            has_default = true;
+            config.response = std::move(*response);
+        } else {
+            bool is_path = pattern.starts_with("/");
+            config.respond_rules.push_back({std::move(pattern), is_path, std::move(*response)});
+        }
+    }
+    return {};
 }
 
 /// --reject-invalid's status: 401 when given without one; it needs a secret to verify with.
@@ -106,7 +162,9 @@ Result<ReceiverConfig> configure(const ListenOptions& options, const providers::
     if (options.tolerance_seconds) {
         config.tolerance = std::chrono::seconds(*options.tolerance_seconds);
     }
-    config.respond_status = options.respond_status;
+    if (auto responds = parse_responds(options.responds, config); !responds) {
+        return tl::unexpected(responds.error());
+    }
     config.fail_first = options.fail_first;
     config.fail_rate = options.fail_rate;
     config.fail_status = options.fail_status;
@@ -249,10 +307,13 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
 
 /// --respond, --delay and the simulated failures.
 void add_response_options(CLI::App& command, ListenOptions& options) {
-    command.add_option("--respond", options.respond_status, "Status to answer with")
-        ->type_name("STATUS")
-        ->check(whole_number(200, 599))
-        ->capture_default_str();
+    command
+        .add_option("--respond", options.responds,
+                    "Answer STATUS, or the response in FILE (status line, headers, blank line, "
+                    "body, as curl -i prints it). With GLOB=, only deliveries whose event type "
+                    "matches GLOB (or whose path does, for a GLOB starting with /), even when "
+                    "forwarded; first match wins; repeatable. Default 200")
+        ->type_name("[GLOB=]STATUS|@FILE");
     command.add_option("--delay", options.delay, "Wait this long before answering (500ms, 2s)")
         ->type_name("DURATION")
         ->capture_default_str();

@@ -13,7 +13,8 @@ namespace {
 /// The headers a forwarded request leaves behind. Expect: the body is here already, and an app
 /// honouring `100-continue` answers `100 Continue` ahead of its real answer, which the client
 /// would take for the answer. Transfer-Encoding goes too, in to_wire(): the body arrived
-/// de-chunked and goes on whole, with a Content-Length. Every other header goes on as it came,
+/// de-chunked and goes on whole, with a Content-Length (chunked again only when it carried
+/// trailer fields, which go on after it). Every other header goes on as it came,
 /// in its place and case, duplicates and hop-by-hop ones included, so that the app sees what
 /// the sender sent.
 bool is_left_behind(std::string_view name) {
@@ -112,6 +113,20 @@ const http::Url* Receiver::forward_target(const Delivery& delivery) const {
     return m_config.forward_to ? &*m_config.forward_to : nullptr;
 }
 
+const RespondRule* Receiver::respond_rule(const Delivery& delivery) const {
+    const std::string& target = delivery.record.message.target;
+    std::string path = target.substr(0, target.find('?'));
+    for (const RespondRule& rule : m_config.respond_rules) {
+        const std::string* subject = rule.is_path          ? &path
+                                     : delivery.event_type ? &*delivery.event_type
+                                                           : nullptr;
+        if (subject != nullptr && fnmatch(rule.pattern.c_str(), subject->c_str(), 0) == 0) {
+            return &rule;
+        }
+    }
+    return nullptr;
+}
+
 ForwardOutcome Receiver::forward(const message::Message& request, const http::Url& url) const {
     // One keep-alive connection per forwarding thread and app.
     thread_local std::unordered_map<std::string, std::unique_ptr<http::Client>> clients;
@@ -131,6 +146,7 @@ ForwardOutcome Receiver::forward(const message::Message& request, const http::Ur
         }
     }
     outgoing.body = request.body;
+    outgoing.trailers = request.trailers; // to_wire() sends them after a chunked body
     auto& client = clients[url.origin()];
     if (!client) {
         auto created = http::Client::create(url, m_config.forward_options);
@@ -185,8 +201,7 @@ std::pair<http::Response, Delivery> Receiver::prepare(http::IncomingRequest& req
     record.message = std::move(request.message);
     identify(delivery);
 
-    http::Response response;
-    response.status = m_config.respond_status;
+    http::Response response = m_config.response;
     response.delay = m_config.delay;
     // Without a delivery id only --fail-first needs to tell attempts apart (by body).
     unsigned attempt = record.id || m_config.fail_first > 0 ? count_attempt(delivery) : 1;
@@ -208,6 +223,10 @@ std::pair<http::Response, Delivery> Receiver::prepare(http::IncomingRequest& req
         response.status = m_config.fail_status;
         response.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
         response.body = "simulated failure (" + delivery.simulated + ")\n";
+    } else if (const RespondRule* rule = respond_rule(delivery)) {
+        response.status = rule->response.status;
+        response.headers = rule->response.headers;
+        response.body = rule->response.body;
     } else if (const http::Url* target = forward_target(delivery)) {
         ForwardOutcome outcome = forward(record.message, *target);
         if (outcome.error.empty()) {

@@ -26,6 +26,21 @@ struct Route {
     http::Url url;
 };
 
+/// An answer of `status` with no headers and no body.
+inline http::Response answer_with(int status) {
+    http::Response response;
+    response.status = status;
+    return response;
+}
+
+/// `--respond 'GLOB=STATUS|@FILE'`: deliveries that GLOB matches get this answer. A GLOB that
+/// starts with '/' matches the request's path (without its query), any other its event type.
+struct RespondRule {
+    std::string pattern;
+    bool is_path = false;
+    http::Response response; ///< status, headers, body
+};
+
 struct ReceiverConfig {
     const providers::Registry* registry = nullptr;
     /// The provider of --provider NAME; null with --provider auto or none.
@@ -33,7 +48,11 @@ struct ReceiverConfig {
     bool is_auto = false;
     std::vector<providers::Secret> secrets; ///< empty: signatures are not checked
     std::optional<std::chrono::seconds> tolerance;
-    int respond_status = 200;
+    /// The answer to deliveries that no rule matches and that are not forwarded (--respond
+    /// without a GLOB): 200 and no body unless told otherwise.
+    http::Response response = answer_with(200);
+    /// Tried in order before forwarding; the first that matches answers.
+    std::vector<RespondRule> respond_rules;
     std::chrono::milliseconds delay{0};
     unsigned fail_first = 0;
     double fail_rate = 0;
@@ -96,6 +115,7 @@ class Receiver {
     bool roll_failure();
     ForwardOutcome forward(const message::Message& request, const http::Url& url) const;
     const http::Url* forward_target(const Delivery& delivery) const;
+    const RespondRule* respond_rule(const Delivery& delivery) const;
 
     ReceiverConfig m_config;
     std::mutex m_seen_mutex;

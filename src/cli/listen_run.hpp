@@ -30,7 +30,7 @@ struct ListenOptions {
     std::string forward_to;
     std::string public_url;
     std::vector<std::string> routes;
-    int respond_status = 200;
+    std::vector<std::string> responds; ///< --respond [GLOB=]STATUS|@FILE, in order
     std::string delay = "0";
     unsigned fail_first = 0;
     double fail_rate = 0;

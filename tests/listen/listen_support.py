@@ -157,9 +157,31 @@ def wait_until(predicate, timeout=10):
     return False
 
 
+def chunked_length(data: bytes):
+    """The length of a whole chunked body (chunks, last chunk, trailer section) at the start of
+    `data`, or None when it has not all arrived."""
+    at = 0
+    while True:
+        line_end = data.find(b"\r\n", at)
+        if line_end < 0:
+            return None
+        size = int(data[at:line_end].split(b";")[0], 16)
+        at = line_end + 2
+        if size == 0:
+            end = data.find(b"\r\n", at) if data[at:at + 2] == b"\r\n" else \
+                data.find(b"\r\n\r\n", at)
+            if end < 0:
+                return None
+            return end + (2 if data[at:at + 2] == b"\r\n" else 4)
+        at += size + 2
+        if at > len(data):
+            return None
+
+
 def read_request(sock, pending=b""):
-    """One request off `sock` framed by Content-Length: (head bytes up to and including the blank
-    line, body bytes, what is left over), or None when the peer closed first."""
+    """One request off `sock` framed by Content-Length or chunked: (head bytes up to and including
+    the blank line, body bytes as sent (a chunked one with its chunk lines and trailers), what is
+    left over), or None when the peer closed first."""
     while b"\r\n\r\n" not in pending:
         chunk = sock.recv(65536)
         if not chunk:
@@ -172,6 +194,13 @@ def read_request(sock, pending=b""):
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
             length = int(value.strip())
+        if name.strip().lower() == b"transfer-encoding" and b"chunked" in value.lower():
+            while (length := chunked_length(pending[end:])) is None:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return None
+                pending += chunk
+            break
     while len(pending) < end + length:
         chunk = sock.recv(65536)
         if not chunk:

@@ -143,6 +143,47 @@ class Responses(unittest.TestCase):
         self.assertGreaterEqual(elapsed, 0.29)
         self.assertEqual(listener.stop(), 0)
 
+    def test_respond_rules_answer_by_event_glob_and_path_glob_with_a_file_or_a_status(self):
+        with tempfile.TemporaryDirectory() as directory:
+            answer = os.path.join(directory, "paid.http")
+            with open(answer, "wb") as file:
+                file.write(b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\n"
+                           b"X-Reply: a\r\nContent-Length: 999\r\nx-reply: b\r\n\r\n"
+                           b'{"ok": true}\r\n\x00end')
+            listener = Listener("--provider", "stripe", "--respond", f"invoice.*=@{answer}",
+                                "--respond", "/health*=204", "--respond", "418", "--quiet")
+            with socket.create_connection(("127.0.0.1", listener.port), timeout=10) as sock:
+                sock.sendall(b"POST /stripe?x=1 HTTP/1.1\r\nHost: h\r\nContent-Length: %d\r\n"
+                             b"\r\n%s" % (len(STRIPE_BODY), STRIPE_BODY))
+                head, body, _ = support.read_request(sock)
+        lines = head.split(b"\r\n")
+        self.assertEqual(lines[0], b"HTTP/1.1 202 Accepted")
+        self.assertEqual([line for line in lines if line.lower().startswith(b"x-reply")],
+                         [b"X-Reply: a", b"x-reply: b"])
+        self.assertIn(b"Content-Type: application/json", lines)
+        self.assertEqual(body, b'{"ok": true}\r\n\x00end')
+        other = STRIPE_BODY.replace(b"invoice.paid", b"charge.failed")
+        self.assertEqual(listener.post(other, target="/health/live?probe=1")[0], 204)
+        # The first rule that matches answers, in the order given.
+        self.assertEqual(listener.post(STRIPE_BODY, target="/health")[0], 202)
+        self.assertEqual(listener.post(other, target="/stripe")[:2], (418, b""))
+        self.assertEqual(listener.stop(), 0)
+
+    def test_a_respond_rule_answers_instead_of_the_app_and_simulated_failures_come_first(self):
+        app = App()
+        try:
+            listener = Listener("--provider", "stripe", "--forward-to", app.url,
+                                "--respond", "invoice.*=203", "--fail-first", "1", "--quiet")
+            other = STRIPE_BODY.replace(b"invoice.paid", b"charge.failed").replace(b"evt_1",
+                                                                                   b"evt_2")
+            statuses = [listener.post(body)[0] for body in (STRIPE_BODY, STRIPE_BODY, other,
+                                                            other)]
+            self.assertEqual(statuses, [500, 203, 500, 201])
+            self.assertEqual(len(app.requests), 1)
+            self.assertEqual(listener.stop(), 0)
+        finally:
+            app.close()
+
     def test_fail_first_fails_each_delivery_id_n_times_then_succeeds(self):
         listener = Listener("--provider", "standard", "--fail-first", "2", "--quiet")
         statuses = []
@@ -223,6 +264,86 @@ def unsorted_request(port, target, body):
              b"Connection: keep-alive", b"X-DUP: three"]
     return (b"POST " + target + b" HTTP/1.1\r\n" + b"\r\n".join(lines) + b"\r\n\r\n" + body,
             lines)
+
+
+def chunked_request(port, body, trailers, target=b"/hooks"):
+    """A POST whose body goes in two chunks followed by `trailers` ([(name, value)] bytes)."""
+    half = len(body) // 2
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:half], body[half:]))
+    trailer_lines = b"".join(name + b": " + value + b"\r\n" for name, value in trailers)
+    return (b"POST " + target + b" HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nX-First: 1\r\n"
+            b"Transfer-Encoding: chunked\r\nTrailer: X-Hub-Signature-256\r\n\r\n" % port +
+            chunks + b"0\r\n" + trailer_lines + b"\r\n")
+
+
+class Trailers(unittest.TestCase):
+    """Chunked trailer fields are recorded after the headers, a signature carried in one is
+    verified, and forwarding and replay send them on after a chunked body."""
+
+    BODY = b'{"action":"opened","zen":"trailers"}'
+
+    def test_a_signature_in_a_trailer_is_verified_and_recorded_as_a_trailer(self):
+        [(name, value)] = sign("github", SECRET, self.BODY).items()
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "log.jsonl")
+            listener = Listener("--provider", "github", "--secret", SECRET, "--log", path,
+                                "--json", "--count", "2")
+            trailers = [(name.encode(), value.encode()), (b"x-checksum", b"c1")]
+            good = support.exchange(listener.port, chunked_request(listener.port, self.BODY,
+                                                                   trailers))
+            bad = support.exchange(listener.port, chunked_request(
+                listener.port, self.BODY, [(name.encode(), b"sha256=" + b"0" * 64)]))
+            self.assertEqual((good[0], bad[0]), (200, 200))
+            self.assertEqual(listener.wait(), 0)
+            first, second = listener.json_lines()
+            self.assertTrue(first["verify"]["ok"], first["verify"])
+            self.assertIn("signature in X-Hub-Signature-256 matches", first["verify"]["reason"])
+            self.assertFalse(second["verify"]["ok"])
+            self.assertIn("does not match", second["verify"]["reason"])
+            self.assertEqual(first["trailers"], [[name, value], ["x-checksum", "c1"]])
+            with open(path, encoding="utf-8") as log:
+                line = log.readline()
+            record = json.loads(line)
+            self.assertEqual(record["headers"], [["Host", f"127.0.0.1:{listener.port}"],
+                                                 ["X-First", "1"],
+                                                 ["Transfer-Encoding", "chunked"],
+                                                 ["Trailer", "X-Hub-Signature-256"]])
+            self.assertEqual(record["trailers"], [[name, value], ["x-checksum", "c1"]])
+            self.assertLess(line.index('"headers"'), line.index('"trailers"'))
+            self.assertLess(line.index('"trailers"'), line.index('"body_text"'))
+            self.assertEqual(record["body_text"].encode(), self.BODY)
+            self.assertTrue(record["verify"]["ok"])
+
+    def test_forwarding_and_replay_send_the_trailers_after_a_chunked_body(self):
+        trailers = [(b"X-Hub-Signature-256", b"sha256=ab"), (b"x-checksum", b"c1")]
+        expected_body = (b"%x\r\n" % len(self.BODY) + self.BODY + b"\r\n0\r\n"
+                         b"X-Hub-Signature-256: sha256=ab\r\nx-checksum: c1\r\n\r\n")
+        app = support.RawApp()
+        try:
+            with tempfile.TemporaryDirectory() as directory:
+                path = os.path.join(directory, "log.jsonl")
+                listener = Listener("--forward-to", app.url, "--log", path, "--quiet",
+                                    "--count", "1")
+                status, _ = support.exchange(listener.port, chunked_request(
+                    listener.port, self.BODY, trailers))
+                self.assertEqual(status, 200)
+                self.assertEqual(listener.wait(), 0)
+                replayed = subprocess.run([support.HOOKS, "replay", path, "--to", app.url,
+                                           "--quiet"], capture_output=True,
+                                          env=support.base_env(), timeout=30)
+                self.assertEqual(replayed.returncode, 0, replayed.stderr)
+            [(forwarded, forwarded_body), (again, again_body)] = app.requests
+            self.assertEqual(support.header_lines(forwarded),
+                             [b"Host: 127.0.0.1:%d" % app.port, b"X-First: 1",
+                              b"Transfer-Encoding: chunked", b"Trailer: X-Hub-Signature-256"])
+            self.assertEqual(forwarded_body, expected_body)
+            # Replay leaves hop-by-hop headers (Trailer among them) to its own connection.
+            self.assertEqual(support.header_lines(again),
+                             [b"Host: 127.0.0.1:%d" % app.port, b"X-First: 1",
+                              b"Transfer-Encoding: chunked"])
+            self.assertEqual(again_body, expected_body)
+        finally:
+            app.close()
 
 
 class ExactForwarding(unittest.TestCase):
@@ -548,6 +669,32 @@ class Usage(unittest.TestCase):
             self.assertEqual(proc.returncode, 2, (args, proc.stderr))
             self.assertEqual(len(proc.stderr.decode().splitlines()), 1, (args, proc.stderr))
             self.assertNotIn(b"whsec", proc.stderr)
+
+    def test_a_respond_that_cannot_be_used_is_one_line_naming_it(self):
+        with tempfile.TemporaryDirectory() as directory:
+            not_http = os.path.join(directory, "body.json")
+            with open(not_http, "wb") as file:
+                file.write(b'{"token": "sk_live_never_printed"}')
+            bad_header = os.path.join(directory, "bad.http")
+            with open(bad_header, "wb") as file:
+                file.write(b"HTTP/1.1 200 OK\r\nsk_live_never_printed\r\n\r\n")
+            missing = os.path.join(directory, "missing.http")
+            cases = [
+                (["--respond", "abc"], "expected STATUS (200 to 599) or @FILE"),
+                (["--respond", "a.*=700"], "expected STATUS (200 to 599) or @FILE"),
+                (["--respond", "=202"], "empty GLOB before '='"),
+                (["--respond", "202", "--respond", "204"], "one answer without a GLOB"),
+                (["--respond", f"@{missing}"], "missing.http"),
+                (["--respond", f"x=@{not_http}"], "line 1 is not a status line"),
+                (["--respond", f"@{bad_header}"], "line 2 is not a 'Name: value' header line"),
+            ]
+            for args, reason in cases:
+                proc = self.run_hooks("--port", "0", *args)
+                self.assertEqual(proc.returncode, 2, (args, proc.stderr))
+                [line] = proc.stderr.decode().splitlines()
+                self.assertIn("--respond", line)
+                self.assertIn(reason, line)
+                self.assertNotIn("sk_live", line)
 
     def test_a_secret_the_provider_cannot_use_is_refused_at_start(self):
         for args in (["--provider", "standard", "--secret", "whsec_not*base64"],
