@@ -2,205 +2,20 @@
 // `hooks listen`: a local receiver that shows, checks, records and forwards every delivery.
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
-#include "cli/listen_run.hpp"
-#include "core/http/response_text.hpp"
+#include "cli/listen_options.hpp"
+#include "cli/listen_print.hpp"
+#include "core/listen/listener.hpp"
 #include "core/text/duration.hpp"
 
 #include <charconv>
 #include <cstdio>
+#include <mutex>
 #include <ostream>
 
 namespace hooks::cli {
 namespace {
-
 bool is_loopback(std::string_view host) {
     return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
-Result<std::vector<Route>> parse_routes(const std::vector<std::string>& specs) {
-    std::vector<Route> routes;
-    for (const std::string& spec : specs) {
-        auto equals = spec.find('=');
-        if (equals == std::string::npos || equals == 0) {
-            return fail(ErrorKind::usage, "--route '" + spec +
-                                              "': expected GLOB=URL, such as 'invoice.*=" +
-                                              "http://127.0.0.1:3000/billing'");
-        }
-        auto url = http::parse_url(std::string_view(spec).substr(equals + 1));
-        if (!url) {
-            return fail(ErrorKind::usage, "--route: " + url.error().message);
-        }
-        routes.push_back({spec.substr(0, equals), std::move(*url)});
-    }
-    return routes;
-}
-
-/// One --respond value's answer: "STATUS" or "@FILE" (an HTTP response as `curl -i` prints it).
-Result<http::Response> parse_answer(const std::string& spec, const std::string& answer) {
-    auto failure = [&spec](const std::string& reason) {
-        return fail(ErrorKind::usage, "--respond '" + spec + "': " + reason);
-    };
-    if (answer.starts_with("@")) {
-        auto text = read_file(answer.substr(1));
-        if (!text) {
-            return failure(text.error().message);
-        }
-        auto response = http::parse_response_text(*text);
-        if (!response) {
-            return failure(answer.substr(1) + ": " + response.error().message);
-        }
-        return std::move(*response);
-    }
-    int status = 0;
-    auto [end, error] = std::from_chars(answer.data(), answer.data() + answer.size(), status);
-    if (error != std::errc{} || end != answer.data() + answer.size() || status < 200 ||
-        status > 599) {
-        return failure("expected STATUS (200 to 599) or @FILE, optionally after GLOB=");
-    }
-    return answer_with(status);
-}
-
-/// --respond [GLOB=]STATUS|@FILE, in order: the rules with a GLOB, and the one answer without.
-Result<void> parse_responds(const std::vector<std::string>& specs, ReceiverConfig& config) {
-    bool has_default = false;
-    for (const std::string& spec : specs) {
-        // GLOB=ANSWER splits at the first '=': a GLOB holds none, and a FILE may.
-        std::size_t equals = spec.starts_with("@") ? std::string::npos : spec.find('=');
-        std::string pattern = equals == std::string::npos ? "" : spec.substr(0, equals);
-        auto response =
-            parse_answer(spec, spec.substr(equals == std::string::npos ? 0 : equals + 1));
-        if (!response) {
-            return tl::unexpected(response.error());
-        }
-        if (equals != std::string::npos && pattern.empty()) {
-            return fail(ErrorKind::usage, "--respond '" + spec + "': empty GLOB before '='");
-        }
-        if (pattern.empty()) {
-            if (has_default) {
-                return fail(ErrorKind::usage,
-                            "--respond: give one answer without a GLOB at most (the default)");
-            }
-            has_default = true;
-            config.response = std::move(*response);
-        } else {
-            bool is_path = pattern.starts_with("/");
-            config.respond_rules.push_back({std::move(pattern), is_path, std::move(*response)});
-        }
-    }
-    return {};
-}
-
-/// --reject-invalid's status: 401 when given without one; it needs a secret to verify with.
-Result<int> parse_reject_status(const std::string& text, const ReceiverConfig& config) {
-    if (config.secrets.empty()) {
-        return fail(ErrorKind::usage, "--reject-invalid needs --provider and a secret to verify "
-                                      "with");
-    }
-    if (text.empty()) {
-        return 401;
-    }
-    int status = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), status);
-    if (error != std::errc{} || end != text.data() + text.size() || status < 400 || status > 599) {
-        return fail(ErrorKind::usage,
-                    "--reject-invalid: '" + text + "' is not a status from 400 to 599");
-    }
-    return status;
-}
-
-/// --public-url: an http(s) URL without a query (each delivery's target is appended to it).
-Result<http::Url> parse_public_url(const std::string& text) {
-    auto url = http::parse_url(text);
-    if (!url) {
-        return fail(ErrorKind::usage, "--public-url: " + url.error().message);
-    }
-    if (url->target.find('?') != std::string::npos) {
-        return fail(ErrorKind::usage, "--public-url: the URL cannot carry a query; each "
-                                      "delivery's own target is appended to it");
-    }
-    return url;
-}
-
-/// Reads the flags into a receiver configuration; `registry` and `log` must outlive it.
-Result<ReceiverConfig> configure(const ListenOptions& options, const providers::Registry& registry,
-                                 Context& context) {
-    ReceiverConfig config;
-    config.registry = &registry;
-    config.is_auto = options.provider.name == "auto";
-    if (!options.provider.name.empty() && !config.is_auto) {
-        auto scheme = registry.find(options.provider.name);
-        if (!scheme) {
-            return tl::unexpected(scheme.error());
-        }
-        config.scheme = *scheme;
-    }
-    const SecretOptions& secrets = options.secrets;
-    bool has_secret = !secrets.values.empty() || !secrets.files.empty() ||
-                      !secrets.env_names.empty() || context.getenv("HOOKS_SECRET");
-    if (has_secret && options.provider.name.empty()) {
-        return fail(ErrorKind::usage, "a secret needs --provider NAME or --provider auto to "
-                                      "check signatures with");
-    }
-    if (has_secret) {
-        StdinGuard guard;
-        auto resolved = resolve_secrets(secrets, context, guard);
-        if (!resolved) {
-            return tl::unexpected(resolved.error());
-        }
-        config.secrets = std::move(*resolved);
-        if (config.scheme != nullptr) {
-            // A secret that can never verify would make every delivery invalid: refuse it now.
-            if (auto usable = config.scheme->check_secrets(config.secrets); !usable) {
-                return tl::unexpected(usable.error());
-            }
-        }
-    }
-    if (options.requires_valid && config.secrets.empty()) {
-        return fail(ErrorKind::usage, "--require-valid needs --provider and a secret "
-                                      "(--secret, --secret-file, --secret-env or HOOKS_SECRET)");
-    }
-    if (options.tolerance_seconds) {
-        config.tolerance = std::chrono::seconds(*options.tolerance_seconds);
-    }
-    if (auto responds = parse_responds(options.responds, config); !responds) {
-        return tl::unexpected(responds.error());
-    }
-    config.fail_first = options.fail_first;
-    config.fail_rate = options.fail_rate;
-    config.fail_status = options.fail_status;
-    if (options.reject_invalid) {
-        auto status = parse_reject_status(*options.reject_invalid, config);
-        if (!status) {
-            return tl::unexpected(status.error());
-        }
-        config.reject_status = *status;
-    }
-    auto delay = text::parse_duration(options.delay);
-    if (!delay) {
-        return fail(ErrorKind::usage, "--delay: " + delay.error().message);
-    }
-    config.delay = *delay;
-    if (!options.public_url.empty()) {
-        auto url = parse_public_url(options.public_url);
-        if (!url) {
-            return tl::unexpected(url.error());
-        }
-        config.public_url = std::move(*url);
-    }
-    if (!options.forward_to.empty()) {
-        auto url = http::parse_url(options.forward_to);
-        if (!url) {
-            return fail(ErrorKind::usage, "--forward-to: " + url.error().message);
-        }
-        config.forward_to = std::move(*url);
-    }
-    auto routes = parse_routes(options.routes);
-    if (!routes) {
-        return tl::unexpected(routes.error());
-    }
-    config.routes = std::move(*routes);
-    config.now = [clock = context.clock] { return time::unix_millis(*clock); };
-    return config;
 }
 
 void describe_start(const ListenOptions& options, bool checks_signatures, const log::Writer* log,
@@ -225,15 +40,69 @@ void describe_start(const ListenOptions& options, bool checks_signatures, const 
     }
 }
 
-http::ServerOptions server_options_for(const ListenOptions& options, bool is_forwarding) {
+http::ServerOptions server_options_for(const ListenOptions& options) {
     http::ServerOptions server_options;
     server_options.host = options.host;
     server_options.port = options.port;
     server_options.limits.max_body_bytes = options.max_body;
     server_options.limits.max_connections = options.max_connections;
     server_options.threads = options.threads;
-    server_options.blocking_threads = is_forwarding ? 32 : 0;
     return server_options;
+}
+
+/// Prints each delivery (unless --quiet) and each request the server answered itself.
+class Printer final : public listen::Observer {
+  public:
+    Printer(const ListenOptions& options, Context& context)
+        : m_options(options), m_context(context), m_style{should_color(options.output, context),
+                                                          options.shows_headers} {}
+
+    void on_delivery(const listen::Receipt& receipt) override {
+        if (m_options.is_quiet) {
+            return;
+        }
+        std::lock_guard lock(m_mutex);
+        m_options.output.is_json ? print_delivery_json(receipt, m_context.out)
+                                 : print_delivery_text(receipt, m_style, m_context.out);
+    }
+
+    void on_rejection(const http::Rejection& rejection) override {
+        if (m_options.is_quiet) {
+            return;
+        }
+        std::lock_guard lock(m_mutex);
+        m_context.err << "hooks: rejected a request from " << rejection.remote;
+        if (rejection.status != 0) {
+            m_context.err << " with " << rejection.status;
+        }
+        m_context.err << ": " << rejection.reason << '\n' << std::flush;
+    }
+
+  private:
+    const ListenOptions& m_options;
+    Context& m_context;
+    PrintStyle m_style;
+    std::mutex m_mutex;
+};
+
+/// The exit code for how serving ended: 130 on SIGINT; 1 when --timeout passed first or, with
+/// --require-valid, a delivery did not verify; else 0.
+Result<int> exit_code(const ListenOptions& options, const listen::Outcome& outcome) {
+    if (outcome.reason == http::StopReason::interrupt) {
+        return 130;
+    }
+    if (outcome.has_timed_out) {
+        return fail(ErrorKind::negative, "timed out after " + options.timeout + ": " +
+                                             std::to_string(outcome.deliveries) + " of " +
+                                             std::to_string(options.count.value_or(0)) +
+                                             " deliveries arrived");
+    }
+    if (options.requires_valid && outcome.invalid > 0) {
+        return fail(ErrorKind::negative, std::to_string(outcome.invalid) + " of " +
+                                             std::to_string(outcome.deliveries) +
+                                             " deliveries failed verification");
+    }
+    return 0;
 }
 
 Result<int> run_listen(const ListenOptions& options, Context& context) {
@@ -245,13 +114,14 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
     if (!config) {
         return tl::unexpected(config.error());
     }
-    std::optional<std::chrono::milliseconds> timeout;
+    listen::StopWhen when;
+    when.count = options.count;
     if (!options.timeout.empty()) {
         auto parsed = text::parse_duration(options.timeout);
         if (!parsed) {
             return fail(ErrorKind::usage, "--timeout: " + parsed.error().message);
         }
-        timeout = *parsed;
+        when.after = *parsed;
     }
     std::unique_ptr<log::Writer> log;
     if (!options.log_path.empty()) {
@@ -262,47 +132,25 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
         log = std::move(*opened);
         config->log = log.get();
     }
-    bool is_forwarding = config->forward_to || !config->routes.empty();
     bool checks_signatures = !config->secrets.empty();
-    Listening listening(options, context, std::move(*config));
-    auto on_rejection = [&listening](const http::Rejection& rejection) {
-        listening.reject(rejection);
-    };
-    // Logging deliveries on the I/O threads: one log write per turn of a thread's event loop
-    // for all the deliveries it read (group commit). Forwarding blocks on a separate pool,
-    // where each delivery is written on its own.
-    auto bound =
-        log && !is_forwarding
-            ? http::Server::bind(
-                  server_options_for(options, is_forwarding),
-                  http::AsyncHandler{
-                      [&listening](http::IncomingRequest& request, http::Responder responder) {
-                          listening.handle_later(request, std::move(responder));
-                      },
-                      [&listening] { listening.finish_turn(); }},
-                  on_rejection)
-            : http::Server::bind(
-                  server_options_for(options, is_forwarding),
-                  [&listening](http::IncomingRequest& request) {
-                      return listening.handle(request);
-                  },
-                  on_rejection);
-    if (!bound) {
+    Printer printer(options, context);
+    listen::Listener listener(std::move(*config), printer);
+    if (auto bound = listener.bind(server_options_for(options)); !bound) {
         return tl::unexpected(bound.error());
     }
-    http::Server& server = **bound;
-    bool is_v6 = server.host().find(':') != std::string::npos;
-    context.err << "Listening on http://" << (is_v6 ? "[" + server.host() + "]" : server.host())
-                << ':' << server.port() << '\n';
+    bool is_v6 = listener.host().find(':') != std::string::npos;
+    context.err << "Listening on http://" << (is_v6 ? "[" + listener.host() + "]" : listener.host())
+                << ':' << listener.port() << '\n';
     describe_start(options, checks_signatures, log.get(), context.err);
     context.err << std::flush;
-    auto served = listening.serve(server, timeout);
+    listen::Outcome outcome = listener.run(when);
+    context.out << std::flush;
     if (auto failure = log ? log->writeback_failure() : std::nullopt) {
         context.err << "hooks: warning: the system could not write " << options.log_path
                     << " back to disk: " << *failure << '\n'
                     << std::flush;
     }
-    return served;
+    return exit_code(options, outcome);
 }
 
 /// --respond, --delay and the simulated failures.

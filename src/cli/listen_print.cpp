@@ -45,7 +45,7 @@ std::string content_type_of(const message::Message& request) {
     return value ? std::string(*value) : std::string();
 }
 
-void print_summary(const Delivery& delivery, const PrintStyle& style, std::ostream& out) {
+void print_summary(const listen::Receipt& delivery, const PrintStyle& style, std::ostream& out) {
     const log::Record& record = delivery.record;
     bool color = style.is_color;
     out << paint(local_time(record.received_at), 2, color) << "  "
@@ -73,7 +73,7 @@ void print_summary(const Delivery& delivery, const PrintStyle& style, std::ostre
     out << '\n';
 }
 
-void print_details(const Delivery& delivery, const PrintStyle& style, std::ostream& out) {
+void print_details(const listen::Receipt& delivery, const PrintStyle& style, std::ostream& out) {
     const log::Record& record = delivery.record;
     bool color = style.is_color;
     if (record.id) {
@@ -142,7 +142,8 @@ std::string format_size(std::size_t bytes) {
     return text;
 }
 
-void print_delivery_text(const Delivery& delivery, const PrintStyle& style, std::ostream& out) {
+void print_delivery_text(const listen::Receipt& delivery, const PrintStyle& style,
+                         std::ostream& out) {
     print_summary(delivery, style, out);
     print_details(delivery, style, out);
     const message::Message& request = delivery.record.message;
@@ -158,7 +159,7 @@ void print_delivery_text(const Delivery& delivery, const PrintStyle& style, std:
     out << std::flush;
 }
 
-void print_delivery_json(const Delivery& delivery, std::ostream& out) {
+void print_delivery_json(const listen::Receipt& delivery, std::ostream& out) {
     auto document = nlohmann::json::parse(log::to_json_line(delivery.record));
     // --json keeps the fields it has always had, with "v": 1 (the CLI contract): body_b64
     // always, body_text too when the body is UTF-8. Only the log holds the body once.

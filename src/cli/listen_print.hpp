@@ -2,7 +2,8 @@
 /// How `hooks listen` shows a delivery: a readable block per delivery, or one JSON line.
 #pragma once
 
-#include "cli/listen_receiver.hpp"
+#include "cli/common_options.hpp"
+#include "core/listen/receiver.hpp"
 
 #include <iosfwd>
 
@@ -15,12 +16,13 @@ struct PrintStyle {
 
 /// The delivery as a few lines of text: a summary line, then what went wrong, the forward
 /// result and the body. Untrusted text never reaches the terminal raw.
-void print_delivery_text(const Delivery& delivery, const PrintStyle& style, std::ostream& out);
+void print_delivery_text(const listen::Receipt& delivery, const PrintStyle& style,
+                         std::ostream& out);
 
 /// The delivery as one JSON line, "v": 1: the log record's fields as version 1 of the log had
 /// them (body_b64 always, body_text too when the body is UTF-8) plus provider, event,
 /// redelivery, envelope, simulated and forward.
-void print_delivery_json(const Delivery& delivery, std::ostream& out);
+void print_delivery_json(const listen::Receipt& delivery, std::ostream& out);
 
 /// "512 B", "1.2 KiB", "3.4 MiB"
 std::string format_size(std::size_t bytes);

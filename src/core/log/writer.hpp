@@ -43,7 +43,23 @@ struct BatchResult {
     std::optional<Error> error;
 };
 
-class Writer {
+/// Where a receiver records deliveries: the log file (Writer), or a fake in tests (a disk that
+/// is full). Thread-safe.
+class Sink {
+  public:
+    Sink() = default;
+    Sink(const Sink&) = delete;
+    Sink& operator=(const Sink&) = delete;
+    virtual ~Sink() = default;
+
+    /// Records one delivery, assigning its seq; an error means it is not recorded.
+    virtual Result<void> append(Record& record) = 0;
+
+    /// Records a batch in order; see BatchResult for what a failure leaves.
+    virtual BatchResult append_batch(const Batch& batch) = 0;
+};
+
+class Writer final : public Sink {
   public:
     /// Opens or creates `path` (mode 0600) for appending. An existing log continues its `seq`
     /// numbering from its last record (1 for an empty or new file); only the end of the file is
@@ -56,13 +72,13 @@ class Writer {
 
     Writer(const Writer&) = delete;
     Writer& operator=(const Writer&) = delete;
-    ~Writer();
+    ~Writer() override;
 
     /// Assigns the next seq to `record` and appends it as to_json_line() with a single write.
     /// On a short or failed write the file is truncated back so that no torn line stays, seq
     /// is not used up, and the error says why ("cannot write to PATH: No space left on
     /// device"); the caller must then not acknowledge the delivery. Thread-safe.
-    Result<void> append(Record& record);
+    Result<void> append(Record& record) override;
 
     /// Appends the records of `batch` in order, numbered with consecutive seqs, with one
     /// writev(2) (more for batches beyond a few hundred records), under one lock. Never splits
@@ -70,7 +86,7 @@ class Writer {
     /// and count as written; the file is truncated back to the end of the last of them, so no
     /// torn line stays, and the others do not use up seqs: the caller must not acknowledge
     /// them. Thread-safe.
-    BatchResult append_batch(const Batch& batch);
+    BatchResult append_batch(const Batch& batch) override;
 
     /// Empty unless open() repaired a torn last line: "removed a torn last line of 17 bytes".
     const std::string& repair_note() const { return m_repair_note; }

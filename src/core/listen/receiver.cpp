@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
-#include "cli/listen_receiver.hpp"
+#include "core/listen/receiver.hpp"
 
 #include "core/crypto/hmac.hpp"
 #include "core/events/delivery.hpp"
 
+#include <atomic>
 #include <fnmatch.h>
 #include <memory>
 
-namespace hooks::cli {
+namespace hooks::listen {
 namespace {
 
 /// The headers a forwarded request leaves behind. Expect: the body is here already, and an app
@@ -42,9 +43,12 @@ constexpr std::size_t k_max_remembered = 200'000;
 } // namespace
 
 Receiver::Receiver(ReceiverConfig config)
-    : m_config(std::move(config)), m_random(std::random_device{}()) {}
+    : m_config(std::move(config)), m_random(std::random_device{}()) {
+    static std::atomic<std::uint64_t> receivers{0};
+    m_connection_prefix = std::to_string(++receivers) + " ";
+}
 
-void Receiver::identify(Delivery& delivery) const {
+void Receiver::identify(Receipt& delivery) const {
     // A signature (or an id) may come in a trailer field, from a sender that signs while it
     // streams the body: the fields are read from the headers, then the trailers.
     message::Message merged;
@@ -70,7 +74,7 @@ void Receiver::identify(Delivery& delivery) const {
     log::VerifyOutcome outcome{delivery.provider, false, detect_error};
     if (scheme != nullptr) {
         providers::VerifyInput input(request, m_config.secrets);
-        input.now = m_config.now();
+        input.now = time::unix_millis(*m_config.clock);
         input.tolerance = m_config.tolerance;
         if (scheme->signs_url()) {
             input.url = request_url(request, m_config.public_url);
@@ -82,7 +86,7 @@ void Receiver::identify(Delivery& delivery) const {
     delivery.record.verify = std::move(outcome);
 }
 
-unsigned Receiver::count_attempt(const Delivery& delivery) {
+unsigned Receiver::count_attempt(const Receipt& delivery) {
     const auto& record = delivery.record;
     std::string key =
         record.id ? "id:" + *record.id
@@ -102,7 +106,7 @@ bool Receiver::roll_failure() {
     return std::uniform_real_distribution<double>(0, 1)(m_random) < m_config.fail_rate;
 }
 
-const http::Url* Receiver::forward_target(const Delivery& delivery) const {
+const http::Url* Receiver::forward_target(const Receipt& delivery) const {
     if (delivery.event_type) {
         for (const Route& route : m_config.routes) {
             if (fnmatch(route.pattern.c_str(), delivery.event_type->c_str(), 0) == 0) {
@@ -113,7 +117,7 @@ const http::Url* Receiver::forward_target(const Delivery& delivery) const {
     return m_config.forward_to ? &*m_config.forward_to : nullptr;
 }
 
-const RespondRule* Receiver::respond_rule(const Delivery& delivery) const {
+const RespondRule* Receiver::respond_rule(const Receipt& delivery) const {
     const std::string& target = delivery.record.message.target;
     std::string path = target.substr(0, target.find('?'));
     for (const RespondRule& rule : m_config.respond_rules) {
@@ -128,8 +132,8 @@ const RespondRule* Receiver::respond_rule(const Delivery& delivery) const {
 }
 
 ForwardOutcome Receiver::forward(const message::Message& request, const http::Url& url) const {
-    // One keep-alive connection per forwarding thread and app.
-    thread_local std::unordered_map<std::string, std::unique_ptr<http::Client>> clients;
+    // One keep-alive connection per forwarding thread, receiver and app.
+    thread_local std::unordered_map<std::string, std::unique_ptr<http::Connection>> clients;
     ForwardOutcome outcome;
     message::Message outgoing;
     outgoing.method = request.method;
@@ -147,9 +151,9 @@ ForwardOutcome Receiver::forward(const message::Message& request, const http::Ur
     }
     outgoing.body = request.body;
     outgoing.trailers = request.trailers; // to_wire() sends them after a chunked body
-    auto& client = clients[url.origin()];
+    auto& client = clients[m_connection_prefix + url.origin()];
     if (!client) {
-        auto created = http::Client::create(url, m_config.forward_options);
+        auto created = m_config.transport->connect(url, m_config.forward_options);
         if (!created) {
             outcome.error = created.error().message;
             return outcome;
@@ -173,7 +177,7 @@ ForwardOutcome Receiver::forward(const message::Message& request, const http::Ur
     return outcome;
 }
 
-void settle_log(http::Response& response, Delivery& delivery, const Error* error) {
+void settle_log(http::Response& response, Receipt& delivery, const Error* error) {
     if (error == nullptr) {
         return;
     }
@@ -184,7 +188,7 @@ void settle_log(http::Response& response, Delivery& delivery, const Error* error
     delivery.record.response_status = response.status; // what every output mode reports
 }
 
-std::pair<http::Response, Delivery> Receiver::handle(http::IncomingRequest& request) {
+std::pair<http::Response, Receipt> Receiver::handle(http::IncomingRequest& request) {
     auto prepared = prepare(request);
     if (m_config.log != nullptr) {
         auto written = m_config.log->append(prepared.second.record);
@@ -193,10 +197,10 @@ std::pair<http::Response, Delivery> Receiver::handle(http::IncomingRequest& requ
     return prepared;
 }
 
-std::pair<http::Response, Delivery> Receiver::prepare(http::IncomingRequest& request) {
-    Delivery delivery;
+std::pair<http::Response, Receipt> Receiver::prepare(http::IncomingRequest& request) {
+    Receipt delivery;
     log::Record& record = delivery.record;
-    record.received_at = std::chrono::system_clock::now();
+    record.received_at = m_config.clock->now();
     record.remote = std::move(request.remote);
     record.message = std::move(request.message);
     identify(delivery);
@@ -246,4 +250,4 @@ std::pair<http::Response, Delivery> Receiver::prepare(http::IncomingRequest& req
     return {std::move(response), std::move(delivery)};
 }
 
-} // namespace hooks::cli
+} // namespace hooks::listen

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
-/// What `hooks listen` does with one request: verify it, say what it is, decide the answer
-/// (simulated or forwarded to the app), and record it before answering.
+/// What the listen engine does with one request: verify it, say what it is, decide the answer
+/// (canned, simulated or forwarded to the app), and record it before answering.
 #pragma once
 
-#include "core/http/client.hpp"
 #include "core/http/server.hpp"
+#include "core/http/transport.hpp"
 #include "core/log/record.hpp"
 #include "core/log/writer.hpp"
 #include "core/providers/registry.hpp"
+#include "core/time/clock.hpp"
 
 #include <chrono>
 #include <functional>
@@ -18,7 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace hooks::cli {
+namespace hooks::listen {
 
 /// `--route 'GLOB=URL'`: deliveries whose event type matches GLOB go to URL.
 struct Route {
@@ -66,8 +67,12 @@ struct ReceiverConfig {
     std::optional<http::Url> public_url;
     std::vector<Route> routes;
     http::ClientOptions forward_options;
-    log::Writer* log = nullptr;
-    std::function<providers::UnixMillis()> now;
+    /// Where deliveries are recorded before they are answered; null records nothing.
+    log::Sink* log = nullptr;
+    /// received_at and the verification's "now". Must outlive the receiver.
+    const time::Clock* clock = &time::system_clock();
+    /// Where forwarded deliveries go. Must outlive the receiver.
+    const http::Transport* transport = &http::network();
 };
 
 /// The app's answer to a forwarded delivery, or why there was none.
@@ -80,8 +85,9 @@ struct ForwardOutcome {
     std::string error; ///< non-empty when the app could not be reached
 };
 
-/// Everything the printer shows about one delivery.
-struct Delivery {
+/// What listen made of one request: the record as logged, what it is, and how it was answered;
+/// everything an observer shows.
+struct Receipt {
     log::Record record;
     std::string provider;
     std::optional<std::string> event_type;
@@ -95,7 +101,7 @@ struct Delivery {
 
 /// After the log write for a delivery: on failure (`error` set) the sender gets a 500 and the
 /// delivery shows why.
-void settle_log(http::Response& response, Delivery& delivery, const Error* error);
+void settle_log(http::Response& response, Receipt& receipt, const Error* error);
 
 /// Thread-safe: the server calls `handle` from several threads.
 class Receiver {
@@ -103,25 +109,26 @@ class Receiver {
     explicit Receiver(ReceiverConfig config);
 
     /// The answer for the sender and what to show about the delivery, recorded in the log.
-    std::pair<http::Response, Delivery> handle(http::IncomingRequest& request);
+    std::pair<http::Response, Receipt> handle(http::IncomingRequest& request);
 
-    /// handle() without the log write: with a log, the caller must write `delivery.record`
+    /// handle() without the log write: with a log, the caller must write `receipt.record`
     /// (which holds the response status) and then call settle_log().
-    std::pair<http::Response, Delivery> prepare(http::IncomingRequest& request);
+    std::pair<http::Response, Receipt> prepare(http::IncomingRequest& request);
 
   private:
-    void identify(Delivery& delivery) const;
-    unsigned count_attempt(const Delivery& delivery);
+    void identify(Receipt& receipt) const;
+    unsigned count_attempt(const Receipt& receipt);
     bool roll_failure();
     ForwardOutcome forward(const message::Message& request, const http::Url& url) const;
-    const http::Url* forward_target(const Delivery& delivery) const;
-    const RespondRule* respond_rule(const Delivery& delivery) const;
+    const http::Url* forward_target(const Receipt& receipt) const;
+    const RespondRule* respond_rule(const Receipt& receipt) const;
 
     ReceiverConfig m_config;
+    std::string m_connection_prefix; ///< tells this receiver's forwarding connections apart
     std::mutex m_seen_mutex;
     std::unordered_map<std::string, unsigned> m_attempts; ///< delivery key -> attempts so far
     std::mutex m_random_mutex;
     std::mt19937_64 m_random;
 };
 
-} // namespace hooks::cli
+} // namespace hooks::listen

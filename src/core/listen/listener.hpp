@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+/// The listen engine: a server on a loopback port whose every request goes through a Receiver
+/// (verify, identify, answer), is recorded before it is answered (group commit: one log write
+/// per turn of an I/O thread), and is reported to an observer. Usable without a terminal.
+#pragma once
+
+#include "core/http/server.hpp"
+#include "core/listen/receiver.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace hooks::listen {
+
+/// What the engine reports as it serves. Called from the server's threads, possibly several at
+/// once: an observer that prints serializes its own output.
+class Observer {
+  public:
+    Observer() = default;
+    Observer(const Observer&) = delete;
+    Observer& operator=(const Observer&) = delete;
+    virtual ~Observer() = default;
+
+    /// A delivery, once it is recorded (or failed to be) and as its answer goes out.
+    virtual void on_delivery(const Receipt& receipt) = 0;
+
+    /// A request the server answered itself (400, 408, 413, 431, 503) or that was cut short.
+    virtual void on_rejection(const http::Rejection& rejection) = 0;
+};
+
+/// When to stop serving besides stop() and SIGINT/SIGTERM.
+struct StopWhen {
+    std::optional<std::uint64_t> count;             ///< after this many deliveries
+    std::optional<std::chrono::milliseconds> after; ///< after this long (timed out)
+};
+
+/// How serving ended.
+struct Outcome {
+    http::StopReason reason = http::StopReason::requested;
+    std::uint64_t deliveries = 0;
+    std::uint64_t invalid = 0; ///< of them, those whose signature did not verify
+    bool has_timed_out = false;
+};
+
+class Listener {
+  public:
+    /// `config.log` and `observer` must outlive the listener.
+    Listener(ReceiverConfig config, Observer& observer);
+    Listener(const Listener&) = delete;
+    Listener& operator=(const Listener&) = delete;
+    ~Listener();
+
+    /// Binds the server (ServerOptions::port 0 picks a free port). With a log and nothing to
+    /// forward, deliveries are logged on the I/O threads, one write per turn of a thread's
+    /// event loop for all it read; forwarding blocks, on a pool of its own, where each
+    /// delivery is logged alone. Fails as http::Server::bind does.
+    Result<void> bind(http::ServerOptions options);
+
+    /// The bound address and port (after bind()).
+    const std::string& host() const;
+    std::uint16_t port() const;
+
+    /// Serves until `when` says, stop() or a signal (ServerOptions::handle_signals). Call once,
+    /// after bind().
+    Outcome run(const StopWhen& when);
+
+    /// Thread-safe; also before run(), which then returns at once.
+    void stop();
+
+    /// One delivery, logged on its own: the answer for the sender.
+    http::Response handle(http::IncomingRequest& request);
+
+    /// Group commit: the delivery waits for one log write with the others of this I/O thread's
+    /// turn (finish_turn).
+    void handle_later(http::IncomingRequest& request, http::Responder responder);
+
+    /// The end of an I/O thread's turn: one write for its deliveries, then their answers, so
+    /// that every delivery acknowledged is in the log first.
+    void finish_turn();
+
+  private:
+    void conclude(const Receipt& receipt);
+    void finish(bool has_stopped);
+
+    log::Sink* m_log;
+    bool m_is_forwarding;
+    Receiver m_receiver;
+    Observer& m_observer;
+    std::unique_ptr<http::Server> m_server;
+    std::optional<std::uint64_t> m_count;
+    std::atomic<std::uint64_t> m_deliveries{0};
+    std::atomic<std::uint64_t> m_invalid{0};
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    bool m_is_finished = false; ///< guarded by m_mutex
+    bool m_has_timed_out = false;
+};
+
+} // namespace hooks::listen
