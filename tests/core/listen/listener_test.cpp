@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+// The listen engine served on a real loopback port, its log a fake: what the sender is told
+// always agrees with what was recorded.
+#include "core/http/server_fixture.hpp"
+#include "core/listen/listener.hpp"
+#include "support/fake_clock.hpp"
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <future>
+#include <mutex>
+#include <thread>
+
+using namespace hooks;
+using namespace hooks::test;
+
+namespace {
+
+/// A log on a disk that fills up: it records the first `capacity` deliveries, then every write
+/// fails with ENOSPC, as log::Writer reports it.
+class FullDisk final : public log::Sink {
+  public:
+    explicit FullDisk(std::size_t capacity) : m_capacity(capacity) {}
+
+    Result<void> append(log::Record& record) override {
+        std::lock_guard lock(m_mutex);
+        if (m_recorded >= m_capacity) {
+            return no_space();
+        }
+        record.seq = ++m_recorded;
+        return {};
+    }
+
+    log::BatchResult append_batch(const log::Batch& batch) override {
+        std::lock_guard lock(m_mutex);
+        log::BatchResult result;
+        result.first_seq = m_recorded + 1;
+        result.written = std::min(batch.size(), m_capacity - m_recorded);
+        m_recorded += result.written;
+        if (result.written < batch.size()) {
+            result.error = no_space().error();
+        }
+        return result;
+    }
+
+    std::size_t recorded() const {
+        std::lock_guard lock(m_mutex);
+        return m_recorded;
+    }
+
+  private:
+    static Result<void> no_space() {
+        return fail(ErrorKind::input, "cannot write to log.jsonl: No space left on device");
+    }
+
+    mutable std::mutex m_mutex;
+    std::size_t m_capacity;
+    std::size_t m_recorded = 0;
+};
+
+/// Keeps every receipt and rejection the engine reports.
+class Recorder final : public listen::Observer {
+  public:
+    void on_delivery(const listen::Receipt& receipt) override {
+        std::lock_guard lock(m_mutex);
+        m_receipts.push_back(receipt);
+    }
+    void on_rejection(const http::Rejection& rejection) override {
+        std::lock_guard lock(m_mutex);
+        m_rejections.push_back(rejection);
+    }
+    std::vector<listen::Receipt> receipts() const {
+        std::lock_guard lock(m_mutex);
+        return m_receipts;
+    }
+    std::vector<http::Rejection> rejections() const {
+        std::lock_guard lock(m_mutex);
+        return m_rejections;
+    }
+
+  private:
+    mutable std::mutex m_mutex;
+    std::vector<listen::Receipt> m_receipts;
+    std::vector<http::Rejection> m_rejections;
+};
+
+/// A listener bound to a free loopback port, run on a thread of its own.
+struct Running {
+    listen::Listener listener;
+    std::future<listen::Outcome> outcome;
+
+    Running(listen::ReceiverConfig config, listen::Observer& observer, listen::StopWhen when = {})
+        : listener(std::move(config), observer) {
+        REQUIRE(listener.bind(test_options()).has_value());
+        outcome = std::async(std::launch::async, [this, when] { return listener.run(when); });
+    }
+    ~Running() {
+        listener.stop();
+        outcome.wait();
+    }
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
+};
+
+listen::ReceiverConfig config_with(log::Sink* sink, const time::Clock& clock) {
+    listen::ReceiverConfig config;
+    static const providers::Registry registry = providers::Registry::builtin();
+    config.registry = &registry;
+    config.log = sink;
+    config.clock = &clock;
+    return config;
+}
+
+} // namespace
+
+TEST_CASE("on a full disk every delivery is answered 500, never 2xx, and says it was not logged",
+          "[listen]") {
+    FullDisk disk(0);
+    testing::FakeClock clock;
+    Recorder recorder;
+    Running running(config_with(&disk, clock), recorder);
+    RawClient client(running.listener.port());
+    // Pipelined, so that one turn of the I/O thread takes several: one batch, all refused.
+    client.send(post("/a", "one") + post("/b", "two") + post("/c", "three"));
+    for (int i = 0; i < 3; ++i) {
+        auto response = client.read_response();
+        CHECK(response.status == 500);
+        CHECK(response.body == "hooks listen could not record the delivery\n");
+    }
+    auto receipts = recorder.receipts();
+    REQUIRE(receipts.size() == 3);
+    for (const auto& receipt : receipts) {
+        CHECK(receipt.record.response_status == 500);
+        CHECK(receipt.log_error == "cannot write to log.jsonl: No space left on device");
+    }
+    CHECK(disk.recorded() == 0);
+}
+
+TEST_CASE("when the disk fills mid-batch, exactly the deliveries recorded are acknowledged",
+          "[listen]") {
+    FullDisk disk(4);
+    testing::FakeClock clock;
+    Recorder recorder;
+    Running running(config_with(&disk, clock), recorder);
+    std::string pipelined;
+    for (int i = 0; i < 10; ++i) {
+        pipelined += post("/" + std::to_string(i), "body " + std::to_string(i));
+    }
+    RawClient client(running.listener.port());
+    client.send(pipelined);
+    int acknowledged = 0;
+    for (int i = 0; i < 10; ++i) {
+        auto response = client.read_response();
+        REQUIRE(response.status != 0);
+        CHECK((response.status == 200 || response.status == 500));
+        acknowledged += response.status == 200 ? 1 : 0;
+        // In order: once one is refused, the disk is full for all that follow.
+        if (i >= 4) {
+            CHECK(response.status == 500);
+        }
+    }
+    CHECK(acknowledged == 4);
+    CHECK(disk.recorded() == 4);
+    std::size_t reported_ok = 0;
+    for (const auto& receipt : recorder.receipts()) {
+        reported_ok += receipt.log_error.empty() ? 1U : 0U;
+        CHECK(receipt.record.response_status == (receipt.log_error.empty() ? 200 : 500));
+    }
+    CHECK(reported_ok == 4);
+}
+
+TEST_CASE("a forwarding listener logs each delivery alone, and a failed write is still a 500",
+          "[listen]") {
+    FullDisk disk(1);
+    testing::FakeClock clock;
+    Recorder recorder;
+    auto config = config_with(&disk, clock);
+    // Nothing listens on port 9: but the log is written before the app is asked, and a full
+    // disk answers 500 whatever the app would have said.
+    config.respond_rules = {{"*", true, listen::answer_with(202)}};
+    config.forward_to = http::parse_url("http://127.0.0.1:9").value();
+    Running running(std::move(config), recorder);
+    RawClient client(running.listener.port());
+    client.send(post("/first", "1"));
+    CHECK(client.read_response().status == 202);
+    client.send(post("/second", "2"));
+    CHECK(client.read_response().status == 500);
+    CHECK(disk.recorded() == 1);
+}
+
+TEST_CASE("the listener stops after --count deliveries and reports what it served", "[listen]") {
+    testing::FakeClock clock;
+    Recorder recorder;
+    listen::StopWhen when;
+    when.count = 2;
+    listen::Listener listener(config_with(nullptr, clock), recorder);
+    REQUIRE(listener.bind(test_options()).has_value());
+    auto outcome = std::async(std::launch::async, [&] { return listener.run(when); });
+    RawClient client(listener.port());
+    client.send(post("/1", "a") + post("/2", "b"));
+    CHECK(client.read_response().status == 200);
+    CHECK(client.read_response().status == 200);
+    REQUIRE(outcome.wait_for(5s) == std::future_status::ready);
+    auto served = outcome.get();
+    CHECK(served.reason == http::StopReason::requested);
+    CHECK(served.deliveries == 2);
+    CHECK(served.invalid == 0);
+    CHECK_FALSE(served.has_timed_out);
+}
+
+TEST_CASE("the listener stops at its deadline and says it timed out", "[listen]") {
+    testing::FakeClock clock;
+    Recorder recorder;
+    listen::StopWhen when;
+    when.count = 5;
+    when.after = 100ms;
+    listen::Listener listener(config_with(nullptr, clock), recorder);
+    REQUIRE(listener.bind(test_options()).has_value());
+    auto started = std::chrono::steady_clock::now();
+    auto served = listener.run(when);
+    CHECK(served.has_timed_out);
+    CHECK(served.deliveries == 0);
+    CHECK(elapsed_ms(started) >= 100);
+}
+
+TEST_CASE("stop() before run() makes run() return at once; a rejection is reported", "[listen]") {
+    testing::FakeClock clock;
+    Recorder recorder;
+    listen::Listener listener(config_with(nullptr, clock), recorder);
+    auto options = test_options();
+    options.limits.max_body_bytes = 4;
+    REQUIRE(listener.bind(options).has_value());
+    auto outcome = std::async(std::launch::async, [&] { return listener.run({}); });
+    {
+        RawClient client(listener.port());
+        client.send(post("/big", "too large"));
+        CHECK(client.read_response().status == 413);
+    }
+    listener.stop();
+    REQUIRE(outcome.wait_for(5s) == std::future_status::ready);
+    CHECK(outcome.get().deliveries == 0);
+    auto rejections = recorder.rejections();
+    REQUIRE(rejections.size() == 1);
+    CHECK(rejections[0].status == 413);
+
+    listen::Listener idle(config_with(nullptr, clock), recorder);
+    REQUIRE(idle.bind(test_options()).has_value());
+    idle.stop();
+    auto started = std::chrono::steady_clock::now();
+    CHECK(idle.run({}).deliveries == 0);
+    CHECK(elapsed_ms(started) < 2000);
+}

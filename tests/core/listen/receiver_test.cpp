@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+// The listen engine's receiver through its own interface: a fake clock for time, a fake
+// transport for the app it forwards to, no server and no terminal.
+#include "core/listen/receiver.hpp"
+#include "support/fake_clock.hpp"
+
+#include <catch2/catch.hpp>
+#include <deque>
+#include <mutex>
+
+using namespace hooks;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// An app behind a fake transport: answers from a script (the last answer repeats) and keeps
+/// every request it was sent; or cannot be reached at all.
+class FakeApp final : public http::Transport {
+  public:
+    using Answer = tl::expected<http::ClientResponse, http::ClientError>;
+
+    explicit FakeApp(std::deque<Answer> answers, bool is_reachable = true)
+        : m_answers(std::move(answers)), m_is_reachable(is_reachable) {}
+
+    Result<std::unique_ptr<http::Connection>> connect(const http::Url& origin,
+                                                      const http::ClientOptions&) const override {
+        if (!m_is_reachable) {
+            return fail(ErrorKind::input, http::connect_failure(origin.origin()).message);
+        }
+        return std::make_unique<Connection>(*this);
+    }
+
+    Result<void> run_batch(const http::Url&, http::BatchDriver&,
+                           const http::BatchOptions&) const override {
+        return fail(ErrorKind::input, "listen runs no batches");
+    }
+
+    std::vector<message::Message> requests() const {
+        std::lock_guard lock(m_mutex);
+        return m_requests;
+    }
+
+  private:
+    class Connection final : public http::Connection {
+      public:
+        explicit Connection(const FakeApp& app) : m_app(app) {}
+        Answer send(const message::Message& request) override { return m_app.answer(request); }
+
+      private:
+        const FakeApp& m_app;
+    };
+
+    Answer answer(const message::Message& request) const {
+        std::lock_guard lock(m_mutex);
+        m_requests.push_back(request);
+        Answer next = m_answers.front();
+        if (m_answers.size() > 1) {
+            m_answers.pop_front();
+        }
+        return next;
+    }
+
+    mutable std::mutex m_mutex;
+    mutable std::deque<Answer> m_answers;
+    mutable std::vector<message::Message> m_requests;
+    bool m_is_reachable;
+};
+
+http::ClientResponse app_answer(int status, std::string body) {
+    http::ClientResponse response;
+    response.status = status;
+    response.headers = {{"Content-Type", "application/json"}};
+    response.body = std::move(body);
+    return response;
+}
+
+http::IncomingRequest incoming(std::string body, std::vector<message::Header> headers) {
+    http::IncomingRequest request;
+    request.message.method = "POST";
+    request.message.target = "/hooks";
+    request.message.headers = std::move(headers);
+    request.message.headers.insert(request.message.headers.begin(), {"Host", "127.0.0.1:8080"});
+    request.message.body = std::move(body);
+    request.remote = "127.0.0.1:40000";
+    return request;
+}
+
+const std::string k_stripe_body = R"({"id":"evt_1","object":"event","type":"invoice.paid"})";
+
+/// A Stripe-signed request for `k_stripe_body` at `signed_at`.
+http::IncomingRequest stripe_request(const providers::Scheme& scheme,
+                                     std::chrono::system_clock::time_point signed_at) {
+    std::vector<providers::Secret> secrets = {{"whsec_listen", "--secret"}};
+    providers::SignInput input;
+    input.body = k_stripe_body;
+    input.secrets = secrets;
+    input.timestamp =
+        std::chrono::duration_cast<providers::UnixMillis>(signed_at.time_since_epoch());
+    auto signature = scheme.sign(input);
+    REQUIRE(signature.has_value());
+    return incoming(k_stripe_body, signature->headers);
+}
+
+struct Fixture {
+    providers::Registry registry = providers::Registry::builtin();
+    testing::FakeClock clock;
+    listen::ReceiverConfig config;
+
+    Fixture() {
+        config.registry = &registry;
+        config.clock = &clock;
+        auto scheme = registry.find("stripe");
+        REQUIRE(scheme.has_value());
+        config.scheme = *scheme;
+        config.secrets = {{"whsec_listen", "--secret"}};
+    }
+};
+
+http::Url url_of(const char* text) {
+    auto url = http::parse_url(text);
+    REQUIRE(url.has_value());
+    return *url;
+}
+
+} // namespace
+
+TEST_CASE("a delivery is verified and stamped with the engine's clock, not the system's",
+          "[listen]") {
+    Fixture fixture;
+    listen::Receiver receiver(fixture.config);
+    auto request = stripe_request(*fixture.config.scheme, fixture.clock.now());
+    auto [response, receipt] = receiver.handle(request);
+    CHECK(response.status == 200);
+    CHECK(receipt.record.received_at == fixture.clock.now());
+    REQUIRE(receipt.record.verify.has_value());
+    CHECK(receipt.record.verify->ok);
+    CHECK(receipt.event_type == "invoice.paid");
+    CHECK(receipt.record.response_status == 200);
+
+    // The same delivery ten minutes later is outside Stripe's five-minute tolerance.
+    auto late = stripe_request(*fixture.config.scheme, fixture.clock.now());
+    fixture.clock.advance(10min);
+    auto [late_response, late_receipt] = receiver.handle(late);
+    REQUIRE(late_receipt.record.verify.has_value());
+    CHECK_FALSE(late_receipt.record.verify->ok);
+    CHECK(late_receipt.record.verify->reason.find("600") != std::string::npos);
+    CHECK(late_receipt.is_redelivery);
+}
+
+TEST_CASE("a sender's retries: --fail-first fails each delivery id N times, then answers",
+          "[listen]") {
+    Fixture fixture;
+    fixture.config.fail_first = 2;
+    fixture.config.fail_status = 503;
+    listen::Receiver receiver(fixture.config);
+    std::vector<int> statuses;
+    std::vector<bool> redeliveries;
+    for (const char* id : {"evt_a", "evt_a", "evt_b", "evt_a", "evt_b", "evt_b"}) {
+        auto request = incoming(R"({"id":")" + std::string(id) + R"(","type":"ping"})", {});
+        auto [response, receipt] = receiver.handle(request);
+        statuses.push_back(response.status);
+        redeliveries.push_back(receipt.is_redelivery);
+        CHECK(receipt.record.response_status == response.status);
+    }
+    CHECK(statuses == std::vector<int>{503, 503, 503, 200, 503, 200});
+    CHECK(redeliveries == std::vector<bool>{false, true, false, true, true, true});
+}
+
+TEST_CASE("an app that cannot be reached or times out gets the sender a 502 saying why",
+          "[listen]") {
+    Fixture fixture;
+    fixture.config.forward_to = url_of("http://127.0.0.1:3000/app");
+
+    FakeApp unreachable({}, false);
+    fixture.config.transport = &unreachable;
+    listen::Receiver cut_off(fixture.config);
+    auto request = incoming("{}", {});
+    auto [response, receipt] = cut_off.handle(request);
+    CHECK(response.status == 502);
+    REQUIRE(receipt.forward.has_value());
+    CHECK(receipt.forward->url == "http://127.0.0.1:3000/app");
+    CHECK(response.body == "hooks listen could not forward: " + receipt.forward->error + "\n");
+    CHECK(receipt.forward->error.find("127.0.0.1:3000") != std::string::npos);
+
+    FakeApp slow({tl::unexpected(http::response_timeout("http://127.0.0.1:3000", 5s))});
+    fixture.config.transport = &slow;
+    listen::Receiver timing_out(fixture.config);
+    auto again = incoming("{}", {});
+    auto [slow_response, slow_receipt] = timing_out.handle(again);
+    CHECK(slow_response.status == 502);
+    CHECK(slow.requests().size() == 1);
+    CHECK(slow_receipt.record.response_status == 502);
+}
+
+TEST_CASE("a forwarded delivery reaches the app as it came, and the app's answer goes back",
+          "[listen]") {
+    Fixture fixture;
+    fixture.config.forward_to = url_of("http://127.0.0.1:3000");
+    FakeApp app({app_answer(201, R"({"queued":true})")});
+    fixture.config.transport = &app;
+    listen::Receiver receiver(fixture.config);
+    auto request = incoming("{}", {{"X-B", "1"}, {"Expect", "100-continue"}, {"x-a", "2"}});
+    request.message.trailers = {{"X-Sig", "s"}};
+    auto [response, receipt] = receiver.handle(request);
+    CHECK(response.status == 201);
+    CHECK(response.body == R"({"queued":true})");
+    CHECK(response.headers == std::vector<message::Header>{{"Content-Type", "application/json"}});
+    auto sent = app.requests();
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0].target == "/hooks");
+    CHECK(sent[0].headers ==
+          std::vector<message::Header>{{"Host", "127.0.0.1:3000"}, {"X-B", "1"}, {"x-a", "2"}});
+    CHECK(sent[0].trailers == std::vector<message::Header>{{"X-Sig", "s"}});
+    CHECK(receipt.forward->status == 201);
+}
+
+TEST_CASE("a --respond rule answers what it matches instead of the app", "[listen]") {
+    Fixture fixture;
+    fixture.config.forward_to = url_of("http://127.0.0.1:3000");
+    FakeApp app({app_answer(201, "")});
+    fixture.config.transport = &app;
+    http::Response canned = listen::answer_with(202);
+    canned.headers = {{"X-Canned", "1"}};
+    canned.body = "ok";
+    fixture.config.respond_rules = {{"/health*", true, listen::answer_with(204)},
+                                    {"invoice.*", false, canned}};
+    listen::Receiver receiver(fixture.config);
+
+    auto paid = stripe_request(*fixture.config.scheme, fixture.clock.now());
+    auto [paid_response, paid_receipt] = receiver.handle(paid);
+    CHECK(paid_response.status == 202);
+    CHECK(paid_response.headers == canned.headers);
+    CHECK(paid_response.body == "ok");
+    CHECK_FALSE(paid_receipt.forward.has_value());
+
+    auto health = incoming("{}", {});
+    health.message.target = "/health/live?x=1";
+    CHECK(receiver.handle(health).first.status == 204);
+
+    auto other = incoming(R"({"type":"charge.failed"})", {});
+    CHECK(receiver.handle(other).first.status == 201);
+    CHECK(app.requests().size() == 1);
+}
