@@ -4,7 +4,7 @@
 // to the same canonical text, what signs must verify, and no error may quote the secret.
 #include "core/crypto/ed25519.hpp"
 #include "core/crypto/encoding.hpp"
-#include "core/providers/hmac_scheme.hpp"
+#include "core/providers/profile_scheme.hpp"
 #include "core/providers/registry.hpp"
 #include "fuzz_target.hpp"
 
@@ -110,7 +110,7 @@ void check_decode_key(std::string_view text) {
     for (KeyFormat format :
          {KeyFormat::raw, KeyFormat::whsec_base64, KeyFormat::base64, KeyFormat::hex}) {
         for (std::string_view ed25519_version : {"", "v1a"}) {
-            hooks::providers::HmacProfile profile;
+            hooks::providers::SchemeProfile profile;
             profile.name = "fuzz";
             profile.format = hooks::providers::SignatureFormat::versioned;
             profile.signature_version = "v1";

@@ -35,7 +35,7 @@ Result<DecodedKey> decode_ed25519(const Secret& secret, bool is_private) {
 
 } // namespace
 
-Result<DecodedKey> decode_key(const HmacProfile& profile, const Secret& secret) {
+Result<DecodedKey> decode_key(const SchemeProfile& profile, const Secret& secret) {
     std::string_view text(secret.value);
     if (text.empty()) {
         return fail(ErrorKind::input, "secret from " + secret.label + " is empty");

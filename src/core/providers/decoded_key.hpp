@@ -3,7 +3,7 @@
 #pragma once
 
 #include "core/error.hpp"
-#include "core/providers/hmac_profile.hpp"
+#include "core/providers/scheme_profile.hpp"
 #include "core/providers/secret.hpp"
 
 #include <string>
@@ -18,6 +18,6 @@ struct DecodedKey {
 
 /// Turns a secret into key bytes per the profile's key format. Fails with a message that
 /// names the secret's label and never its value.
-Result<DecodedKey> decode_key(const HmacProfile& profile, const Secret& secret);
+Result<DecodedKey> decode_key(const SchemeProfile& profile, const Secret& secret);
 
 } // namespace hooks::providers

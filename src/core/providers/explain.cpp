@@ -2,7 +2,7 @@
 #include "core/providers/explain.hpp"
 
 #include "core/crypto/encoding.hpp"
-#include "core/providers/hmac_scheme.hpp"
+#include "core/providers/profile_scheme.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -124,7 +124,7 @@ void explain_body(const Scheme& scheme, const VerifyInput& input, bool is_json,
 
 void explain_secrets(const Scheme& scheme, const VerifyInput& input,
                      std::vector<std::string>& findings) {
-    const auto* hmac_scheme = dynamic_cast<const HmacScheme*>(&scheme);
+    const auto* profile_scheme = dynamic_cast<const ProfileScheme*>(&scheme);
     for (const Secret& secret : input.secrets) {
         std::string trimmed = trim_whitespace(secret.value);
         if (trimmed != secret.value) {
@@ -134,11 +134,11 @@ void explain_secrets(const Scheme& scheme, const VerifyInput& input,
                                " has leading or trailing whitespace" +
                                (is_match ? "; the signature matches once it is trimmed" : ""));
         }
-        if (hmac_scheme == nullptr || secret.value.rfind("whsec_", 0) != 0) {
+        if (profile_scheme == nullptr || secret.value.rfind("whsec_", 0) != 0) {
             continue;
         }
         std::string after_prefix = secret.value.substr(6);
-        if (hmac_scheme->profile().key_format == KeyFormat::raw) {
+        if (profile_scheme->profile().key_format == KeyFormat::raw) {
             auto decoded = crypto::base64_decode(after_prefix);
             if (decoded && !decoded->empty() &&
                 matches_with_secret(scheme, input, {*decoded, secret.label})) {
@@ -147,7 +147,7 @@ void explain_secrets(const Scheme& scheme, const VerifyInput& input,
                                    "prefix); " +
                                    scheme.info().title + " uses the whole string verbatim");
             }
-        } else if (hmac_scheme->profile().key_format == KeyFormat::whsec_base64) {
+        } else if (profile_scheme->profile().key_format == KeyFormat::whsec_base64) {
             if (matches_with_secret(
                     scheme, input,
                     {"whsec_" + crypto::base64_encode(secret.value), secret.label})) {

@@ -2,7 +2,7 @@
 #include "core/providers/registry.hpp"
 
 #include "core/providers/discord_scheme.hpp"
-#include "core/providers/hmac_scheme.hpp"
+#include "core/providers/profile_scheme.hpp"
 #include "core/providers/twilio_scheme.hpp"
 #include "core/providers/unsigned_scheme.hpp"
 
@@ -13,7 +13,7 @@ namespace hooks::providers {
 
 Registry Registry::builtin() {
     Registry registry;
-    if (auto added = registry.add_profiles(builtin_hmac_profiles_json()); !added) {
+    if (auto added = registry.add_profiles(builtin_profiles_json()); !added) {
         throw std::logic_error("built-in provider profiles are invalid: " + added.error().message);
     }
     registry.m_schemes.push_back(std::make_unique<TwilioScheme>());
@@ -24,12 +24,12 @@ Registry Registry::builtin() {
 }
 
 Result<void> Registry::add_profiles(std::string_view json_text) {
-    auto profiles = parse_hmac_profiles(json_text);
+    auto profiles = parse_scheme_profiles(json_text);
     if (!profiles) {
         return tl::unexpected(profiles.error());
     }
-    for (HmacProfile& profile : *profiles) {
-        auto scheme = std::make_unique<HmacScheme>(std::move(profile));
+    for (SchemeProfile& profile : *profiles) {
+        auto scheme = std::make_unique<ProfileScheme>(std::move(profile));
         bool is_replaced = false;
         for (auto& existing : m_schemes) {
             if (existing->info().name == scheme->info().name) {

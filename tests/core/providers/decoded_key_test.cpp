@@ -6,8 +6,8 @@
 using namespace hooks::providers;
 
 namespace {
-HmacProfile profile_with(KeyFormat format, std::string ed25519_version = "") {
-    HmacProfile profile;
+SchemeProfile profile_with(KeyFormat format, std::string ed25519_version = "") {
+    SchemeProfile profile;
     profile.name = "test";
     profile.key_format = format;
     profile.ed25519_version = std::move(ed25519_version);

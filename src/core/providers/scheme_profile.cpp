@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/providers/hmac_profile.hpp"
+#include "core/providers/scheme_profile.hpp"
 
 #include <algorithm>
 #include <array>
@@ -69,7 +69,7 @@ Result<void> check_template(std::string_view text) {
     return {};
 }
 
-Result<void> check_consistency(const HmacProfile& profile) {
+Result<void> check_consistency(const SchemeProfile& profile) {
     if (!is_valid_name(profile.name)) {
         return fail(ErrorKind::config,
                     "profile name '" + profile.name + "' must be 1-64 of a-z, 0-9, '-', '_'");
@@ -98,7 +98,7 @@ Result<void> check_consistency(const HmacProfile& profile) {
     return {};
 }
 
-Result<void> read_strings(const json& object, HmacProfile& profile) {
+Result<void> read_strings(const json& object, SchemeProfile& profile) {
     struct StringField {
         const char* key;
         std::string* target;
@@ -138,7 +138,7 @@ Result<void> read_strings(const json& object, HmacProfile& profile) {
     return {};
 }
 
-Result<void> read_choices(const json& object, HmacProfile& profile) {
+Result<void> read_choices(const json& object, SchemeProfile& profile) {
     auto algorithm = string_field(object, "algorithm", false);
     if (!algorithm) {
         return tl::unexpected(algorithm.error());
@@ -182,7 +182,7 @@ Result<void> read_choices(const json& object, HmacProfile& profile) {
     return {};
 }
 
-Result<void> read_tolerance(const json& object, HmacProfile& profile) {
+Result<void> read_tolerance(const json& object, SchemeProfile& profile) {
     if (auto it = object.find("tolerance_seconds"); it != object.end() && !it->is_null()) {
         constexpr long long k_ten_years = 10LL * 365 * 24 * 3600;
         if (!it->is_number_integer() || it->get<long long>() < 0 ||
@@ -203,11 +203,11 @@ Result<void> read_tolerance(const json& object, HmacProfile& profile) {
     return {};
 }
 
-Result<HmacProfile> profile_from_json(const json& object) {
+Result<SchemeProfile> profile_from_json(const json& object) {
     if (!object.is_object()) {
         return fail(ErrorKind::config, "a provider profile must be a JSON object");
     }
-    HmacProfile profile;
+    SchemeProfile profile;
     for (auto* read : {&read_strings, &read_choices, &read_tolerance}) {
         if (auto valid = read(object, profile); !valid) {
             return tl::unexpected(valid.error());
@@ -229,25 +229,25 @@ Result<json> parse_json(std::string_view text) {
 
 } // namespace
 
-bool HmacProfile::is_timestamped() const {
+bool SchemeProfile::is_timestamped() const {
     return signed_content.find("{timestamp}") != std::string::npos;
 }
 
-bool HmacProfile::has_id() const {
+bool SchemeProfile::has_id() const {
     return signed_content.find("{id}") != std::string::npos;
 }
 
-Result<HmacProfile> parse_hmac_profile(std::string_view json_text) {
+Result<SchemeProfile> parse_scheme_profile(std::string_view json_text) {
     return parse_json(json_text).and_then(
         [](const json& document) { return profile_from_json(document); });
 }
 
-Result<std::vector<HmacProfile>> parse_hmac_profiles(std::string_view json_text) {
+Result<std::vector<SchemeProfile>> parse_scheme_profiles(std::string_view json_text) {
     auto document = parse_json(json_text);
     if (!document) {
         return tl::unexpected(document.error());
     }
-    std::vector<HmacProfile> profiles;
+    std::vector<SchemeProfile> profiles;
     if (!document->is_array()) {
         auto profile = profile_from_json(*document);
         if (!profile) {

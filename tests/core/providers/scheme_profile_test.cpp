@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: MIT
-#include "core/providers/hmac_profile.hpp"
+#include "core/providers/scheme_profile.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace hooks::providers;
 
 TEST_CASE("the built-in profiles all parse", "[providers]") {
-    auto profiles = parse_hmac_profiles(builtin_hmac_profiles_json());
+    auto profiles = parse_scheme_profiles(builtin_profiles_json());
     REQUIRE(profiles);
     CHECK(profiles->size() >= 12);
 }
 
 TEST_CASE("a user profile fills defaults and reads every field", "[providers]") {
-    auto profile = parse_hmac_profile(R"({
+    auto profile = parse_scheme_profile(R"({
         "name": "acme", "signature_header": "X-Acme-Signature",
         "signed_content": "{timestamp}.{body}", "timestamp_header": "X-Acme-Time",
         "timestamp_unit": "milliseconds", "algorithm": "sha512", "encoding": "base64",
@@ -30,7 +30,7 @@ TEST_CASE("a user profile fills defaults and reads every field", "[providers]") 
 
 TEST_CASE("invalid profiles fail naming the problem", "[providers]") {
     auto message_of = [](const char* json) {
-        auto profile = parse_hmac_profile(json);
+        auto profile = parse_scheme_profile(json);
         REQUIRE_FALSE(profile);
         return profile.error().message;
     };
@@ -52,7 +52,7 @@ TEST_CASE("invalid profiles fail naming the problem", "[providers]") {
 }
 
 TEST_CASE("a profile file may hold an array and names the bad element", "[providers]") {
-    auto profiles = parse_hmac_profiles(
+    auto profiles = parse_scheme_profiles(
         R"([{"name":"a","signature_header":"X","signed_content":"{body}"},{"name":"b"}])");
     REQUIRE_FALSE(profiles);
     CHECK_THAT(profiles.error().message, Catch::Contains("profile #2"));

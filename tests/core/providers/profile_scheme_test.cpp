@@ -2,7 +2,7 @@
 #include "core/crypto/ed25519.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hmac.hpp"
-#include "core/providers/hmac_scheme.hpp"
+#include "core/providers/profile_scheme.hpp"
 #include "support/provider_fixtures.hpp"
 
 #include <catch2/catch.hpp>
@@ -214,11 +214,11 @@ TEST_CASE("standard v1a signs with whsk_ Ed25519 keys and verifies with whpk_", 
 }
 
 TEST_CASE("a millisecond profile signs and checks milliseconds", "[providers]") {
-    auto profile = providers::parse_hmac_profile(R"({"name":"ms","signature_header":"X-Sig",
+    auto profile = providers::parse_scheme_profile(R"({"name":"ms","signature_header":"X-Sig",
         "signed_content":"{timestamp}.{body}","timestamp_header":"X-Ts",
         "timestamp_unit":"milliseconds","tolerance_seconds":60})");
     REQUIRE(profile);
-    providers::HmacScheme scheme(*profile);
+    providers::ProfileScheme scheme(*profile);
     std::vector<providers::Secret> secrets{{"s", "--secret #1"}};
     providers::SignInput sign_input;
     sign_input.body = k_body;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// A generic HMAC signature scheme described as data (built-in providers and --provider-file).
+/// A signature scheme described as data (built-in providers and --provider-file): HMAC over a
+/// content template, and for versioned profiles Ed25519 too (Standard Webhooks v1a).
 #pragma once
 
 #include "core/crypto/hmac.hpp"
@@ -32,8 +33,8 @@ enum class KeyFormat {
 /// How the MAC is written in the header.
 enum class SignatureEncoding { hex, base64 };
 
-/// Everything that distinguishes one HMAC scheme from another.
-struct HmacProfile {
+/// Everything that distinguishes one profile-described scheme from another.
+struct SchemeProfile {
     std::string name;
     std::string title;
     std::string summary;
@@ -62,12 +63,12 @@ struct HmacProfile {
 };
 
 /// Parses one profile from a JSON object. Fails naming the offending field.
-Result<HmacProfile> parse_hmac_profile(std::string_view json_text);
+Result<SchemeProfile> parse_scheme_profile(std::string_view json_text);
 
 /// Parses a profile file: one JSON object, or an array of them.
-Result<std::vector<HmacProfile>> parse_hmac_profiles(std::string_view json_text);
+Result<std::vector<SchemeProfile>> parse_scheme_profiles(std::string_view json_text);
 
-/// The JSON profiles of the built-in HMAC providers.
-std::string_view builtin_hmac_profiles_json();
+/// The JSON profiles of the built-in providers that a profile describes.
+std::string_view builtin_profiles_json();
 
 } // namespace hooks::providers

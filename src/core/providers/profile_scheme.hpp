@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: MIT
-/// The scheme for every provider that an HmacProfile describes.
+/// The scheme for every provider that an SchemeProfile describes.
 #pragma once
 
 #include "core/providers/decoded_key.hpp"
-#include "core/providers/hmac_profile.hpp"
 #include "core/providers/scheme.hpp"
+#include "core/providers/scheme_profile.hpp"
 
 namespace hooks::providers {
 
-/// Signs and verifies according to an HmacProfile. Versioned profiles with an
+/// Signs and verifies according to an SchemeProfile. Versioned profiles with an
 /// `ed25519_version` also take Standard Webhooks `whsk_`/`whpk_` Ed25519 keys.
-class HmacScheme final : public Scheme {
+class ProfileScheme final : public Scheme {
   public:
-    explicit HmacScheme(HmacProfile profile);
+    explicit ProfileScheme(SchemeProfile profile);
 
     const ProviderInfo& info() const override { return m_info; }
-    const HmacProfile& profile() const { return m_profile; }
+    const SchemeProfile& profile() const { return m_profile; }
     Result<VerifyResult> verify(const VerifyInput& input) const override;
     Result<SignOutput> sign(const SignInput& input) const override;
     std::string describe_signed_content(const VerifyInput& input) const override;
@@ -25,7 +25,7 @@ class HmacScheme final : public Scheme {
     }
 
   private:
-    HmacProfile m_profile;
+    SchemeProfile m_profile;
     ProviderInfo m_info;
 };
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/providers/hmac_scheme.hpp"
+#include "core/providers/profile_scheme.hpp"
 
 #include "core/crypto/ed25519.hpp"
 #include "core/crypto/encoding.hpp"
@@ -10,7 +10,7 @@
 namespace hooks::providers {
 namespace {
 
-std::string signature_syntax(const HmacProfile& p) {
+std::string signature_syntax(const SchemeProfile& p) {
     switch (p.format) {
     case SignatureFormat::plain:
         return p.signature_prefix + "<signature>";
@@ -30,7 +30,7 @@ std::string signature_syntax(const HmacProfile& p) {
     return {};
 }
 
-std::string key_format_text(const HmacProfile& p) {
+std::string key_format_text(const SchemeProfile& p) {
     switch (p.key_format) {
     case KeyFormat::raw:
         return "the secret's bytes as given";
@@ -47,7 +47,7 @@ std::string key_format_text(const HmacProfile& p) {
     return {};
 }
 
-ProviderInfo info_for(const HmacProfile& p) {
+ProviderInfo info_for(const SchemeProfile& p) {
     ProviderInfo info;
     info.name = p.name;
     info.title = p.title;
@@ -74,12 +74,12 @@ ProviderInfo info_for(const HmacProfile& p) {
     return info;
 }
 
-std::string encode(const HmacProfile& p, std::string_view mac) {
+std::string encode(const SchemeProfile& p, std::string_view mac) {
     return p.encoding == SignatureEncoding::hex ? crypto::hex_encode(mac)
                                                 : crypto::base64_encode(mac);
 }
 
-Result<std::string> decode_signature(const HmacProfile& p, std::string_view text) {
+Result<std::string> decode_signature(const SchemeProfile& p, std::string_view text) {
     return p.encoding == SignatureEncoding::hex ? crypto::hex_decode(text)
                                                 : crypto::base64_decode(text);
 }
@@ -92,7 +92,7 @@ struct ParsedHeader {
     std::optional<std::string> timestamp;
 };
 
-ParsedHeader parse_header(const HmacProfile& p, std::string_view value) {
+ParsedHeader parse_header(const SchemeProfile& p, std::string_view value) {
     ParsedHeader parsed;
     switch (p.format) {
     case SignatureFormat::plain:
@@ -130,7 +130,7 @@ ParsedHeader parse_header(const HmacProfile& p, std::string_view value) {
     return parsed;
 }
 
-std::string render(const HmacProfile& p, std::string_view id, std::string_view timestamp,
+std::string render(const SchemeProfile& p, std::string_view id, std::string_view timestamp,
                    std::string_view body, std::string_view method, std::string_view url) {
     std::string out;
     out.reserve(p.signed_content.size() + body.size() + 64);
@@ -168,7 +168,7 @@ struct SignedParts {
 };
 
 tl::expected<SignedParts, VerifyResult>
-read_signed_parts(const HmacProfile& p, const message::Message& m, const ParsedHeader& parsed) {
+read_signed_parts(const SchemeProfile& p, const message::Message& m, const ParsedHeader& parsed) {
     SignedParts parts;
     if (p.has_id()) {
         auto id = single_header(m, p.id_header);
@@ -209,7 +209,7 @@ struct Candidates {
     bool is_empty() const { return hmac.empty() && ed25519.empty(); }
 };
 
-Candidates decode_candidates(const HmacProfile& p, const ParsedHeader& parsed) {
+Candidates decode_candidates(const SchemeProfile& p, const ParsedHeader& parsed) {
     Candidates candidates;
     for (const std::string& text : parsed.hmac_signatures) {
         if (auto bytes = decode_signature(p, text); bytes && !bytes->empty()) {
@@ -225,7 +225,7 @@ Candidates decode_candidates(const HmacProfile& p, const ParsedHeader& parsed) {
 }
 
 // The label of the first secret whose key produces one of the candidates, if any.
-Result<std::optional<std::string>> find_matching_secret(const HmacProfile& p,
+Result<std::optional<std::string>> find_matching_secret(const SchemeProfile& p,
                                                         std::string_view content,
                                                         const Candidates& candidates,
                                                         std::span<const Secret> secrets) {
@@ -258,10 +258,10 @@ Result<std::optional<std::string>> find_matching_secret(const HmacProfile& p,
 
 } // namespace
 
-HmacScheme::HmacScheme(HmacProfile profile)
+ProfileScheme::ProfileScheme(SchemeProfile profile)
     : m_profile(std::move(profile)), m_info(info_for(m_profile)) {}
 
-std::string HmacScheme::describe_signed_content(const VerifyInput& input) const {
+std::string ProfileScheme::describe_signed_content(const VerifyInput& input) const {
     const message::Message& m = input.message;
     std::string id(m.first_header(m_profile.id_header).value_or("<missing id>"));
     std::string timestamp = "<missing timestamp>";
@@ -273,8 +273,8 @@ std::string HmacScheme::describe_signed_content(const VerifyInput& input) const 
     return render(m_profile, id, timestamp, describe_body(m.body), m.method, input.url);
 }
 
-Result<VerifyResult> HmacScheme::verify(const VerifyInput& input) const {
-    const HmacProfile& p = m_profile;
+Result<VerifyResult> ProfileScheme::verify(const VerifyInput& input) const {
+    const SchemeProfile& p = m_profile;
     const message::Message& m = input.message;
     auto header = single_header(m, p.signature_header);
     if (!header) {
@@ -313,7 +313,7 @@ Result<VerifyResult> HmacScheme::verify(const VerifyInput& input) const {
     return result;
 }
 
-Result<void> HmacScheme::check_secrets(std::span<const Secret> secrets) const {
+Result<void> ProfileScheme::check_secrets(std::span<const Secret> secrets) const {
     for (const Secret& secret : secrets) {
         if (auto key = decode_key(m_profile, secret); !key) {
             return tl::unexpected(key.error());
@@ -322,8 +322,8 @@ Result<void> HmacScheme::check_secrets(std::span<const Secret> secrets) const {
     return {};
 }
 
-Result<SignOutput> HmacScheme::sign(const SignInput& input) const {
-    const HmacProfile& p = m_profile;
+Result<SignOutput> ProfileScheme::sign(const SignInput& input) const {
+    const SchemeProfile& p = m_profile;
     if (input.secrets.empty()) {
         return fail(ErrorKind::usage, "signing needs a secret");
     }
