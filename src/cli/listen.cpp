@@ -4,10 +4,12 @@
 #include "cli/common_options.hpp"
 #include "cli/listen_options.hpp"
 #include "cli/listen_print.hpp"
+#include "cli/stop_signals.hpp"
 #include "core/listen/listener.hpp"
 #include "core/text/duration.hpp"
 
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <mutex>
 #include <ostream>
@@ -88,8 +90,8 @@ class Printer final : public listen::Observer {
 /// The exit code for how serving ended: 130 on SIGINT; 1 when --timeout passed first or, with
 /// --require-valid, a delivery did not verify; else 0.
 Result<int> exit_code(const ListenOptions& options, const listen::Outcome& outcome) {
-    if (outcome.reason == http::StopReason::interrupt) {
-        return 130;
+    if (outcome.was_told_to_stop) {
+        return StopSignals::signal_number() == SIGINT ? 130 : 0;
     }
     if (outcome.has_timed_out) {
         return fail(ErrorKind::negative, "timed out after " + options.timeout + ": " +
@@ -114,8 +116,11 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
     if (!config) {
         return tl::unexpected(config.error());
     }
+    // Installed before the port is bound: a signal from then on stops the listener cleanly.
+    StopSignals signals;
     listen::StopWhen when;
     when.count = options.count;
+    when.should_stop = [] { return StopSignals::is_stop_requested(); };
     if (!options.timeout.empty()) {
         auto parsed = text::parse_duration(options.timeout);
         if (!parsed) {

@@ -40,4 +40,8 @@ bool StopSignals::is_stop_requested() {
     return g_signal.load(std::memory_order_relaxed) != 0;
 }
 
+int StopSignals::signal_number() {
+    return g_signal.load(std::memory_order_relaxed);
+}
+
 } // namespace hooks::cli

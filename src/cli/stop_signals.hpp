@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/// SIGINT and SIGTERM for the commands that run a while (send, replay): the first asks the run
-/// to stop at its next step and print what it did; a second kills at once.
+/// SIGINT and SIGTERM for the commands that run a while (listen, send, replay), the one way they
+/// are handled: the first asks the run to stop at its next step and print what it did; a second
+/// kills at once. Engines only see a stop predicate.
 #pragma once
 
 #include <memory>
@@ -17,6 +18,9 @@ class StopSignals {
 
     /// Whether SIGINT or SIGTERM asked the run to stop. Cheap to poll.
     static bool is_stop_requested();
+
+    /// The signal that asked (SIGINT or SIGTERM), or 0.
+    static int signal_number();
 
   private:
     struct Saved;

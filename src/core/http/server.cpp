@@ -7,8 +7,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <csignal>
 #include <exception>
 #include <thread>
 #include <utility>
@@ -88,17 +86,15 @@ struct Server::Impl {
     ServerOptions options;
     std::vector<std::unique_ptr<Worker>> workers;
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
-    // The caller's thread runs the control context: accepting, signals and the drain. It never
+    // The caller's thread runs the control context: accepting and the drain. It never
     // runs a handler, so a stop is never held up by one.
     asio::io_context control{1};
     tcp::acceptor acceptor{control};
-    std::optional<asio::signal_set> signals;
     asio::steady_timer drain_timer{control};
     asio::steady_timer accept_retry{control};
     std::string host;
     std::uint16_t port = 0;
     std::size_t next_worker = 0;
-    StopReason reason = StopReason::requested;
     bool stopping = false;
     bool finished = false;
 
@@ -111,8 +107,7 @@ struct Server::Impl {
     Result<void> listen();
     void accept();
     void on_accept(beast::error_code ec, detail::Socket socket, Worker& worker);
-    void wait_signal();
-    void begin_stop(StopReason why, bool from_signal);
+    void begin_stop();
     void check_drained();
     void finish();
     void close_remaining();
@@ -176,10 +171,6 @@ Result<void> Server::Impl::listen() {
     }
     host = local.address().to_string();
     port = local.port();
-    if (options.handle_signals) {
-        // Installed now, not in run(), so that a signal in between is queued, not fatal.
-        signals.emplace(control, SIGINT, SIGTERM);
-    }
     return {};
 }
 
@@ -213,27 +204,12 @@ void Server::Impl::on_accept(beast::error_code ec, detail::Socket socket, Worker
     accept();
 }
 
-void Server::Impl::wait_signal() {
-    signals->async_wait([this](beast::error_code ec, int number) {
-        if (ec) {
-            return;
-        }
-        begin_stop(number == SIGINT ? StopReason::interrupt : StopReason::terminate, true);
-        if (!finished) {
-            wait_signal();
-        }
-    });
-}
-
-void Server::Impl::begin_stop(StopReason why, bool from_signal) {
+void Server::Impl::begin_stop() {
     if (stopping) {
-        if (from_signal) {
-            finish(); // a second signal: no more waiting
-        }
+        finish(); // a second stop: no more waiting
         return;
     }
     stopping = true;
-    reason = why;
     shared.stopping = true;
     beast::error_code ignored;
     acceptor.close(ignored);
@@ -270,10 +246,6 @@ void Server::Impl::finish() {
     }
     finished = true;
     drain_timer.cancel();
-    if (signals) {
-        beast::error_code ignored;
-        signals->cancel(ignored);
-    }
     for (auto& worker : workers) {
         worker->io.stop();
     }
@@ -328,12 +300,9 @@ std::uint16_t Server::port() const {
     return m_impl->port;
 }
 
-StopReason Server::run() {
+void Server::run() {
     auto& impl = *m_impl;
     impl.accept();
-    if (impl.signals) {
-        impl.wait_signal();
-    }
     std::vector<std::thread> threads;
     threads.reserve(impl.workers.size());
     for (auto& worker : impl.workers) {
@@ -345,12 +314,10 @@ StopReason Server::run() {
         thread.join();
     }
     impl.close_remaining();
-    return impl.reason;
 }
 
 void Server::stop() {
-    asio::post(m_impl->control,
-               [impl = m_impl.get()] { impl->begin_stop(StopReason::requested, false); });
+    asio::post(m_impl->control, [impl = m_impl.get()] { impl->begin_stop(); });
 }
 
 } // namespace hooks::http

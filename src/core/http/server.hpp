@@ -44,9 +44,6 @@ struct ServerOptions {
     unsigned blocking_threads = 0;
     /// After a stop, how long requests in flight may take to finish before they are cut off.
     std::chrono::milliseconds drain_timeout{5'000};
-    /// Stop on SIGINT and SIGTERM (run() reports which); a second signal cuts the drain short.
-    /// The handlers are installed by bind(), so a signal before run() is not lost.
-    bool handle_signals = true;
 };
 
 /// One complete request as it arrived.
@@ -126,8 +123,6 @@ struct AsyncHandler {
     std::function<void()> after_turn;
 };
 
-enum class StopReason { requested, interrupt, terminate };
-
 /// A bound, listening server. Create with `bind`, then `run` on the calling thread.
 class Server {
   public:
@@ -151,12 +146,13 @@ class Server {
     const std::string& host() const;
     std::uint16_t port() const;
 
-    /// Serves until `stop()` or a signal; then stops accepting, closes idle connections, lets
-    /// requests in flight finish (at most drain_timeout, then cuts them off) and returns why it
-    /// stopped. Call once.
-    StopReason run();
+    /// Serves until stop(); then stops accepting, closes idle connections and lets requests in
+    /// flight finish (at most drain_timeout, then cuts them off). Signals are the caller's
+    /// (see listen::StopWhen). Call once.
+    void run();
 
     /// Thread-safe; may be called from a handler, and before run() (which then returns at once).
+    /// A second call ends the drain at once.
     void stop();
 
   private:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/listen/listener.hpp"
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -104,27 +105,44 @@ void Listener::finish_turn() {
 Outcome Listener::run(const StopWhen& when) {
     m_count = when.count;
     std::thread watchdog;
-    if (when.after) {
-        watchdog = std::thread([this, after = *when.after] {
-            std::unique_lock lock(m_mutex);
-            if (!m_changed.wait_for(lock, after, [this] { return m_is_finished; })) {
-                m_is_finished = true;
-                m_has_timed_out = true;
-                m_server->stop();
-            }
-        });
+    if (when.after || when.should_stop) {
+        watchdog = std::thread([this, &when] { watch(when); });
     }
-    Outcome outcome;
-    outcome.reason = m_server->run();
+    m_server->run();
     finish(true);
     if (watchdog.joinable()) {
         watchdog.join();
     }
+    Outcome outcome;
     std::lock_guard lock(m_mutex);
     outcome.deliveries = m_deliveries.load();
     outcome.invalid = m_invalid.load();
     outcome.has_timed_out = m_has_timed_out;
+    outcome.was_told_to_stop = m_was_told_to_stop;
     return outcome;
+}
+
+/// Stops the server at the deadline or when told to, whichever comes first, unless serving
+/// ended before.
+void Listener::watch(const StopWhen& when) {
+    constexpr std::chrono::milliseconds k_poll{50};
+    auto deadline = std::chrono::steady_clock::now() + when.after.value_or(k_poll);
+    std::unique_lock lock(m_mutex);
+    while (!m_is_finished) {
+        auto now = std::chrono::steady_clock::now();
+        if (when.after && now >= deadline) {
+            m_has_timed_out = true;
+        } else if (when.should_stop && when.should_stop()) {
+            m_was_told_to_stop = true;
+        } else {
+            auto poll = now + k_poll;
+            auto wake = !when.after ? poll : when.should_stop ? std::min(poll, deadline) : deadline;
+            m_changed.wait_until(lock, wake);
+            continue;
+        }
+        m_is_finished = true;
+        m_server->stop();
+    }
 }
 
 void Listener::stop() {

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -33,18 +34,20 @@ class Observer {
     virtual void on_rejection(const http::Rejection& rejection) = 0;
 };
 
-/// When to stop serving besides stop() and SIGINT/SIGTERM.
+/// When to stop serving besides stop().
 struct StopWhen {
     std::optional<std::uint64_t> count;             ///< after this many deliveries
     std::optional<std::chrono::milliseconds> after; ///< after this long (timed out)
+    /// Polled every 50 ms: true stops serving (SIGINT, SIGTERM). Requests in flight finish.
+    std::function<bool()> should_stop;
 };
 
 /// How serving ended.
 struct Outcome {
-    http::StopReason reason = http::StopReason::requested;
     std::uint64_t deliveries = 0;
     std::uint64_t invalid = 0; ///< of them, those whose signature did not verify
     bool has_timed_out = false;
+    bool was_told_to_stop = false; ///< StopWhen::should_stop ended it
 };
 
 class Listener {
@@ -65,8 +68,7 @@ class Listener {
     const std::string& host() const;
     std::uint16_t port() const;
 
-    /// Serves until `when` says, stop() or a signal (ServerOptions::handle_signals). Call once,
-    /// after bind().
+    /// Serves until `when` says or stop(). Call once, after bind().
     Outcome run(const StopWhen& when);
 
     /// Thread-safe; also before run(), which then returns at once.
@@ -86,6 +88,7 @@ class Listener {
   private:
     void conclude(const Receipt& receipt);
     void finish(bool has_stopped);
+    void watch(const StopWhen& when);
 
     log::Sink* m_log;
     bool m_is_forwarding;
@@ -99,6 +102,7 @@ class Listener {
     std::condition_variable m_changed;
     bool m_is_finished = false; ///< guarded by m_mutex
     bool m_has_timed_out = false;
+    bool m_was_told_to_stop = false;
 };
 
 } // namespace hooks::listen

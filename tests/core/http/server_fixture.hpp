@@ -30,7 +30,6 @@ inline http::ServerOptions test_options() {
     options.host = "127.0.0.1";
     options.port = 0;
     options.threads = 2;
-    options.handle_signals = false;
     options.drain_timeout = 2s;
     options.limits.header_timeout = 2s;
     options.limits.body_timeout = 2s;
@@ -60,12 +59,18 @@ class TestServer {
     }
 
     /// Stops the server and waits for run() to return.
-    http::StopReason stop_and_wait() {
+    void stop_and_wait() {
         if (m_thread.joinable()) {
             m_server->stop();
             m_thread.join();
         }
-        return m_reason;
+    }
+
+    /// Waits for run() to return after the test stopped the server itself.
+    void wait() {
+        if (m_thread.joinable()) {
+            m_thread.join();
+        }
     }
 
   private:
@@ -78,13 +83,12 @@ class TestServer {
     void start(Result<std::unique_ptr<http::Server>> bound) {
         REQUIRE(bound);
         m_server = std::move(*bound);
-        m_thread = std::thread([this] { m_reason = m_server->run(); });
+        m_thread = std::thread([this] { m_server->run(); });
     }
 
     std::unique_ptr<http::Server> m_server;
     mutable std::mutex m_mutex;
     std::vector<http::Rejection> m_rejections;
-    http::StopReason m_reason = http::StopReason::requested;
     std::thread m_thread;
 };
 

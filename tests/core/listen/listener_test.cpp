@@ -202,7 +202,7 @@ TEST_CASE("the listener stops after --count deliveries and reports what it serve
     CHECK(client.read_response().status == 200);
     REQUIRE(outcome.wait_for(5s) == std::future_status::ready);
     auto served = outcome.get();
-    CHECK(served.reason == http::StopReason::requested);
+    CHECK_FALSE(served.was_told_to_stop);
     CHECK(served.deliveries == 2);
     CHECK(served.invalid == 0);
     CHECK_FALSE(served.has_timed_out);
@@ -249,4 +249,25 @@ TEST_CASE("stop() before run() makes run() return at once; a rejection is report
     auto started = std::chrono::steady_clock::now();
     CHECK(idle.run({}).deliveries == 0);
     CHECK(elapsed_ms(started) < 2000);
+}
+
+TEST_CASE("the listener stops when its stop predicate turns true (SIGINT, SIGTERM)", "[listen]") {
+    testing::FakeClock clock;
+    Recorder recorder;
+    std::atomic<bool> stop_requested{false};
+    listen::StopWhen when;
+    when.should_stop = [&stop_requested] { return stop_requested.load(); };
+    listen::Listener listener(config_with(nullptr, clock), recorder);
+    REQUIRE(listener.bind(test_options()).has_value());
+    auto outcome = std::async(std::launch::async, [&] { return listener.run(when); });
+    RawClient client(listener.port());
+    client.send(post("/1", "a"));
+    CHECK(client.read_response().status == 200);
+    CHECK(outcome.wait_for(200ms) == std::future_status::timeout); // still serving
+    stop_requested = true;
+    REQUIRE(outcome.wait_for(5s) == std::future_status::ready);
+    auto served = outcome.get();
+    CHECK(served.was_told_to_stop);
+    CHECK_FALSE(served.has_timed_out);
+    CHECK(served.deliveries == 1);
 }
