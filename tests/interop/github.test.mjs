@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // GitHub (X-Hub-Signature-256: sha256=<hex>) against @octokit/webhooks-methods sign/verify.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { describe, test } from 'node:test';
 import { sign, verify, verifyWithFallback } from '@octokit/webhooks-methods';
 
-import { assertAccepted, assertRejected, hooksSign, hooksVerify, tamper } from './support/hooks.mjs';
+import { assertAccepted, assertRejected, childEnv, hooksSign, hooksVerify, tamper } from './support/hooks.mjs';
 
 const secret = 'octo interop secret';
 const oldSecret = 'octo previous secret';
@@ -104,4 +106,45 @@ describe('github: published test vectors', () => {
             assertRejected(hooksVerify({ provider: 'github', secrets: vector.secret, body: tamper(vector.payload), headers }));
         });
     }
+});
+
+describe('github: a signature sent as a trailer by a streaming client', () => {
+    test('hooks listen verifies octokit sign() carried in a chunked trailer from node:http', async () => {
+        const child = spawn(process.env.HOOKS_BIN, ['listen', '--port', '0', '--provider', 'github',
+            '--secret', secret, '--json', '--count', '2'], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
+        const exited = new Promise((resolve) => child.on('close', resolve));
+        const url = await new Promise((resolve, reject) => {
+            let stderr = '';
+            child.stderr.setEncoding('utf8').on('data', (chunk) => {
+                stderr += chunk;
+                const listening = /^Listening on (http:\/\/\S+)\r?\n/m.exec(stderr);
+                if (listening) {
+                    resolve(listening[1]);
+                }
+            });
+            exited.then(() => reject(new Error(`hooks listen exited: ${stderr}`)));
+        });
+        const post = (trailerSignature) => new Promise((resolve, reject) => {
+            const request = http.request(`${url}/github`, {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push', Trailer: 'X-Hub-Signature-256' },
+            }, (response) => { response.resume(); response.on('end', () => resolve(response.statusCode)); });
+            request.on('error', reject);
+            // Streamed in two writes, so the body goes chunked and the signature after it.
+            request.write(body.slice(0, 10));
+            request.write(body.slice(10));
+            request.addTrailers({ 'X-Hub-Signature-256': trailerSignature });
+            request.end();
+        });
+        assert.equal(await post(await sign(secret, body)), 200);
+        assert.equal(await post(await sign(oldSecret, body)), 200);
+        assert.equal(await exited, 0);
+        const [good, bad] = stdout.trim().split('\n').map((line) => JSON.parse(line));
+        assert.equal(good.verify.ok, true, good.verify.reason);
+        assert.equal(Buffer.from(good.body_b64, 'base64').toString('utf8'), body);
+        assert.deepEqual(good.trailers.map(([name]) => name.toLowerCase()), ['x-hub-signature-256']);
+        assert.equal(bad.verify.ok, false);
+    });
 });
