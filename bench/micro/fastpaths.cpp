@@ -394,9 +394,9 @@ struct Case {
 
 /// A comparison: what each path is, the timed cases and whether the paths agreed on everything.
 struct Group {
-    Group(std::string title_, std::string fast_name_, std::string library_name_)
-        : title(std::move(title_)), fast_name(std::move(fast_name_)),
-          library_name(std::move(library_name_)) {}
+    Group(std::string heading, std::string fast_label, std::string library_label)
+        : title(std::move(heading)), fast_name(std::move(fast_label)),
+          library_name(std::move(library_label)) {}
 
     std::string title;
     std::string fast_name;
