@@ -4,12 +4,15 @@
 // log::to_json_line writes for them, ASCII and non-ASCII text). Before timing anything it checks
 // that both paths give the same answer on every input, and refuses to report when they differ.
 //
-// usage: hooks_fastpaths_bench [--rounds N] [--round-ms MS] [--only TEXT]
+// usage: hooks_fastpaths_bench [--rounds N] [--round-ms MS] [--only TEXT|TEXT...] [--tsv]
 // Each measurement is the median over N rounds (default 21) of the time per operation in a
 // round of at least MS milliseconds (default 20); the fast and library paths alternate round by
 // round, so that a noisy neighbour slows both. Times are taken by steady_clock, and in CPU time
-// as a cross-check on a busy machine. Exit status: 0 once the figures are printed, 1 when the
-// paths disagree, 2 on bad arguments.
+// as a cross-check on a busy machine. --only keeps the comparisons whose title holds one of the
+// texts; --tsv prints one tab-separated row per input instead of the tables (for bench/fastpaths,
+// which compares this program with hooks_fastpaths_bench_portable, the same built over text.cpp
+// without SSE2). Exit status: 0 once the figures are printed, 1 when the paths disagree, 2 on
+// bad arguments.
 #include "core/events/catalog.hpp"
 #include "core/events/delivery.hpp"
 #include "core/log/record.hpp"
@@ -493,6 +496,7 @@ struct Options {
     int rounds = 21;
     double round_ms = 20;
     std::string only;
+    bool is_tsv = false;
 };
 
 /// The medians over the rounds of one path.
@@ -517,14 +521,23 @@ std::pair<Medians, Medians> measure(const Case& c, const Options& options) {
     return {{median(samples[0]), median(samples[1])}, {median(samples[2]), median(samples[3])}};
 }
 
-/// Measures `c`, prints its row and returns the speed-up by the wall clock.
-double report(const Case& c, const Options& options) {
+/// Measures `c`, prints its row and returns the speed-up by the wall clock. With `--tsv` the row
+/// is: title, input, bytes, then ns/op fast by the wall clock and in CPU time, the same for the
+/// library path, tab-separated.
+double report(const std::string& title, const Case& c, const Options& options) {
     auto [fast, library] = measure(c, options);
-    auto megabytes_per_second = [&c](double ns) { return static_cast<double>(c.bytes) / ns * 1e3; };
-    std::printf("  %-24s %6zu  %10.1f %7.0f  %10.1f %7.0f  %7.2fx  %6.2fx\n", c.input.c_str(),
-                c.bytes, fast.wall_ns, megabytes_per_second(fast.wall_ns), library.wall_ns,
-                megabytes_per_second(library.wall_ns), library.wall_ns / fast.wall_ns,
-                library.cpu_ns / fast.cpu_ns);
+    if (options.is_tsv) {
+        std::printf("%s\t%s\t%zu\t%.1f\t%.1f\t%.1f\t%.1f\n", title.c_str(), c.input.c_str(),
+                    c.bytes, fast.wall_ns, fast.cpu_ns, library.wall_ns, library.cpu_ns);
+    } else {
+        auto megabytes_per_second = [&c](double ns) {
+            return static_cast<double>(c.bytes) / ns * 1e3;
+        };
+        std::printf("  %-24s %6zu  %10.1f %7.0f  %10.1f %7.0f  %7.2fx  %6.2fx\n", c.input.c_str(),
+                    c.bytes, fast.wall_ns, megabytes_per_second(fast.wall_ns), library.wall_ns,
+                    megabytes_per_second(library.wall_ns), library.wall_ns / fast.wall_ns,
+                    library.cpu_ns / fast.cpu_ns);
+    }
     std::fflush(stdout);
     return library.wall_ns / fast.wall_ns;
 }
@@ -631,6 +644,12 @@ std::vector<Group> make_groups() {
 
 /// Measures and prints every case of `group`, then the range of its speed-ups.
 void report_group(const Group& group, const Options& options) {
+    if (options.is_tsv) {
+        for (const Case& c : group.cases) {
+            report(group.title, c, options);
+        }
+        return;
+    }
     std::printf("\n%s\n  fast: %s; library: %s\n", group.title.c_str(), group.fast_name.c_str(),
                 group.library_name.c_str());
     std::printf("  %-24s %6s  %10s %7s  %10s %7s  %8s  %7s\n", "input", "bytes", "fast ns/op",
@@ -638,29 +657,50 @@ void report_group(const Group& group, const Options& options) {
     double lowest = std::numeric_limits<double>::infinity();
     double highest = 0;
     for (const Case& c : group.cases) {
-        double speed_up = report(c, options);
+        double speed_up = report(group.title, c, options);
         lowest = std::min(lowest, speed_up);
         highest = std::max(highest, speed_up);
     }
     std::printf("  speed-up from %.2fx to %.2fx\n", lowest, highest);
 }
 
+/// Whether `title` holds one of the '|'-separated texts of `only` (the empty text: any title).
+bool is_chosen(std::string_view title, std::string_view only) {
+    while (true) {
+        std::string_view choice = only.substr(0, only.find('|'));
+        if (title.find(choice) != std::string_view::npos) {
+            return true;
+        }
+        if (choice.size() == only.size()) {
+            return false;
+        }
+        only.remove_prefix(choice.size() + 1);
+    }
+}
+
 std::optional<Options> parse_options(int argc, char** argv) {
     Options options;
     std::vector<std::string_view> args(argv + 1, argv + argc);
-    for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
-        std::string value(args[i + 1]);
-        if (args[i] == "--rounds") {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--tsv") {
+            options.is_tsv = true;
+            continue;
+        }
+        if (i + 1 == args.size()) {
+            return std::nullopt;
+        }
+        std::string value(args[++i]);
+        if (args[i - 1] == "--rounds") {
             options.rounds = std::stoi(value);
-        } else if (args[i] == "--round-ms") {
+        } else if (args[i - 1] == "--round-ms") {
             options.round_ms = std::stod(value);
-        } else if (args[i] == "--only") {
+        } else if (args[i - 1] == "--only") {
             options.only = value;
         } else {
             return std::nullopt;
         }
     }
-    if (args.size() % 2 != 0 || options.rounds < 1 || options.round_ms <= 0) {
+    if (options.rounds < 1 || options.round_ms <= 0) {
         return std::nullopt;
     }
     return options;
@@ -675,7 +715,7 @@ int run(int argc, char** argv) {
     }
     if (!options) {
         std::fprintf(stderr, "usage: hooks_fastpaths_bench [--rounds N] [--round-ms MS] "
-                             "[--only TEXT]\n");
+                             "[--only TEXT|TEXT...] [--tsv]\n");
         return 2;
     }
     std::vector<Group> groups = make_groups();
@@ -692,12 +732,17 @@ int run(int argc, char** argv) {
                              "library path's answer\n");
         return 1;
     }
-    std::printf("median of %d rounds of at least %.0f ms per path; MB/s = 10^6 bytes of input "
-                "per second;\nspeed-up = library / fast by the wall clock (steady_clock), "
-                "by CPU = the same in CPU time\n",
-                options->rounds, options->round_ms);
+    if (!options->is_tsv) {
+#if defined(HOOKS_BENCH_PORTABLE_TEXT)
+        std::printf("text.cpp built without SSE2 (its portable branches): \"SSE2\" below is not\n");
+#endif
+        std::printf("median of %d rounds of at least %.0f ms per path; MB/s = 10^6 bytes of input "
+                    "per second;\nspeed-up = library / fast by the wall clock (steady_clock), "
+                    "by CPU = the same in CPU time\n",
+                    options->rounds, options->round_ms);
+    }
     for (const Group& group : groups) {
-        if (group.title.find(options->only) == std::string::npos) {
+        if (!is_chosen(group.title, options->only)) {
             continue;
         }
         report_group(group, *options);
