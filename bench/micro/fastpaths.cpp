@@ -4,12 +4,14 @@
 // log::to_json_line writes for them, ASCII and non-ASCII text). Before timing anything it checks
 // that both paths give the same answer on every input, and refuses to report when they differ.
 //
-// usage: hooks_fastpaths_bench [--rounds N] [--round-ms MS] [--only TEXT|TEXT...] [--tsv]
+// usage: hooks_fastpaths_bench [--rounds N] [--round-ms MS] [--only TEXT|TEXT...]
+//                              [--tsv [--input TEXT] [--fast-only]]
 // Each measurement is the median over N rounds (default 21) of the time per operation in a
 // round of at least MS milliseconds (default 20); the fast and library paths alternate round by
 // round, so that a noisy neighbour slows both. Times are taken by steady_clock, and in CPU time
 // as a cross-check on a busy machine. --only keeps the comparisons whose title holds one of the
-// texts; --tsv prints one tab-separated row per input instead of the tables (for bench/fastpaths,
+// texts; --tsv prints one tab-separated row per input instead of the tables, for the inputs
+// whose name holds --input, timing only the fast path with --fast-only (for bench/fastpaths,
 // which compares this program with hooks_fastpaths_bench_portable, the same built over text.cpp
 // without SSE2). Exit status: 0 once the figures are printed, 1 when the paths disagree, 2 on
 // bad arguments.
@@ -497,6 +499,8 @@ struct Options {
     double round_ms = 20;
     std::string only;
     bool is_tsv = false;
+    std::string input;         ///< only the inputs whose name holds this
+    bool is_fast_only = false; ///< the library path is not timed (its times print as 0)
 };
 
 /// The medians over the rounds of one path.
@@ -508,11 +512,13 @@ struct Medians {
 /// Times both paths of `c`, alternating round by round.
 std::pair<Medians, Medians> measure(const Case& c, const Options& options) {
     std::size_t fast_iterations = calibrate(c.fast, options.round_ms);
-    std::size_t library_iterations = calibrate(c.library, options.round_ms);
+    std::size_t library_iterations =
+        options.is_fast_only ? 0 : calibrate(c.library, options.round_ms);
     std::array<std::vector<double>, 4> samples; // fast wall, fast CPU, library wall, library CPU
     for (int round = 0; round < options.rounds; ++round) {
         RoundTime fast = time_round(c.fast, fast_iterations);
-        RoundTime library = time_round(c.library, library_iterations);
+        RoundTime library =
+            options.is_fast_only ? RoundTime{} : time_round(c.library, library_iterations);
         samples[0].push_back(fast.wall_ns);
         samples[1].push_back(fast.cpu_ns);
         samples[2].push_back(library.wall_ns);
@@ -646,7 +652,9 @@ std::vector<Group> make_groups() {
 void report_group(const Group& group, const Options& options) {
     if (options.is_tsv) {
         for (const Case& c : group.cases) {
-            report(group.title, c, options);
+            if (c.input.find(options.input) != std::string::npos) {
+                report(group.title, c, options);
+            }
         }
         return;
     }
@@ -682,8 +690,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
     Options options;
     std::vector<std::string_view> args(argv + 1, argv + argc);
     for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--tsv") {
-            options.is_tsv = true;
+        if (args[i] == "--tsv" || args[i] == "--fast-only") {
+            (args[i] == "--tsv" ? options.is_tsv : options.is_fast_only) = true;
             continue;
         }
         if (i + 1 == args.size()) {
@@ -696,11 +704,13 @@ std::optional<Options> parse_options(int argc, char** argv) {
             options.round_ms = std::stod(value);
         } else if (args[i - 1] == "--only") {
             options.only = value;
+        } else if (args[i - 1] == "--input") {
+            options.input = value;
         } else {
             return std::nullopt;
         }
     }
-    if (options.rounds < 1 || options.round_ms <= 0) {
+    if (options.rounds < 1 || options.round_ms <= 0 || (options.is_fast_only && !options.is_tsv)) {
         return std::nullopt;
     }
     return options;
@@ -715,7 +725,7 @@ int run(int argc, char** argv) {
     }
     if (!options) {
         std::fprintf(stderr, "usage: hooks_fastpaths_bench [--rounds N] [--round-ms MS] "
-                             "[--only TEXT|TEXT...] [--tsv]\n");
+                             "[--only TEXT|TEXT...] [--tsv [--input TEXT] [--fast-only]]\n");
         return 2;
     }
     std::vector<Group> groups = make_groups();
