@@ -294,6 +294,41 @@ std::optional<std::string> fast_escape(std::string_view text) {
 // they are timed against are: noinline, so that neither side gains from being inlined into the
 // timing loop.
 
+/// text::utf8_sequence_length, copied so that the loops below can inline it as text.cpp's
+/// is_valid_utf8 can.
+inline std::size_t sequence_length(std::string_view text) {
+    auto byte = [text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    if (text.empty() || byte(0) < 0x80) {
+        return text.empty() ? 0 : 1;
+    }
+    const unsigned char lead = byte(0);
+    std::size_t length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf) {
+        length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+        length = 3;
+        low = lead == 0xe0 ? 0xa0 : low;
+        high = lead == 0xed ? 0x9f : high;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+        length = 4;
+        low = lead == 0xf0 ? 0x90 : low;
+        high = lead == 0xf4 ? 0x8f : high;
+    } else {
+        return 0;
+    }
+    if (text.size() < length || byte(1) < low || byte(1) > high) {
+        return 0;
+    }
+    for (std::size_t i = 2; i < length; ++i) {
+        if ((byte(i) & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    return length;
+}
+
 /// UTF-8 checked a byte (or a sequence) at a time, with the same rules.
 [[gnu::noinline]] bool utf8_bytewise(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
@@ -301,7 +336,7 @@ std::optional<std::string> fast_escape(std::string_view text) {
             ++i;
             continue;
         }
-        std::size_t length = text::utf8_sequence_length(text.substr(i));
+        std::size_t length = sequence_length(text.substr(i));
         if (length == 0) {
             return false;
         }
@@ -328,7 +363,7 @@ std::optional<std::string> fast_escape(std::string_view text) {
             ++i;
             continue;
         }
-        std::size_t length = text::utf8_sequence_length(text.substr(i));
+        std::size_t length = sequence_length(text.substr(i));
         if (length == 0) {
             return false;
         }
