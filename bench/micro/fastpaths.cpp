@@ -205,7 +205,7 @@ std::vector<Input> make_log_lines(const std::vector<Input>& bodies) {
         lines.back().message.body.pop_back(); // the '\n'
     }
     // A body that is not UTF-8 is kept as body_b64.
-    Input binary{"binary 1 KB (body_b64)", "github", bodies.front().message};
+    Input binary{"binary 1 KB (body_b64)", "stripe", bodies.front().message};
     binary.message.body.clear();
     for (std::uint32_t i = 0; binary.message.body.size() < 1024; ++i) {
         binary.message.body += static_cast<char>((i * 2654435761U) >> 24U);
@@ -290,10 +290,6 @@ std::optional<std::string> fast_escape(std::string_view text) {
     return out;
 }
 
-// The loops below stand for code that would be out of line in hooks_core, as the fast paths
-// they are timed against are: noinline, so that neither side gains from being inlined into the
-// timing loop.
-
 /// text::utf8_sequence_length, copied so that the loops below can inline it as text.cpp's
 /// is_valid_utf8 can.
 inline std::size_t sequence_length(std::string_view text) {
@@ -328,6 +324,10 @@ inline std::size_t sequence_length(std::string_view text) {
     }
     return length;
 }
+
+// The loops below stand for code that would be out of line in hooks_core, as the fast paths
+// they are timed against are: noinline, so that neither side gains from being inlined into the
+// timing loop.
 
 /// UTF-8 checked a byte (or a sequence) at a time, with the same rules.
 [[gnu::noinline]] bool utf8_bytewise(std::string_view text) {
