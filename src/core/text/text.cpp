@@ -23,7 +23,7 @@ __m128i load16(const char* at) {
 
 /// How many bytes from the start of `text` are ASCII, counted sixteen at a time where SSE2 is
 /// (every x86-64): a multiple of 16, at most the first non-ASCII byte's offset.
-std::size_t ascii_blocks(std::string_view text) {
+std::size_t ascii_blocks([[maybe_unused]] std::string_view text) {
     std::size_t i = 0;
 #if defined(__SSE2__)
     while (text.size() - i >= 16 && _mm_movemask_epi8(load16(text.data() + i)) == 0) {
