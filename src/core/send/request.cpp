@@ -28,16 +28,6 @@ void apply_extra_headers(std::vector<message::Header>& headers,
 
 } // namespace
 
-http::ClientOptions client_options(bool is_insecure, const std::string& ca_file,
-                                   const retry::Schedule& schedule) {
-    http::ClientOptions options;
-    options.timeout = schedule.timeout;
-    options.connect_timeout = std::min(schedule.timeout, std::chrono::milliseconds(5000));
-    options.insecure = is_insecure;
-    options.ca_file = ca_file;
-    return options;
-}
-
 Result<message::Message> build_unsigned(const Plan& plan, const std::string& id,
                                         providers::UnixMillis created) {
     Result<events::BuiltDelivery> built;
