@@ -2,261 +2,60 @@
 #include "cli/send_load.hpp"
 
 #include "cli/stop_signals.hpp"
-#include "core/events/delivery_id.hpp"
-#include "core/http/attempt_stats.hpp"
-#include "core/http/batch.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <condition_variable>
 #include <cstdio>
-#include <deque>
-#include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
-#include <stop_token>
-#include <thread>
-#include <unordered_map>
 
 namespace hooks::cli {
 namespace {
 
-/// What the run found.
-struct Tally {
-    std::uint64_t succeeded = 0;
-    std::map<std::string, std::uint64_t> failures; ///< cause -> deliveries
-    http::LatencyStats latency;
-};
-
-/// A delivery of the run: its id and when its envelope was made. Every attempt's request is
-/// built from these, so a retry carries the first attempt's body (events::DeliveryTemplate
-/// builds the same bytes from the same id and time) and only its signature is new.
-struct DeliveryKey {
-    std::string id;
-    providers::UnixMillis created{0};
-};
-
-/// A fresh delivery and its first request.
-struct Fresh {
-    DeliveryKey key;
-    http::WireRequest request;
-};
-
-/// The request of an attempt of `key`'s delivery, signed at `signed_at`, as it goes on the wire.
-Result<http::WireRequest> wire_request(const SendPlan& plan, const DeliveryKey& key,
-                                       providers::UnixMillis signed_at) {
-    auto request = build_request(plan, key.id, key.created, signed_at);
-    if (!request) {
-        return tl::unexpected(request.error());
-    }
-    return http::to_wire(*request, plan.url.authority());
-}
-
-Result<Fresh> make_fresh(const SendPlan& plan) {
-    DeliveryKey key{events::fresh_delivery_id(plan.build.provider), plan.now()};
-    auto request = wire_request(plan, key, key.created);
-    if (!request) {
-        return tl::unexpected(request.error());
-    }
-    return Fresh{std::move(key), std::move(*request)};
-}
-
-/// Builds a run's fresh deliveries on a thread of its own, at most k_ahead ahead of the engine:
-/// building and signing a request costs more than sending it, and the engine's one thread
-/// would otherwise do both. When none is ready the engine's thread builds one itself (large
-/// envelopes take longer to build than to send). Requests wait at most k_ahead deliveries (a
-/// few ms), so their timestamps stay current.
-class FreshMaker {
-  public:
-    FreshMaker(const SendPlan& plan, std::uint64_t count)
-        : m_plan(plan), m_remaining(count),
-          m_thread([this](const std::stop_token& stop) { make(stop); }) {}
-    FreshMaker(const FreshMaker&) = delete;
-    FreshMaker& operator=(const FreshMaker&) = delete;
-    ~FreshMaker() {
-        {
-            std::lock_guard lock(m_mutex); // not between the maker's check and its wait
-            m_thread.request_stop();
-        }
-        m_changed.notify_all();
-    }
-
-    /// The next delivery, or the error that stopped the maker. Call at most `count` times.
-    Result<Fresh> take() {
-        std::unique_lock lock(m_mutex);
-        if (m_ready.empty() && m_remaining > 0) {
-            --m_remaining;
-            lock.unlock();
-            return make_fresh(m_plan);
-        }
-        // The last ones may still be under way on the maker's thread.
-        m_changed.wait(lock, [this] { return !m_ready.empty(); });
-        Result<Fresh> fresh = std::move(m_ready.front());
-        m_ready.pop_front();
-        if (m_ready.size() == k_ahead / 2) {
-            m_changed.notify_all();
-        }
-        return fresh;
-    }
-
-  private:
-    static constexpr std::size_t k_ahead = 256;
-
-    void make(const std::stop_token& stop) {
-        std::unique_lock lock(m_mutex);
-        for (;;) {
-            // Refill in bursts (woken when half are taken) to keep thread wake-ups rare.
-            m_changed.wait(lock, [&] {
-                return (m_ready.size() < k_ahead && m_remaining > 0) || stop.stop_requested();
-            });
-            if (stop.stop_requested() || m_remaining == 0) {
-                return;
-            }
-            --m_remaining;
-            lock.unlock();
-            Result<Fresh> fresh = make_fresh(m_plan);
-            bool is_error = !fresh;
-            lock.lock();
-            m_ready.push_back(std::move(fresh));
-            m_changed.notify_all();
-            if (is_error) {
-                return;
-            }
-        }
-    }
-
-    const SendPlan& m_plan;
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
-    std::deque<Result<Fresh>> m_ready;
-    std::uint64_t m_remaining; ///< not yet claimed by either thread
-    std::jthread m_thread;     ///< last: it starts at construction and uses the members above
-};
-
-/// Fresh deliveries, each through the plan's retry schedule as deliver() takes it.
-class LoadDriver final : public http::BatchDriver {
-  public:
-    LoadDriver(const SendPlan& plan, std::uint64_t count)
-        : m_plan(plan), m_count(count), m_maker(plan, count) {}
-
-    Result<std::optional<http::BatchJob>> next() override {
-        if (m_started == m_count) {
-            return std::nullopt;
-        }
-        auto fresh = m_maker.take();
-        if (!fresh) {
-            return tl::unexpected(fresh.error());
-        }
-        std::uint64_t tag = m_started++;
-        m_keys.emplace(tag, std::move(fresh->key));
-        return http::BatchJob{tag, std::move(fresh->request)};
-    }
-
-    Result<std::optional<http::BatchRetry>> finished(std::uint64_t tag, int attempt,
-                                                     const http::AttemptResult& result) override {
-        auto decision =
-            retry::decide(m_plan.schedule, attempt, http::outcome_of(result), m_plan.time_scale);
-        auto key = m_keys.find(tag);
-        if (decision.verdict == retry::Verdict::retry) {
-            // Signed afresh when it is due (rebuild()): a timestamp is the attempt's own, the
-            // body the delivery's.
-            return http::BatchRetry{decision.wait, true};
-        }
-        if (result) {
-            m_tally.latency.add(result->latency); // of each delivery's last attempt
-        }
-        if (decision.verdict == retry::Verdict::success) {
-            ++m_tally.succeeded;
-        } else {
-            ++m_tally.failures[http::failure_cause(result)];
-        }
-        m_keys.erase(key);
-        return std::nullopt;
-    }
-
-    Result<http::WireRequest> rebuild(std::uint64_t tag, int /*attempt*/) override {
-        // Each attempt keeps the delivery's id and body.
-        return wire_request(m_plan, m_keys.at(tag), m_plan.now());
-    }
-
-    bool should_stop() override { return StopSignals::is_stop_requested(); }
-
-    Tally& tally() { return m_tally; }
-
-  private:
-    const SendPlan& m_plan;
-    std::uint64_t m_count;
-    std::uint64_t m_started = 0;
-    FreshMaker m_maker;
-    std::unordered_map<std::uint64_t, DeliveryKey> m_keys; ///< tag -> delivery, while open
-    Tally m_tally;
-};
-
-void print_summary(Tally& total, const LoadOptions& options, double seconds, bool is_json,
-                   std::ostream& out) {
-    std::uint64_t failed = 0;
-    for (const auto& [cause, number] : total.failures) {
-        failed += number;
-    }
-    // Of deliveries that succeeded: "0 delivered ... 546 deliveries/s" would not be true.
-    double rate = seconds > 0 ? static_cast<double>(total.succeeded) / seconds : 0;
-    bool is_interrupted = StopSignals::is_stop_requested();
+void print_summary(send::LoadSummary& summary, bool is_json, std::ostream& out) {
+    std::uint64_t failed = summary.failed();
+    double rate = summary.deliveries_per_second();
     if (is_json) {
         nlohmann::json document = {{"v", 1},
-                                   {"count", options.count},
-                                   {"concurrency", options.concurrency},
-                                   {"delivered", total.succeeded},
+                                   {"count", summary.count},
+                                   {"concurrency", summary.concurrency},
+                                   {"delivered", summary.delivered},
                                    {"failed", failed},
-                                   {"interrupted", is_interrupted},
-                                   {"failures", total.failures},
-                                   {"seconds", seconds},
+                                   {"interrupted", summary.is_interrupted},
+                                   {"failures", summary.failures},
+                                   {"seconds", summary.seconds},
                                    {"deliveries_per_second", rate},
-                                   {"latency_ms", total.latency.to_json()}};
+                                   {"latency_ms", summary.latency.to_json()}};
         out << document.dump() << '\n';
         return;
     }
     char line[256];
     std::snprintf(line, sizeof line, "%s%llu delivered, %llu failed in %.2f s: %.0f deliveries/s\n",
-                  is_interrupted ? "interrupted: " : "",
-                  static_cast<unsigned long long>(total.succeeded),
-                  static_cast<unsigned long long>(failed), seconds, rate);
-    out << line << total.latency.to_text() << '\n';
-    for (const auto& [cause, number] : total.failures) {
+                  summary.is_interrupted ? "interrupted: " : "",
+                  static_cast<unsigned long long>(summary.delivered),
+                  static_cast<unsigned long long>(failed), summary.seconds, rate);
+    out << line << summary.latency.to_text() << '\n';
+    for (const auto& [cause, number] : summary.failures) {
         out << "  failed: " << number << " x " << cause << '\n';
     }
 }
 
 } // namespace
 
-Result<int> run_load(const SendPlan& given, const LoadOptions& options, bool is_json,
+Result<int> run_load(const send::Plan& plan, const send::LoadOptions& options, bool is_json,
                      Context& context) {
-    // Many deliveries of one event: its envelope is built once and filled in for each.
-    SendPlan plan = given;
-    auto deliveries = events::DeliveryTemplate::create(plan.build);
-    if (!deliveries) {
-        return tl::unexpected(deliveries.error());
-    }
-    plan.deliveries = std::make_shared<const events::DeliveryTemplate>(std::move(*deliveries));
-    LoadDriver driver(plan, options.count);
-    http::BatchOptions batch;
-    batch.concurrency = static_cast<unsigned>(
-        std::min<std::uint64_t>(options.concurrency, std::max<std::uint64_t>(options.count, 1)));
-    batch.client = options.client;
     StopSignals signals; // Ctrl-C: no new deliveries, those on the wire finish, then the summary
-    auto started = std::chrono::steady_clock::now();
-    if (auto ran = http::run_batch(plan.url, driver, batch); !ran) {
-        return tl::unexpected(ran.error());
+    send::Environment environment{*context.clock, http::network(),
+                                  [] { return StopSignals::is_stop_requested(); }};
+    auto summary = send::run_load(plan, options, environment);
+    if (!summary) {
+        return tl::unexpected(summary.error());
     }
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    Tally& total = driver.tally();
-    print_summary(total, options, seconds, is_json, context.out);
-    if (StopSignals::is_stop_requested()) {
-        return fail(ErrorKind::interrupted, "interrupted after " + std::to_string(total.succeeded) +
+    print_summary(*summary, is_json, context.out);
+    if (summary->is_interrupted) {
+        return fail(ErrorKind::interrupted, "interrupted after " +
+                                                std::to_string(summary->delivered) +
                                                 " deliveries of " + std::to_string(options.count));
     }
-    return total.failures.empty() ? 0 : 1;
+    return summary->failures.empty() ? 0 : 1;
 }
 
 } // namespace hooks::cli
