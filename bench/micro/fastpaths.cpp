@@ -57,7 +57,7 @@ std::string json_string_literal(std::string_view text) {
     return Json(std::string(text)).dump();
 }
 
-events::BuiltDelivery build(events::BuildInput input) {
+events::UnsignedRequest build(events::BuildInput input) {
     input.id = input.provider == "github" ? "8e5b2c1e-3f4a-11ef-9a4f-6d1c2b3a4e5f"
                                           : "evt_1PqR8tLkdIwHu7ixBenchmark";
     input.timestamp = providers::UnixMillis(1796473137000);
@@ -84,7 +84,7 @@ Input sample(const std::string& name, const std::string& provider, const std::st
         filler.resize(size > bare ? size - bare : 0);
         input.sets.back().second = json_string_literal(filler);
     }
-    events::BuiltDelivery built = build(input);
+    events::UnsignedRequest built = build(input);
     Input out{name, provider, {}};
     out.message.method = built.method;
     out.message.target = "/webhooks/" + provider;

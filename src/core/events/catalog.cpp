@@ -228,7 +228,7 @@ std::vector<EventInfo> list_events(std::string_view provider) {
     return events;
 }
 
-Result<BuiltDelivery> build_delivery(const BuildInput& input) {
+Result<UnsignedRequest> build_delivery(const BuildInput& input) {
     auto provider = find_provider(input.provider);
     if (!provider) {
         return tl::unexpected(provider.error());
@@ -249,7 +249,7 @@ Result<BuiltDelivery> build_delivery(const BuildInput& input) {
     if (!headers) {
         return tl::unexpected(headers.error());
     }
-    BuiltDelivery built;
+    UnsignedRequest built;
     built.headers = std::move(*headers);
     if ((*provider)->is_form) {
         auto form = write_form(*body, (*provider)->name);

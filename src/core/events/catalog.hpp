@@ -56,7 +56,7 @@ struct BuildInput {
 };
 
 /// The request to send, before signing.
-struct BuiltDelivery {
+struct UnsignedRequest {
     std::string body;         ///< compact JSON (or form fields for Twilio)
     std::string content_type; ///< "application/json" or "application/x-www-form-urlencoded"
     /// The provider's event headers (X-GitHub-Event, X-GitHub-Delivery, User-Agent, ...);
@@ -70,7 +70,7 @@ struct BuiltDelivery {
 /// record.created, ..."), data that is not JSON, a --set path that cannot be applied (naming
 /// it), a --map pointer that is not in the envelope, form fields that are not scalars, or an id
 /// that cannot go in a header. Thread-safe.
-Result<BuiltDelivery> build_delivery(const BuildInput& input);
+Result<UnsignedRequest> build_delivery(const BuildInput& input);
 
 /// CodeNx field-level triggers (--only-if-changed FIELD): whether `record.FIELD` differs from
 /// `previous.FIELD` in a built body. FIELD is a name, a dotted path or a JSON Pointer under

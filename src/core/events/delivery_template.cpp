@@ -91,8 +91,8 @@ struct DeliveryTemplate::Parts {
     std::string content_type;
     std::string method;
 
-    BuiltDelivery fill(const Texts& texts) const {
-        BuiltDelivery built;
+    UnsignedRequest fill(const Texts& texts) const {
+        UnsignedRequest built;
         built.body = body.fill(texts);
         built.content_type = content_type;
         built.method = method;
@@ -133,7 +133,7 @@ Result<DeliveryTemplate> DeliveryTemplate::create(BuildInput input) {
     }
     parts->content_type = first->content_type;
     parts->method = first->method;
-    BuiltDelivery check = parts->fill(texts_of(second_id, second_time));
+    UnsignedRequest check = parts->fill(texts_of(second_id, second_time));
     if (check.body == second->body && check.headers == second->headers &&
         check.content_type == second->content_type && check.method == second->method) {
         made.m_parts = std::move(parts);
@@ -141,7 +141,7 @@ Result<DeliveryTemplate> DeliveryTemplate::create(BuildInput input) {
     return made;
 }
 
-Result<BuiltDelivery> DeliveryTemplate::build(const std::string& id,
+Result<UnsignedRequest> DeliveryTemplate::build(const std::string& id,
                                               providers::UnixMillis timestamp) const {
     if (m_parts && is_plain(id)) {
         return m_parts->fill(texts_of(id, timestamp));

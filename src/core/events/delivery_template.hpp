@@ -19,7 +19,7 @@ class DeliveryTemplate {
     static Result<DeliveryTemplate> create(BuildInput input);
 
     /// build_delivery() of the input with `id` and `timestamp`, byte for byte. Thread-safe.
-    Result<BuiltDelivery> build(const std::string& id, providers::UnixMillis timestamp) const;
+    Result<UnsignedRequest> build(const std::string& id, providers::UnixMillis timestamp) const;
 
     /// Whether build() fills the template (rather than building in full).
     bool is_filled_in() const { return m_parts != nullptr; }

@@ -30,7 +30,7 @@ void apply_extra_headers(std::vector<message::Header>& headers,
 
 Result<message::Message> build_unsigned(const Plan& plan, const std::string& id,
                                         providers::UnixMillis created) {
-    Result<events::BuiltDelivery> built;
+    Result<events::UnsignedRequest> built;
     if (plan.deliveries) {
         built = plan.deliveries->build(id, created);
     } else {

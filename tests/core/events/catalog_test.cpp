@@ -10,7 +10,7 @@
 using namespace hooks;
 using hooks::events::build_delivery;
 using hooks::events::BuildInput;
-using hooks::events::BuiltDelivery;
+using hooks::events::UnsignedRequest;
 using hooks::events::has_changed;
 using hooks::events::list_events;
 
@@ -41,7 +41,7 @@ BuildInput input_for(std::string provider, std::string event = "") {
     return input;
 }
 
-BuiltDelivery build(const BuildInput& input) {
+UnsignedRequest build(const BuildInput& input) {
     auto built = build_delivery(input);
     INFO(input.provider << " " << input.event);
     REQUIRE(built);
@@ -80,7 +80,7 @@ std::optional<std::string> expected_event_type(const std::string& provider,
     return name;
 }
 
-std::optional<std::string> header_value(const BuiltDelivery& built, std::string_view name) {
+std::optional<std::string> header_value(const UnsignedRequest& built, std::string_view name) {
     for (const message::Header& header : built.headers) {
         if (message::names_equal(header.name, name)) {
             return header.value;
@@ -101,7 +101,7 @@ void check_form(const std::string& body) {
 
 void check_event(const std::string& provider, const std::string& name) {
     INFO(provider << " " << name);
-    BuiltDelivery built = build(input_for(provider, name));
+    UnsignedRequest built = build(input_for(provider, name));
     CHECK(built.method == "POST");
     CHECK(built.body.find("{{") == std::string::npos);
     for (const message::Header& header : built.headers) {

@@ -6,7 +6,7 @@
 
 using namespace hooks;
 using events::BuildInput;
-using events::BuiltDelivery;
+using events::UnsignedRequest;
 using events::DeliveryTemplate;
 
 namespace {
@@ -16,7 +16,7 @@ const std::vector<std::string> k_providers{
     "github", "github-sha1", "slack",    "shopify",  "paddle",   "twilio",   "discord"};
 
 /// What build_delivery() makes of `input` with `id` and `timestamp`: the reference.
-BuiltDelivery direct(BuildInput input, const std::string& id, providers::UnixMillis timestamp) {
+UnsignedRequest direct(BuildInput input, const std::string& id, providers::UnixMillis timestamp) {
     input.id = id;
     input.timestamp = timestamp;
     auto built = events::build_delivery(input);
@@ -24,7 +24,7 @@ BuiltDelivery direct(BuildInput input, const std::string& id, providers::UnixMil
     return *built;
 }
 
-void check_same(const BuiltDelivery& made, const BuiltDelivery& expected) {
+void check_same(const UnsignedRequest& made, const UnsignedRequest& expected) {
     CHECK(made.body == expected.body);
     CHECK(made.headers == expected.headers);
     CHECK(made.content_type == expected.content_type);
