@@ -5,8 +5,10 @@
 #include "support/provider_fixtures.hpp"
 #include "support/temp_dir.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -411,4 +413,63 @@ TEST_CASE("replay's dry run lists the selected records and sends nothing", "[rep
     CHECK(totals->read.read == 5);
     CHECK(totals->read.filtered_out == 2);
     CHECK(observer.planned == std::vector<std::uint64_t>{2, 3, 4});
+}
+
+TEST_CASE("replay reports progress now and then, timed by its clock", "[replay]") {
+    std::mutex mutex;
+    std::condition_variable reported;
+    std::vector<replay::Progress> snapshots;
+    class ProgressObserver final : public replay::Observer {
+      public:
+        ProgressObserver(std::mutex& mutex, std::condition_variable& reported,
+                         std::vector<replay::Progress>& snapshots)
+            : m_mutex(mutex), m_reported(reported), m_snapshots(snapshots) {}
+        void on_progress(const replay::Progress& progress) override {
+            std::lock_guard lock(m_mutex);
+            m_snapshots.push_back(progress);
+            m_reported.notify_all();
+        }
+
+      private:
+        std::mutex& m_mutex;
+        std::condition_variable& m_reported;
+        std::vector<replay::Progress>& m_snapshots;
+    } observer(mutex, reported, snapshots);
+
+    FakeClock clock;
+    // Record 2's answer waits for a progress report, record 1 delivered and 3 s gone by.
+    FakeReplayTransport transport(clock, [&](std::uint64_t tag, int) {
+        if (tag == 2) {
+            clock.advance(3s);
+            std::unique_lock lock(mutex);
+            reported.wait_for(lock, 10s, [&] {
+                return !snapshots.empty() && snapshots.back().elapsed.count() >= 3;
+            });
+        }
+        return FakeReplayTransport::answer(204);
+    });
+    replay::Plan plan = make_plan();
+    plan.progress_period = 5ms;
+    replay::SourceProgress progress{1234, [] { return std::uint64_t{617}; }};
+    std::istringstream input(log_text(make_records(3)));
+    auto source = log::Source::open(input, "test.jsonl");
+    REQUIRE(source.has_value());
+    replay::Environment environment{clock, transport, {}};
+    auto summary = replay::run(**source, plan, progress, environment, observer);
+    REQUIRE(summary.has_value());
+    CHECK(summary->delivered == 3);
+
+    std::lock_guard lock(mutex);
+    // The first report taken while record 2 waited.
+    auto waiting =
+        std::find_if(snapshots.begin(), snapshots.end(),
+                     [](const replay::Progress& taken) { return taken.elapsed.count() >= 3; });
+    REQUIRE(waiting != snapshots.end());
+    const replay::Progress& first = *waiting;
+    CHECK(first.delivered == 1);
+    CHECK(first.failed == 0);
+    CHECK(first.retrying == 0);
+    CHECK(first.log_size == std::optional<std::uint64_t>(1234));
+    CHECK(first.bytes_read == 617);
+    CHECK(first.elapsed == std::chrono::duration<double>(3.0));
 }
