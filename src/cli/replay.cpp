@@ -54,7 +54,7 @@ Result<double> parse_rate(const std::string& text) {
 
 /// The signing half of the plan: --provider and its secrets, or the captured headers.
 Result<void> plan_signing(const ReplayOptions& options, const providers::Registry& registry,
-                          Context& context, StdinGuard& guard, ReplayPlan& plan) {
+                          Context& context, StdinGuard& guard, replay::Plan& plan) {
     bool has_secret = !options.secrets.values.empty() || !options.secrets.files.empty() ||
                       !options.secrets.env_names.empty();
     if (options.provider.name.empty()) {
@@ -88,12 +88,14 @@ Result<void> plan_signing(const ReplayOptions& options, const providers::Registr
     return {};
 }
 
-Result<ReplayPlan> make_plan(const ReplayOptions& options, const providers::Registry& registry,
-                             Context& context, StdinGuard& guard) {
-    ReplayPlan plan;
-    plan.is_dry_run = options.is_dry_run;
-    plan.is_json = options.output.is_json;
-    plan.is_quiet = options.is_quiet;
+Result<ReplayCommand> make_command(const ReplayOptions& options,
+                                   const providers::Registry& registry, Context& context,
+                                   StdinGuard& guard) {
+    ReplayCommand command;
+    command.is_dry_run = options.is_dry_run;
+    command.is_json = options.output.is_json;
+    command.is_quiet = options.is_quiet;
+    replay::Plan& plan = command.plan;
     plan.registry = &registry;
     if (options.to.empty() && !options.is_dry_run) {
         return fail(ErrorKind::usage, "--to URL is required: where to re-deliver the log");
@@ -108,7 +110,7 @@ Result<ReplayPlan> make_plan(const ReplayOptions& options, const providers::Regi
     if (plan.destination.target == "/") {
         plan.destination.has_path = false;
     }
-    plan.destination_text = options.to;
+    command.destination_text = options.to;
     if (auto signing = plan_signing(options, registry, context, guard, plan); !signing) {
         return tl::unexpected(signing.error());
     }
@@ -144,11 +146,16 @@ Result<ReplayPlan> make_plan(const ReplayOptions& options, const providers::Regi
         }
         plan.batch.rate = *rate;
     }
-    plan.log_path = options.log;
+    command.log_path = options.log;
     plan.journal_path = options.journal;
     plan.failed_path = options.failed;
-    plan.now = [clock = context.clock] { return time::unix_millis(*clock); };
-    return plan;
+    plan.is_every_outcome_reported = options.output.is_json;
+    // The progress line: on a terminal redrawn every second, otherwise a line every 10 seconds.
+    if (!options.is_quiet) {
+        plan.progress_period =
+            context.is_stderr_tty ? std::chrono::seconds(1) : std::chrono::seconds(10);
+    }
+    return command;
 }
 
 Result<int> run(const ReplayOptions& options, Context& context) {
@@ -165,12 +172,12 @@ Result<int> run(const ReplayOptions& options, Context& context) {
         }
         guard.is_used = true;
     }
-    auto plan = make_plan(options, *registry, context, guard);
-    if (!plan) {
-        return tl::unexpected(plan.error());
+    auto command = make_command(options, *registry, context, guard);
+    if (!command) {
+        return tl::unexpected(command.error());
     }
     std::ifstream file;
-    SourceProgress progress;
+    replay::SourceProgress progress;
     if (!is_stdin) {
         file.open(options.log, std::ios::binary);
         if (!file) {
@@ -195,7 +202,7 @@ Result<int> run(const ReplayOptions& options, Context& context) {
     if (!source) {
         return tl::unexpected(source.error());
     }
-    return run_replay(**source, *plan, progress, context);
+    return run_replay(**source, *command, progress, context);
 }
 
 void add_selection_options(CLI::App& command, ReplayOptions& options) {
