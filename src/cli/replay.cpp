@@ -4,7 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/common_options.hpp"
 #include "cli/replay_run.hpp"
-#include "cli/send_delivery.hpp"
+#include "core/send/plan.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -138,7 +138,7 @@ Result<ReplayCommand> make_command(const ReplayOptions& options,
     // Records held while under way (each with its body): enough to keep every connection busy
     // while some wait for a retry, few enough that large bodies do not add up.
     plan.batch.max_open = std::max<std::size_t>(64, std::size_t{2} * options.concurrency);
-    plan.batch.client = client_options(options.is_insecure, options.ca_file, plan.schedule);
+    plan.batch.client = send::client_options(options.is_insecure, options.ca_file, plan.schedule);
     if (!options.rate.empty()) {
         auto rate = parse_rate(options.rate);
         if (!rate) {

@@ -142,7 +142,7 @@ Result<DeliveryTemplate> DeliveryTemplate::create(BuildInput input) {
 }
 
 Result<UnsignedRequest> DeliveryTemplate::build(const std::string& id,
-                                              providers::UnixMillis timestamp) const {
+                                                providers::UnixMillis timestamp) const {
     if (m_parts && is_plain(id)) {
         return m_parts->fill(texts_of(id, timestamp));
     }

@@ -10,9 +10,9 @@
 using namespace hooks;
 using hooks::events::build_delivery;
 using hooks::events::BuildInput;
-using hooks::events::UnsignedRequest;
 using hooks::events::has_changed;
 using hooks::events::list_events;
+using hooks::events::UnsignedRequest;
 
 namespace {
 

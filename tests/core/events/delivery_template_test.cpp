@@ -6,8 +6,8 @@
 
 using namespace hooks;
 using events::BuildInput;
-using events::UnsignedRequest;
 using events::DeliveryTemplate;
+using events::UnsignedRequest;
 
 namespace {
 
