@@ -3,75 +3,17 @@
 // transport for the app it forwards to, no server and no terminal.
 #include "core/listen/receiver.hpp"
 #include "support/fake_clock.hpp"
+#include "support/fake_transport.hpp"
 
 #include <catch2/catch.hpp>
-#include <deque>
-#include <mutex>
 
 using namespace hooks;
 using namespace std::chrono_literals;
 
 namespace {
 
-/// An app behind a fake transport: answers from a script (the last answer repeats) and keeps
-/// every request it was sent; or cannot be reached at all.
-class FakeApp final : public http::Transport {
-  public:
-    using Answer = tl::expected<http::ClientResponse, http::ClientError>;
-
-    explicit FakeApp(std::deque<Answer> answers, bool is_reachable = true)
-        : m_answers(std::move(answers)), m_is_reachable(is_reachable) {}
-
-    Result<std::unique_ptr<http::Connection>> connect(const http::Url& origin,
-                                                      const http::ClientOptions&) const override {
-        if (!m_is_reachable) {
-            return fail(ErrorKind::input, http::connect_failure(origin.origin()).message);
-        }
-        return std::make_unique<Connection>(*this);
-    }
-
-    Result<void> run_batch(const http::Url&, http::BatchDriver&,
-                           const http::BatchOptions&) const override {
-        return fail(ErrorKind::input, "listen runs no batches");
-    }
-
-    std::vector<message::Message> requests() const {
-        std::lock_guard lock(m_mutex);
-        return m_requests;
-    }
-
-  private:
-    class Connection final : public http::Connection {
-      public:
-        explicit Connection(const FakeApp& app) : m_app(app) {}
-        Answer send(const message::Message& request) override { return m_app.answer(request); }
-
-      private:
-        const FakeApp& m_app;
-    };
-
-    Answer answer(const message::Message& request) const {
-        std::lock_guard lock(m_mutex);
-        m_requests.push_back(request);
-        Answer next = m_answers.front();
-        if (m_answers.size() > 1) {
-            m_answers.pop_front();
-        }
-        return next;
-    }
-
-    mutable std::mutex m_mutex;
-    mutable std::deque<Answer> m_answers;
-    mutable std::vector<message::Message> m_requests;
-    bool m_is_reachable;
-};
-
-http::ClientResponse app_answer(int status, std::string body) {
-    http::ClientResponse response;
-    response.status = status;
-    response.headers = {{"Content-Type", "application/json"}};
-    response.body = std::move(body);
-    return response;
+http::AttemptResult app_answer(int status, std::string body) {
+    return testing::respond(status, {{"Content-Type", "application/json"}}, std::move(body));
 }
 
 http::IncomingRequest incoming(std::string body, std::vector<message::Header> headers) {
@@ -171,7 +113,9 @@ TEST_CASE("an app that cannot be reached or times out gets the sender a 502 sayi
     Fixture fixture;
     fixture.config.forward_to = url_of("http://127.0.0.1:3000/app");
 
-    FakeApp unreachable({}, false);
+    testing::FakeTransport unreachable;
+    unreachable.fail_connect(
+        Error{ErrorKind::input, http::connect_failure("http://127.0.0.1:3000").message});
     fixture.config.transport = &unreachable;
     listen::Receiver cut_off(fixture.config);
     auto request = incoming("{}", {});
@@ -182,13 +126,14 @@ TEST_CASE("an app that cannot be reached or times out gets the sender a 502 sayi
     CHECK(response.body == "hooks listen could not forward: " + receipt.forward->error + "\n");
     CHECK(receipt.forward->error.find("127.0.0.1:3000") != std::string::npos);
 
-    FakeApp slow({tl::unexpected(http::response_timeout("http://127.0.0.1:3000", 5s))});
+    testing::FakeTransport slow;
+    slow.set_default(tl::unexpected(http::response_timeout("http://127.0.0.1:3000", 5s)));
     fixture.config.transport = &slow;
     listen::Receiver timing_out(fixture.config);
     auto again = incoming("{}", {});
     auto [slow_response, slow_receipt] = timing_out.handle(again);
     CHECK(slow_response.status == 502);
-    CHECK(slow.requests().size() == 1);
+    CHECK(slow.sent().size() == 1);
     CHECK(slow_receipt.record.response_status == 502);
 }
 
@@ -196,7 +141,8 @@ TEST_CASE("a forwarded delivery reaches the app as it came, and the app's answer
           "[listen]") {
     Fixture fixture;
     fixture.config.forward_to = url_of("http://127.0.0.1:3000");
-    FakeApp app({app_answer(201, R"({"queued":true})")});
+    testing::FakeTransport app;
+    app.set_default(app_answer(201, R"({"queued":true})"));
     fixture.config.transport = &app;
     listen::Receiver receiver(fixture.config);
     auto request = incoming("{}", {{"X-B", "1"}, {"Expect", "100-continue"}, {"x-a", "2"}});
@@ -205,7 +151,7 @@ TEST_CASE("a forwarded delivery reaches the app as it came, and the app's answer
     CHECK(response.status == 201);
     CHECK(response.body == R"({"queued":true})");
     CHECK(response.headers == std::vector<message::Header>{{"Content-Type", "application/json"}});
-    auto sent = app.requests();
+    auto sent = app.sent();
     REQUIRE(sent.size() == 1);
     CHECK(sent[0].target == "/hooks");
     CHECK(sent[0].headers ==
@@ -217,7 +163,8 @@ TEST_CASE("a forwarded delivery reaches the app as it came, and the app's answer
 TEST_CASE("a --respond rule answers what it matches instead of the app", "[listen]") {
     Fixture fixture;
     fixture.config.forward_to = url_of("http://127.0.0.1:3000");
-    FakeApp app({app_answer(201, "")});
+    testing::FakeTransport app;
+    app.set_default(app_answer(201, ""));
     fixture.config.transport = &app;
     http::Response canned = listen::answer_with(202);
     canned.headers = {{"X-Canned", "1"}};
@@ -239,5 +186,5 @@ TEST_CASE("a --respond rule answers what it matches instead of the app", "[liste
 
     auto other = incoming(R"({"type":"charge.failed"})", {});
     CHECK(receiver.handle(other).first.status == 201);
-    CHECK(app.requests().size() == 1);
+    CHECK(app.sent().size() == 1);
 }
