@@ -8,40 +8,11 @@
 #include "core/listen/listener.hpp"
 #include "core/text/duration.hpp"
 
-#include <charconv>
 #include <csignal>
-#include <cstdio>
-#include <mutex>
 #include <ostream>
 
 namespace hooks::cli {
 namespace {
-bool is_loopback(std::string_view host) {
-    return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
-void describe_start(const ListenOptions& options, bool checks_signatures, const log::Writer* log,
-                    std::ostream& err) {
-    if (!is_loopback(options.host)) {
-        err << "hooks: warning: listening on " << options.host
-            << ", reachable from other machines; deliveries are accepted from anyone who can "
-               "reach it\n";
-    }
-    if (!options.provider.name.empty() && !checks_signatures) {
-        err << "hooks: note: no secret given, signatures are not checked\n";
-    }
-    if (log != nullptr && !log->repair_note().empty()) {
-        err << "hooks: warning: " << options.log_path << ": " << log->repair_note() << '\n';
-    }
-    if (auto mode = log != nullptr ? log->wide_mode() : std::nullopt) {
-        char octal[8];
-        std::snprintf(octal, sizeof octal, "%04o", *mode);
-        err << "hooks: warning: " << options.log_path << " has mode " << octal
-            << ": others can read the deliveries it records (chmod 600 " << options.log_path
-            << ")\n";
-    }
-}
-
 http::ServerOptions server_options_for(const ListenOptions& options) {
     http::ServerOptions server_options;
     server_options.host = options.host;
@@ -51,41 +22,6 @@ http::ServerOptions server_options_for(const ListenOptions& options) {
     server_options.threads = options.threads;
     return server_options;
 }
-
-/// Prints each delivery (unless --quiet) and each request the server answered itself.
-class Printer final : public listen::Observer {
-  public:
-    Printer(const ListenOptions& options, Context& context)
-        : m_options(options), m_context(context), m_style{should_color(options.output, context),
-                                                          options.shows_headers} {}
-
-    void on_delivery(const listen::Receipt& receipt) override {
-        if (m_options.is_quiet) {
-            return;
-        }
-        std::lock_guard lock(m_mutex);
-        m_options.output.is_json ? print_delivery_json(receipt, m_context.out)
-                                 : print_delivery_text(receipt, m_style, m_context.out);
-    }
-
-    void on_rejection(const http::Rejection& rejection) override {
-        if (m_options.is_quiet) {
-            return;
-        }
-        std::lock_guard lock(m_mutex);
-        m_context.err << "hooks: rejected a request from " << rejection.remote;
-        if (rejection.status != 0) {
-            m_context.err << " with " << rejection.status;
-        }
-        m_context.err << ": " << rejection.reason << '\n' << std::flush;
-    }
-
-  private:
-    const ListenOptions& m_options;
-    Context& m_context;
-    PrintStyle m_style;
-    std::mutex m_mutex;
-};
 
 /// The exit code for how serving ended: 130 on SIGINT; 1 when --timeout passed first or, with
 /// --require-valid, a delivery did not verify; else 0.
@@ -138,7 +74,9 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
         config->log = log.get();
     }
     bool checks_signatures = !config->secrets.empty();
-    Printer printer(options, context);
+    ListenPrinter printer(options.output.is_json, options.is_quiet,
+                          PrintStyle{should_color(options.output, context), options.shows_headers},
+                          context);
     listen::Listener listener(std::move(*config), printer);
     if (auto bound = listener.bind(server_options_for(options)); !bound) {
         return tl::unexpected(bound.error());

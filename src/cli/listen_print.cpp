@@ -125,6 +125,10 @@ void indent_into(const std::string& text, std::ostream& out) {
     }
 }
 
+bool is_loopback(std::string_view host) {
+    return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
 } // namespace
 
 std::string format_size(std::size_t bytes) {
@@ -191,6 +195,49 @@ void print_delivery_json(const listen::Receipt& delivery, std::ostream& out) {
                document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
         << '\n'
         << std::flush;
+}
+
+void ListenPrinter::on_delivery(const listen::Receipt& receipt) {
+    if (m_is_quiet) {
+        return;
+    }
+    std::lock_guard lock(m_mutex);
+    m_is_json ? print_delivery_json(receipt, m_context.out)
+              : print_delivery_text(receipt, m_style, m_context.out);
+}
+
+void ListenPrinter::on_rejection(const http::Rejection& rejection) {
+    if (m_is_quiet) {
+        return;
+    }
+    std::lock_guard lock(m_mutex);
+    m_context.err << "hooks: rejected a request from " << rejection.remote;
+    if (rejection.status != 0) {
+        m_context.err << " with " << rejection.status;
+    }
+    m_context.err << ": " << rejection.reason << '\n' << std::flush;
+}
+
+void describe_start(const ListenOptions& options, bool checks_signatures, const log::Writer* log,
+                    std::ostream& err) {
+    if (!is_loopback(options.host)) {
+        err << "hooks: warning: listening on " << options.host
+            << ", reachable from other machines; deliveries are accepted from anyone who can "
+               "reach it\n";
+    }
+    if (!options.provider.name.empty() && !checks_signatures) {
+        err << "hooks: note: no secret given, signatures are not checked\n";
+    }
+    if (log != nullptr && !log->repair_note().empty()) {
+        err << "hooks: warning: " << options.log_path << ": " << log->repair_note() << '\n';
+    }
+    if (auto mode = log != nullptr ? log->wide_mode() : std::nullopt) {
+        char octal[8];
+        std::snprintf(octal, sizeof octal, "%04o", *mode);
+        err << "hooks: warning: " << options.log_path << " has mode " << octal
+            << ": others can read the deliveries it records (chmod 600 " << options.log_path
+            << ")\n";
+    }
 }
 
 } // namespace hooks::cli
