@@ -88,10 +88,6 @@ Result<int> run_send(const SendOptions& options, Context& context) {
     return send_one(options, *plan, context);
 }
 
-} // namespace
-
-namespace {
-
 void add_payload_options(CLI::App& command, SendOptions& options) {
     command
         .add_option("--event", options.event,

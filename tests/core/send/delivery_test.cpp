@@ -3,6 +3,7 @@
 #include "support/fake_clock.hpp"
 #include "support/fake_transport.hpp"
 #include "support/provider_fixtures.hpp"
+#include "support/send_fixtures.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -10,29 +11,12 @@ using namespace hooks;
 using namespace std::chrono_literals;
 using testing::FakeClock;
 using testing::FakeTransport;
+using testing::stripe_plan;
 
 namespace {
 
-send::Plan stripe_plan(std::vector<std::chrono::milliseconds> delays) {
-    send::Plan plan;
-    plan.url_text = "http://127.0.0.1:9/stripe";
-    plan.url = *http::parse_url(plan.url_text);
-    plan.scheme = &testing::builtin_provider("stripe");
-    plan.secrets = {{"whsec_test", "--secret #1"}};
-    plan.build.provider = "stripe";
-    plan.build.event = "invoice.paid";
-    plan.schedule.name = "custom";
-    plan.schedule.delays = std::move(delays);
-    return plan;
-}
-
 std::string header(const message::Message& request, const std::string& name) {
-    for (const message::Header& item : request.headers) {
-        if (message::names_equal(item.name, name)) {
-            return item.value;
-        }
-    }
-    return "";
+    return std::string(request.first_header(name).value_or(""));
 }
 
 /// Everything the engine told, in order.

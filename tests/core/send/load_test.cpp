@@ -3,6 +3,7 @@
 #include "support/fake_clock.hpp"
 #include "support/fake_transport.hpp"
 #include "support/provider_fixtures.hpp"
+#include "support/send_fixtures.hpp"
 
 #include <catch2/catch.hpp>
 #include <set>
@@ -11,21 +12,9 @@ using namespace hooks;
 using namespace std::chrono_literals;
 using testing::FakeClock;
 using testing::FakeTransport;
+using testing::stripe_plan;
 
 namespace {
-
-send::Plan stripe_plan(std::vector<std::chrono::milliseconds> delays) {
-    send::Plan plan;
-    plan.url_text = "http://127.0.0.1:9/stripe";
-    plan.url = *http::parse_url(plan.url_text);
-    plan.scheme = &testing::builtin_provider("stripe");
-    plan.secrets = {{"whsec_test", "--secret #1"}};
-    plan.build.provider = "stripe";
-    plan.build.event = "invoice.paid";
-    plan.schedule.name = "custom";
-    plan.schedule.delays = std::move(delays);
-    return plan;
-}
 
 std::string body_of(const std::string& wire) {
     return wire.substr(wire.find("\r\n\r\n") + 4);
