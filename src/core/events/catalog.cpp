@@ -228,6 +228,11 @@ std::vector<EventInfo> list_events(std::string_view provider) {
     return events;
 }
 
+std::vector<std::pair<std::string, std::string>> list_sources(std::string_view provider) {
+    const ProviderSpec* spec = find_provider_spec(provider);
+    return spec == nullptr ? std::vector<std::pair<std::string, std::string>>{} : spec->sources;
+}
+
 Result<UnsignedRequest> build_delivery(const BuildInput& input) {
     auto provider = find_provider(input.provider);
     if (!provider) {

@@ -26,6 +26,10 @@ struct EventInfo {
 /// src/core/events/events_catalog_*.json (format in catalog_data.hpp).
 std::vector<EventInfo> list_events(std::string_view provider);
 
+/// Where `provider`'s catalog entry comes from, as ("envelope", "docs.example.com/webhooks")
+/// pairs in the data's order; empty for a provider without a catalog or without sources.
+std::vector<std::pair<std::string, std::string>> list_sources(std::string_view provider);
+
 /// What the user asked for.
 struct BuildInput {
     std::string provider;

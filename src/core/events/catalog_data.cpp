@@ -81,7 +81,7 @@ EventSpec parse_event(const Json& entry, const std::string& provider) {
 
 ProviderSpec parse_provider(const Json& entry, const std::vector<ProviderSpec>& earlier) {
     check_keys(entry, "provider",
-               {"provider", "like", "format", "headers", "envelope", "samples", "events"});
+               {"provider", "like", "format", "headers", "envelope", "samples", "events", "sources"});
     const std::string name = text_of(entry, "provider", "provider");
     ProviderSpec provider;
     if (entry.contains("like")) {
@@ -103,6 +103,15 @@ ProviderSpec parse_provider(const Json& entry, const std::vector<ProviderSpec>& 
     }
     if (entry.contains("headers")) {
         provider.headers = headers_of(entry, name);
+    }
+    if (auto sources = entry.find("sources"); sources != entry.end()) {
+        if (!sources->is_object()) {
+            malformed(name, "sources must be an object of strings");
+        }
+        provider.sources.clear();
+        for (auto source = sources->begin(); source != sources->end(); ++source) {
+            provider.sources.emplace_back(source.key(), text_of(*sources, source.key(), name));
+        }
     }
     provider.envelope = entry.value("envelope", provider.envelope);
     provider.samples = entry.value("samples", provider.samples);

@@ -10,6 +10,8 @@
 ///      "headers": [["Name", "value"]],  sent with every event
 ///      "envelope": {...},               the body template of events that give no "body"
 ///      "samples": {"name": {...}},      values that templates include as "{{sample:name}}"
+///      "sources": {"envelope": "..."},  where the envelope, headers and events come from
+///                                       (documentation pages, SDK files), for `hooks providers`
 ///      "events": [{
 ///          "name": "invoice.paid",      as --event takes it
 ///          "summary": "...",            one line
@@ -61,6 +63,8 @@ struct ProviderSpec {
     Json samples = Json::object();        ///< values for "{{sample:NAME}}"
     std::vector<message::Header> headers; ///< sent with every event
     std::vector<EventSpec> events;        ///< in the provider's order
+    /// What the envelope, headers and events follow, in the data's order: ("envelope", "...").
+    std::vector<std::pair<std::string, std::string>> sources;
 };
 
 /// Every provider with a catalog, in the order of the data; parsed on first use (thread-safe).

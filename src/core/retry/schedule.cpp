@@ -21,6 +21,8 @@ struct PresetRow {
     std::string_view name;
     std::string_view delays;
     std::int64_t timeout_ms;
+    /// Where the schedule comes from, one line for `hooks providers NAME`.
+    std::string_view source;
 };
 
 constexpr std::int64_t k_default_timeout_ms = 30'000;
@@ -34,38 +36,48 @@ constexpr auto k_presets = std::to_array<PresetRow>({
     // seeds/codenx-webhooks.txt, "Automatic Retries": Immediate, 1 second, 5 seconds, 30 seconds,
     // 5 minutes, 30 minutes (final). Read as PRODUCT.md reads it: six retries, the first one
     // immediate. No timeout documented.
-    {"codenx", "0,1s,5s,30s,5m,30m", k_default_timeout_ms},
+    {"codenx", "0,1s,5s,30s,5m,30m", k_default_timeout_ms,
+     "seeds/codenx-webhooks.txt, 'Automatic Retries'"},
     // seeds/centrali-webhooks.txt, "Retry Behavior": up to 3 times, 1s, 5s, 15s. No timeout
     // documented.
-    {"centrali", "1s,5s,15s", k_default_timeout_ms},
+    {"centrali", "1s,5s,15s", k_default_timeout_ms,
+     "seeds/centrali-webhooks.txt, 'Retry Behavior'"},
     // seeds/fluxbase-webhooks.txt: max_retries 3, retry_backoff_seconds 5 ("Seconds between
     // retries"), timeout_seconds 30. Its troubleshooting section also says "exponential
     // backoff"; the configuration table is the specific statement, so 5s apart.
-    {"fluxbase", "5s,5s,5s", 30'000},
+    {"fluxbase", "5s,5s,5s", 30'000,
+     "seeds/fluxbase-webhooks.txt: max_retries, retry_backoff_seconds, timeout_seconds"},
     // seeds/cognexia-webhooks.txt: "We retry up to 3 times with exponential backoff"; PRODUCT.md:
     // a 5 s response budget. The base is not documented: doubling from 1s.
-    {"cognexia", "1s,2s,4s", 5'000},
+    {"cognexia", "1s,2s,4s", 5'000,
+     "seeds/cognexia-webhooks.txt: 3 retries, exponential (base not given: doubling from 1s)"},
     // Svix, docs.svix.com/retries: attempts immediately, then 5 seconds, 5 minutes, 30 minutes,
     // 2 hours, 5 hours, 10 hours, 10 hours after each failure; "Immediately" is the first
     // delivery, so seven retries. A 2xx is expected within 15s. Standard Webhooks, started by
     // Svix, documents no schedule of its own; it gets Svix's.
-    {"standard", "5s,5m,30m,2h,5h,10h,10h", 15'000},
-    {"svix", "5s,5m,30m,2h,5h,10h,10h", 15'000},
+    {"standard", "5s,5m,30m,2h,5h,10h,10h", 15'000,
+     "docs.svix.com/retries (Standard Webhooks documents none; Svix started it)"},
+    {"svix", "5s,5m,30m,2h,5h,10h,10h", 15'000, "docs.svix.com/retries"},
     // Stripe, docs.stripe.com/webhooks: in live mode "for up to three days with an exponential
     // back off" (sandbox: three times over a few hours). Intervals and timeout not published:
     // representative exponential steps adding up to about 64 hours, 30s timeout.
-    {"stripe", "1m,5m,30m,1h,2h,4h,8h,16h,16h,16h", k_default_timeout_ms},
+    {"stripe", "1m,5m,30m,1h,2h,4h,8h,16h,16h,16h", k_default_timeout_ms,
+     "docs.stripe.com/webhooks: up to three days, exponential (representative steps)"},
     // GitHub, docs.github.com "Handling failed webhook deliveries": GitHub does not redeliver
     // failed deliveries automatically; respond with a 2xx within 10 seconds.
-    {"github", "none", 10'000},
-    {"github-sha1", "none", 10'000},
+    {"github", "none", 10'000,
+     "docs.github.com, 'Handling failed webhook deliveries': no automatic redelivery"},
+    {"github-sha1", "none", 10'000,
+     "docs.github.com, 'Handling failed webhook deliveries': no automatic redelivery"},
     // Shopify, shopify.dev changelog of 2024-09-10: retried "a total of 8 times over 4 hours using
     // an exponential backoff schedule" (before: 19 times over 48 hours); 5 seconds to respond.
     // Doubling from 1m, the last step filling the 4 hours.
-    {"shopify", "1m,2m,4m,8m,16m,32m,64m,113m", 5'000},
+    {"shopify", "1m,2m,4m,8m,16m,32m,64m,113m", 5'000,
+     "shopify.dev changelog 2024-09-10: 8 retries over 4 hours, exponential"},
     // Slack Events API: retried up to 3 times, nearly immediately, after 1 minute, after 5
     // minutes; a response is expected within 3 seconds.
-    {"slack", "0,1m,5m", 3'000},
+    {"slack", "0,1m,5m", 3'000,
+     "api.slack.com Events API: 3 retries, nearly immediately, after 1 min, after 5 min"},
     // Paddle Billing, developer.paddle.com "Handle webhook delivery": respond within five seconds;
     // live accounts are retried up to 60 times over 3 days with exponential backoff (20 of them
     // in the first hour, per Hookdeck's summary; sandbox: 3 times within 15 minutes).
@@ -74,17 +86,17 @@ constexpr auto k_presets = std::to_array<PresetRow>({
      "15s,30s,1m,1m,2m,2m,3m,3m,3m,3m,4m,4m,4m,4m,4m,4m,4m,4m,4m,4m,"
      "10m,15m,20m,30m,45m,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,"
      "2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h,2h",
-     5'000},
+     5'000, "developer.paddle.com, 'Handle webhook delivery': 60 over 3 days (representative)"},
     // Twilio, "Webhooks (HTTP callbacks): Connection Overrides": retry count rc defaults to 1,
     // total time tt to 15000 ms. Twilio's default retry policy covers connection failures only;
     // here the one immediate retry follows any failure.
-    {"twilio", "0", 15'000},
+    {"twilio", "0", 15'000, "twilio.com, 'Webhooks: Connection Overrides': rc=1, tt=15000 ms"},
     // Discord interactions: answer within 3 seconds; Discord does not retry an interaction.
-    {"discord", "none", 3'000},
+    {"discord", "none", 3'000, "discord.com developer docs, interactions: no retry, 3 s to answer"},
     // No retries, for --retry-schedule none.
-    {"none", "none", k_default_timeout_ms},
+    {"none", "none", k_default_timeout_ms, "no retries"},
     // Everyone else (Codex's seed documents no schedule): a few quick retries.
-    {"default", "1s,5s,30s", k_default_timeout_ms},
+    {"default", "1s,5s,30s", k_default_timeout_ms, "no documented schedule: a few quick retries"},
 });
 
 const PresetRow* find_preset(std::string_view name) {
@@ -278,6 +290,7 @@ Schedule preset(std::string_view provider) {
     Schedule schedule;
     schedule.name = std::string(row->name);
     schedule.timeout = milliseconds(row->timeout_ms);
+    schedule.source = std::string(row->source);
     if (row->delays != "none") {
         auto delays = parse_delays(row->delays);
         if (!delays) {

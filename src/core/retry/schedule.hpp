@@ -22,6 +22,8 @@ struct Schedule {
     std::chrono::milliseconds timeout{30'000}; ///< per-attempt response budget
     /// Random spread applied to each delay, as a fraction (0.1 = +-10%); 0 for none.
     double jitter = 0;
+    /// A preset's source: the provider documentation it follows. Empty for a custom schedule.
+    std::string source;
 };
 
 /// The most items parse_schedule() accepts.
