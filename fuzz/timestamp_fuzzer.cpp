@@ -23,7 +23,7 @@ std::string without_leading_zeros(std::string_view digits) {
 }
 
 void check_parse(std::string_view text, TimestampUnit unit) {
-    auto parsed = hooks::providers::parse_unix_timestamp(text, unit);
+    auto parsed = hooks::providers::parse_timestamp(text, unit);
     if (!parsed) {
         return;
     }
@@ -31,7 +31,7 @@ void check_parse(std::string_view text, TimestampUnit unit) {
     HOOKS_FUZZ_CHECK(
         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }));
     HOOKS_FUZZ_CHECK(parsed->count() >= 0 && parsed->count() <= k_max_millis);
-    HOOKS_FUZZ_CHECK(hooks::providers::format_unix_timestamp(*parsed, unit) ==
+    HOOKS_FUZZ_CHECK(hooks::providers::format_timestamp(*parsed, unit) ==
                      without_leading_zeros(text));
 
     // The same check verify() makes: a skew against a fixed clock, both ways, must not overflow.
@@ -48,8 +48,8 @@ void check_parse(std::string_view text, TimestampUnit unit) {
 void check_format(long long millis) {
     UnixMillis time(millis);
     for (TimestampUnit unit : {TimestampUnit::seconds, TimestampUnit::milliseconds}) {
-        std::string text = hooks::providers::format_unix_timestamp(time, unit);
-        auto parsed = hooks::providers::parse_unix_timestamp(text, unit);
+        std::string text = hooks::providers::format_timestamp(time, unit);
+        auto parsed = hooks::providers::parse_timestamp(text, unit);
         if (millis < 0) {
             HOOKS_FUZZ_CHECK(!parsed);
             continue;

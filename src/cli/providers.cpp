@@ -58,8 +58,7 @@ nlohmann::json to_json(const providers::ProviderInfo& info) {
             {"tolerance_seconds",
              info.tolerance ? nlohmann::json(info.tolerance->count()) : nlohmann::json(nullptr)},
             {"rejects_future", info.rejects_future},
-            {"timestamp_unit",
-             info.timestamp_unit == providers::TimestampUnit::seconds ? "seconds" : "milliseconds"},
+            {"timestamp_unit", providers::unit_name(info.timestamp_unit)},
             {"can_sign", info.can_sign},
             {"events", events_json(info.name)},
             {"retry_schedule", schedule_text(retry::preset(info.name))}};
@@ -80,9 +79,7 @@ void print_details(const providers::ProviderInfo& info, std::ostream& out) {
     out << "  tolerance:        " << tolerance_text(info) << '\n';
     if (info.tolerance) {
         out << "  timestamp unit:   "
-            << (info.timestamp_unit == providers::TimestampUnit::seconds ? "seconds"
-                                                                         : "milliseconds")
-            << '\n';
+            << providers::unit_name(info.timestamp_unit) << '\n';
     }
     out << "  send retries:     " << schedule_text(retry::preset(info.name)) << '\n';
     auto events = events::list_events(info.name);

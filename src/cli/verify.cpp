@@ -32,15 +32,33 @@ std::string describe_skew(const providers::VerifyResult& result) {
                      : " (sent " + std::to_string(-skew) + " s in the future)";
 }
 
-void print_text(const providers::VerifyResult& result, const std::string& provider,
-                const std::optional<providers::Explanation>& explanation, bool is_color,
-                std::ostream& out) {
+/// What verify found, for printing.
+struct Report {
+    const providers::VerifyResult& result;
+    const std::string& provider;
+    const std::string& detected_by; ///< empty unless --provider auto chose the provider
+    const std::optional<providers::Explanation>& explanation;
+};
+
+/// " (provider from X-Hub-Signature with X-Event-Key)" under --provider auto.
+std::string describe_detection(const Report& report) {
+    return report.detected_by.empty() ? "" : " (provider from " + report.detected_by + ")";
+}
+
+void print_text(const Report& report, bool is_color, std::ostream& out) {
+    const providers::VerifyResult& result = report.result;
     if (result.is_valid) {
-        out << paint("valid", 32, is_color) << ": " << provider << ' ' << result.reason
-            << describe_skew(result) << '\n';
+        out << paint("valid", 32, is_color) << ": " << report.provider << ' ' << result.reason
+            << describe_skew(result) << describe_detection(report)
+            << (result.has_replay_protection
+                    ? ""
+                    : "; no signed send time, so replay protection is not available")
+            << '\n';
     } else {
         out << paint("invalid", 31, is_color) << ": " << result.reason << '\n';
     }
+    const std::optional<providers::Explanation>& explanation = report.explanation;
+    const std::string& provider = report.provider;
     if (!explanation) {
         return;
     }
@@ -52,13 +70,18 @@ void print_text(const providers::VerifyResult& result, const std::string& provid
     }
 }
 
-void print_json(const providers::VerifyResult& result, const std::string& provider,
-                const std::optional<providers::Explanation>& explanation, std::ostream& out) {
-    nlohmann::json document = {{"v", 1},
-                               {"valid", result.is_valid},
-                               {"provider", provider.empty() ? nullptr : nlohmann::json(provider)},
-                               {"check", result.check},
-                               {"reason", result.reason}};
+void print_json(const Report& report, std::ostream& out) {
+    const providers::VerifyResult& result = report.result;
+    const std::optional<providers::Explanation>& explanation = report.explanation;
+    nlohmann::json document = {
+        {"v", 1},
+        {"valid", result.is_valid},
+        {"provider", report.provider.empty() ? nullptr : nlohmann::json(report.provider)},
+        {"check", result.check},
+        {"reason", result.reason}};
+    document["detected_by"] =
+        report.detected_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(report.detected_by);
+    document["replay_protection"] = result.has_replay_protection;
     document["skew_seconds"] =
         result.skew_seconds ? nlohmann::json(*result.skew_seconds) : nlohmann::json(nullptr);
     document["matched_secret"] = result.matched_secret.empty()
@@ -85,10 +108,12 @@ Result<int> run_verify(const VerifyOptions& options, Context& context) {
     }
     providers::VerifyResult result;
     std::optional<providers::Explanation> explanation;
+    std::string detected_by;
     auto print = [&](const std::string& provider) {
-        options.output.is_json ? print_json(result, provider, explanation, context.out)
-                               : print_text(result, provider, explanation,
-                                            should_color(options.output, context), context.out);
+        Report report{result, provider, detected_by, explanation};
+        options.output.is_json
+            ? print_json(report, context.out)
+            : print_text(report, should_color(options.output, context), context.out);
         return result.is_valid ? 0 : 1;
     };
     if (scheme == nullptr) {
@@ -98,7 +123,8 @@ Result<int> run_verify(const VerifyOptions& options, Context& context) {
             result.reason = detected.error().message;
             return print("");
         }
-        scheme = *detected;
+        scheme = detected->scheme;
+        detected_by = detected->decided_by;
     }
     providers::VerifyInput input(request, inputs->secrets);
     input.now = options.now ? providers::UnixMillis(*options.now * 1000)
@@ -116,10 +142,10 @@ Result<int> run_verify(const VerifyOptions& options, Context& context) {
         explanation = providers::explain(*scheme, input, result);
         // A missing signature header often means the wrong --provider: name the one present.
         if (auto present = inputs->registry.detect(request);
-            result.check == "header" && present && *present != scheme) {
-            explanation->findings.push_back("the request carries " + (*present)->info().title +
+            result.check == "header" && present && present->scheme != scheme) {
+            explanation->findings.push_back("the request carries " + present->scheme->info().title +
                                             "'s signature header; try --provider " +
-                                            (*present)->info().name);
+                                            present->scheme->info().name);
         }
     }
     return print(scheme->info().name);

@@ -60,8 +60,11 @@ TEST_CASE("verify exits 0 and names the provider and secret for a valid delivery
     auto result = verify(args);
     CHECK(result.exit_code == 0);
     CHECK(result.out == "valid: stripe signature in Stripe-Signature matches --secret #1 "
-                        "(sent 10 s ago)\n");
+                        "(sent 10 s ago) (provider from Stripe-Signature)\n");
     CHECK(result.err.empty());
+    args.insert(args.end(), {"--provider", "stripe"});
+    CHECK(verify(args).out == "valid: stripe signature in Stripe-Signature matches --secret #1 "
+                              "(sent 10 s ago)\n");
 }
 
 TEST_CASE("verify exits 1 with one line for a tampered body", "[cli]") {

@@ -58,7 +58,7 @@ void Receiver::identify(Receipt& delivery) const {
     if (scheme == nullptr && m_config.is_auto) {
         auto detected = m_config.registry->detect(request);
         if (detected) {
-            scheme = *detected;
+            scheme = detected->scheme;
         } else {
             detect_error = detected.error().message;
         }

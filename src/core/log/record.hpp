@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/message/message.hpp"
+#include "core/time/rfc3339.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -66,9 +67,7 @@ Result<Record> parse_json_line(std::string_view line);
 /// "2026-11-23T13:20:00.123Z": UTC, milliseconds (rounded down).
 std::string format_rfc3339(std::chrono::system_clock::time_point time);
 
-/// Parses an RFC 3339 date-time: "2026-11-23T13:20:00Z", an optional fraction (kept to the
-/// millisecond, rounded down) and 'Z' or an offset such as "+02:00". Fails (input error) on
-/// anything else, an impossible date, or a time outside what system_clock can hold.
-Result<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
+/// The log reads its times as core/time/rfc3339.hpp parses them.
+using time::parse_rfc3339;
 
 } // namespace hooks::log

@@ -65,7 +65,7 @@ Result<VerifyResult> DiscordScheme::verify(const VerifyInput& input) const {
     if (!timestamp) {
         return timestamp.error();
     }
-    auto sent_at = parse_unix_timestamp(*timestamp, TimestampUnit::seconds);
+    auto sent_at = parse_timestamp(*timestamp, TimestampUnit::seconds);
     if (!sent_at) {
         return invalid("timestamp", "malformed timestamp '" + text::printable(*timestamp) +
                                         "': " + sent_at.error().message);
@@ -102,7 +102,7 @@ Result<SignOutput> DiscordScheme::sign(const SignInput& input) const {
         return tl::unexpected(key.error());
     }
     key->resize(crypto::k_ed25519_seed_size);
-    std::string timestamp = format_unix_timestamp(input.timestamp, TimestampUnit::seconds);
+    std::string timestamp = format_timestamp(input.timestamp, TimestampUnit::seconds);
     auto signature = crypto::ed25519_sign(*key, timestamp + std::string(input.body));
     if (!signature) {
         return tl::unexpected(signature.error());

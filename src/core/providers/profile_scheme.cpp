@@ -7,6 +7,8 @@
 #include "core/providers/verify_support.hpp"
 #include "core/text/text.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace hooks::providers {
 namespace {
 
@@ -23,8 +25,10 @@ std::string signature_syntax(const SchemeProfile& p) {
     }
     case SignatureFormat::key_value: {
         std::string sep(1, p.pair_separator);
-        return p.timestamp_key + "=<timestamp>" + sep + p.signature_version + "=<signature>[" +
-               sep + p.signature_version + "=<signature>...]";
+        std::string timestamp =
+            p.timestamp_key.empty() ? "" : p.timestamp_key + "=<timestamp>" + sep;
+        return timestamp + p.signature_version + "=<signature>[" + sep + p.signature_version +
+               "=<signature>...]";
     }
     }
     return {};
@@ -56,19 +60,36 @@ ProviderInfo info_for(const SchemeProfile& p) {
     for (char& c : algorithm) {
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
+    std::string encoding = p.encoding == SignatureEncoding::hex ? ", hex" : ", base64";
     info.algorithm =
-        "HMAC-" + algorithm + (p.encoding == SignatureEncoding::hex ? ", hex" : ", base64");
+        p.construction == MacConstruction::hmac
+            ? "HMAC-" + algorithm + encoding
+            : algorithm + " of the secret followed by the content (not HMAC)" + encoding;
     info.signed_content = p.signed_content;
+    if (!p.url_unescapes.empty()) {
+        std::string escapes;
+        for (const std::string& escape : p.url_unescapes) {
+            escapes += (escapes.empty() ? "" : " ") + escape;
+        }
+        info.signed_content += " ({url} with " + escapes + " decoded)";
+    }
+    if (!p.timestamp_field.empty()) {
+        info.signed_content += "; the send time is the body's " + p.timestamp_field;
+    }
     info.signature_header = p.signature_header;
     info.signature_syntax = signature_syntax(p);
     if (!p.id_header.empty()) {
         info.other_headers.push_back(p.id_header);
     }
     if (!p.timestamp_header.empty()) {
-        info.other_headers.push_back(p.timestamp_header);
+        info.other_headers.push_back(p.timestamp_header +
+                                     (p.is_timestamped() ? "" : " (not signed: not checked)"));
+    }
+    for (const message::Header& header : p.fixed_headers) {
+        info.other_headers.push_back(header.name + ": " + header.value);
     }
     info.key_format = key_format_text(p);
-    info.tolerance = p.tolerance;
+    info.tolerance = p.has_freshness() ? p.tolerance : std::nullopt;
     info.rejects_future = p.rejects_future;
     info.timestamp_unit = p.timestamp_unit;
     return info;
@@ -117,11 +138,11 @@ ParsedHeader parse_header(const SchemeProfile& p, std::string_view value) {
         break;
     case SignatureFormat::key_value:
         for (SignatureEntry& entry : parse_key_value_list(value, p.pair_separator)) {
-            if (entry.key == p.timestamp_key && !parsed.timestamp) {
+            if (!p.timestamp_key.empty() && entry.key == p.timestamp_key && !parsed.timestamp) {
                 parsed.timestamp = std::move(entry.value);
             } else if (entry.key == p.signature_version) {
                 parsed.hmac_signatures.push_back(std::move(entry.value));
-            } else if (entry.key != p.timestamp_key) {
+            } else if (p.timestamp_key.empty() || entry.key != p.timestamp_key) {
                 parsed.other_versions.push_back(std::move(entry.key));
             }
         }
@@ -160,6 +181,28 @@ std::string render(const SchemeProfile& p, std::string_view id, std::string_view
     return out;
 }
 
+// The send time inside a JSON body (Linear's webhookTimestamp), as text: a whole number or a
+// string of digits.
+tl::expected<std::string, VerifyResult> body_timestamp(const SchemeProfile& p,
+                                                       std::string_view body) {
+    auto document = nlohmann::json::parse(body, nullptr, false);
+    nlohmann::json::json_pointer pointer(p.timestamp_field);
+    if (document.is_discarded() || !document.contains(pointer)) {
+        return tl::unexpected(
+            invalid("timestamp", "no " + p.timestamp_field.substr(1) + " in the body to check " +
+                                     "the send time against (--tolerance 0 skips the check)"));
+    }
+    const nlohmann::json& value = document.at(pointer);
+    if (value.is_number_unsigned()) {
+        return std::to_string(value.get<std::uint64_t>());
+    }
+    if (value.is_string()) {
+        return value.get<std::string>();
+    }
+    return tl::unexpected(invalid("timestamp", "the body's " + p.timestamp_field.substr(1) +
+                                                   " is not a whole number"));
+}
+
 // The id and timestamp that the signed content includes, from their headers.
 struct SignedParts {
     std::string id;
@@ -177,10 +220,15 @@ read_signed_parts(const SchemeProfile& p, const message::Message& m, const Parse
         }
         parts.id = std::string(*id);
     }
-    if (!p.is_timestamped()) {
+    if (!p.timestamp_field.empty()) {
+        auto timestamp = body_timestamp(p, m.body);
+        if (!timestamp) {
+            return tl::unexpected(timestamp.error());
+        }
+        parts.timestamp = std::move(*timestamp);
+    } else if (!p.is_timestamped()) {
         return parts;
-    }
-    if (!p.timestamp_header.empty()) {
+    } else if (!p.timestamp_header.empty()) {
         auto timestamp = single_header(m, p.timestamp_header);
         if (!timestamp) {
             return tl::unexpected(timestamp.error());
@@ -192,7 +240,7 @@ read_signed_parts(const SchemeProfile& p, const message::Message& m, const Parse
         return tl::unexpected(
             invalid("header", "no '" + p.timestamp_key + "=' timestamp in " + p.signature_header));
     }
-    auto time = parse_unix_timestamp(parts.timestamp, p.timestamp_unit);
+    auto time = parse_timestamp(parts.timestamp, p.timestamp_unit);
     if (!time) {
         return tl::unexpected(invalid("timestamp", "malformed timestamp '" +
                                                        text::printable(parts.timestamp) +
@@ -224,6 +272,40 @@ Candidates decode_candidates(const SchemeProfile& p, const ParsedHeader& parsed)
     return candidates;
 }
 
+std::string compute_mac(const SchemeProfile& p, std::string_view key, std::string_view content) {
+    if (p.construction == MacConstruction::secret_prefix_hash) {
+        std::string keyed;
+        keyed.reserve(key.size() + content.size());
+        keyed.append(key).append(content);
+        return crypto::digest(p.algorithm, keyed);
+    }
+    return crypto::hmac(p.algorithm, key, content);
+}
+
+// `url` with the profile's percent-escapes decoded (HubSpot v3: "%3A" -> ':'), matched
+// case-insensitively.
+std::string unescape_url(const SchemeProfile& p, std::string_view url) {
+    std::string out;
+    out.reserve(url.size());
+    for (size_t i = 0; i < url.size(); ++i) {
+        bool is_decoded = false;
+        if (url[i] == '%' && i + 2 < url.size()) {
+            for (const std::string& escape : p.url_unescapes) {
+                if (message::names_equal(url.substr(i, 3), escape)) {
+                    out += static_cast<char>(std::stoi(escape.substr(1), nullptr, 16));
+                    i += 2;
+                    is_decoded = true;
+                    break;
+                }
+            }
+        }
+        if (!is_decoded) {
+            out += url[i];
+        }
+    }
+    return out;
+}
+
 // The label of the first secret whose key produces one of the candidates, if any.
 Result<std::optional<std::string>> find_matching_secret(const SchemeProfile& p,
                                                         std::string_view content,
@@ -236,7 +318,7 @@ Result<std::optional<std::string>> find_matching_secret(const SchemeProfile& p,
         }
         bool is_match = false;
         if (key->kind == DecodedKey::Kind::hmac) {
-            std::string mac = crypto::hmac(p.algorithm, key->bytes, content);
+            std::string mac = compute_mac(p, key->bytes, content);
             for (const std::string& candidate : candidates.hmac) {
                 is_match = is_match || crypto::constant_time_equal(mac, candidate);
             }
@@ -273,12 +355,41 @@ std::string ProfileScheme::describe_signed_content(const VerifyInput& input) con
     return render(m_profile, id, timestamp, describe_body(m.body), m.method, input.url);
 }
 
+namespace {
+
+// A fixed header (X-HubSpot-Signature-Version) that is present with another value: the message
+// is another scheme's.
+std::optional<VerifyResult> check_fixed_headers(const SchemeProfile& p, const message::Message& m) {
+    for (const message::Header& fixed : p.fixed_headers) {
+        auto value = m.first_header(fixed.name);
+        if (value && *value != fixed.value) {
+            return invalid("version", fixed.name + " is '" + text::printable(*value) + "', not '" +
+                                          fixed.value + "': not " + p.title + "'s signature");
+        }
+    }
+    return std::nullopt;
+}
+
+// The URLs to try as {url}: decoded as the profile says, then as given when that differs.
+std::vector<std::string> url_forms(const SchemeProfile& p, const std::string& url) {
+    std::vector<std::string> forms{p.url_unescapes.empty() ? url : unescape_url(p, url)};
+    if (forms.front() != url) {
+        forms.push_back(url);
+    }
+    return forms;
+}
+
+} // namespace
+
 Result<VerifyResult> ProfileScheme::verify(const VerifyInput& input) const {
     const SchemeProfile& p = m_profile;
     const message::Message& m = input.message;
     auto header = single_header(m, p.signature_header);
     if (!header) {
         return header.error();
+    }
+    if (auto foreign = check_fixed_headers(p, m)) {
+        return *foreign;
     }
     ParsedHeader parsed = parse_header(p, *header);
     auto parts = read_signed_parts(p, m, parsed);
@@ -291,26 +402,60 @@ Result<VerifyResult> ProfileScheme::verify(const VerifyInput& input) const {
                                           ? "'" + p.signature_prefix + "'"
                                           : p.signature_version);
     }
-    // Most profiles (GitHub's among them) sign the body alone: it is used in place, not copied.
-    std::string rendered;
-    std::string_view content = m.body;
-    if (p.signed_content != "{body}") {
-        rendered = render(p, parts->id, parts->timestamp, m.body, m.method, input.url);
-        content = rendered;
-    }
     Candidates candidates = decode_candidates(p, parsed);
-    auto matched = find_matching_secret(p, content, candidates, input.secrets);
-    if (!matched) {
-        return tl::unexpected(matched.error());
+    std::optional<std::string> matched;
+    for (const std::string& url : url_forms(p, input.url)) {
+        // Most profiles (GitHub's among them) sign the body alone: it is used in place.
+        std::string rendered;
+        std::string_view content = m.body;
+        if (p.signed_content != "{body}") {
+            rendered = render(p, parts->id, parts->timestamp, m.body, m.method, url);
+            content = rendered;
+        }
+        auto found = find_matching_secret(p, content, candidates, input.secrets);
+        if (!found) {
+            return tl::unexpected(found.error());
+        }
+        if (*found) {
+            matched = std::move(*found);
+            break;
+        }
     }
     VerifyResult result =
-        *matched ? valid_result(p.signature_header, **matched)
-                 : signature_mismatch(p.signature_header, input.secrets, candidates.is_empty());
+        matched ? valid_result(p.signature_header, *matched)
+                : signature_mismatch(p.signature_header, input.secrets, candidates.is_empty());
     if (parts->sent_at) {
-        apply_tolerance(result, *parts->sent_at, input.now,
-                        input.tolerance ? input.tolerance : p.tolerance, p.rejects_future);
+        auto tolerance = input.tolerance ? input.tolerance : p.tolerance;
+        apply_tolerance(result, *parts->sent_at, input.now, tolerance, p.rejects_future);
+        result.has_replay_protection = tolerance && tolerance->count() > 0;
     }
     return result;
+}
+
+Evidence ProfileScheme::evidence_in(const message::Message& message) const {
+    const SchemeProfile& p = m_profile;
+    auto value = message.first_header(p.signature_header);
+    if (!value || check_fixed_headers(p, message)) {
+        return {};
+    }
+    // A value with another scheme's prefix (sha1= where sha256= is expected) is only a hint.
+    if (p.format == SignatureFormat::plain && !p.signature_prefix.empty() &&
+        value->substr(0, p.signature_prefix.size()) != p.signature_prefix) {
+        return {EvidenceStrength::weak,
+                p.signature_header + " without '" + p.signature_prefix + "'"};
+    }
+    for (const std::string& name : p.detect_headers) {
+        if (message.first_header(name)) {
+            return {EvidenceStrength::confirmed, p.signature_header + " with " + name};
+        }
+    }
+    for (const message::Header& fixed : p.fixed_headers) {
+        if (message.first_header(fixed.name)) {
+            return {EvidenceStrength::confirmed,
+                    p.signature_header + " with " + fixed.name + ": " + fixed.value};
+        }
+    }
+    return {EvidenceStrength::header, p.signature_header};
 }
 
 Result<void> ProfileScheme::check_secrets(std::span<const Secret> secrets) const {
@@ -330,8 +475,9 @@ Result<SignOutput> ProfileScheme::sign(const SignInput& input) const {
     if (p.format == SignatureFormat::plain && input.secrets.size() > 1) {
         return fail(ErrorKind::usage, p.title + " sends a single signature; give one secret");
     }
-    std::string timestamp = format_unix_timestamp(input.timestamp, p.timestamp_unit);
-    std::string content = render(p, input.id, timestamp, input.body, input.method, input.url);
+    std::string timestamp = format_timestamp(input.timestamp, p.timestamp_unit);
+    std::string url = p.url_unescapes.empty() ? input.url : unescape_url(p, input.url);
+    std::string content = render(p, input.id, timestamp, input.body, input.method, url);
     std::vector<std::string> signatures;
     std::vector<std::string> ed25519_signatures;
     for (const Secret& secret : input.secrets) {
@@ -351,7 +497,7 @@ Result<SignOutput> ProfileScheme::sign(const SignInput& input) const {
             }
             ed25519_signatures.push_back(crypto::base64_encode(*signature));
         } else {
-            signatures.push_back(encode(p, crypto::hmac(p.algorithm, key->bytes, content)));
+            signatures.push_back(encode(p, compute_mac(p, key->bytes, content)));
         }
     }
     std::string value;
@@ -368,9 +514,10 @@ Result<SignOutput> ProfileScheme::sign(const SignInput& input) const {
         }
         break;
     case SignatureFormat::key_value:
-        value = p.timestamp_key + "=" + timestamp;
+        value = p.timestamp_key.empty() ? "" : p.timestamp_key + "=" + timestamp;
         for (const std::string& s : signatures) {
-            value += p.pair_separator + p.signature_version + "=" + s;
+            value += (value.empty() ? "" : std::string(1, p.pair_separator)) + p.signature_version +
+                     "=" + s;
         }
         break;
     }
@@ -382,6 +529,9 @@ Result<SignOutput> ProfileScheme::sign(const SignInput& input) const {
         output.headers.push_back({p.timestamp_header, timestamp});
     }
     output.headers.push_back({p.signature_header, value});
+    for (const message::Header& fixed : p.fixed_headers) {
+        output.headers.push_back(fixed);
+    }
     return output;
 }
 

@@ -23,6 +23,7 @@ class ProfileScheme final : public Scheme {
     bool signs_url() const override {
         return m_profile.signed_content.find("{url}") != std::string::npos;
     }
+    Evidence evidence_in(const message::Message& message) const override;
 
   private:
     SchemeProfile m_profile;

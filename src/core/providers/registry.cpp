@@ -6,6 +6,7 @@
 #include "core/providers/twilio_scheme.hpp"
 #include "core/providers/unsigned_scheme.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -59,40 +60,50 @@ Result<const Scheme*> Registry::find(std::string_view name) const {
                 "unknown provider '" + std::string(name) + "' (known: " + names + "; or 'auto')");
 }
 
-Result<const Scheme*> Registry::detect(const message::Message& message) const {
-    std::vector<const Scheme*> found;
+Result<Detection> Registry::detect(const message::Message& message) const {
+    std::vector<std::pair<const Scheme*, Evidence>> found;
+    auto strongest = EvidenceStrength::none;
     for (const auto& scheme : m_schemes) {
-        if (scheme->is_present_in(message)) {
-            found.push_back(scheme.get());
+        Evidence evidence = scheme->evidence_in(message);
+        if (evidence.strength != EvidenceStrength::none) {
+            strongest = std::max(strongest, evidence.strength);
+            found.emplace_back(scheme.get(), std::move(evidence));
         }
     }
+    std::erase_if(found, [&](const auto& entry) { return entry.second.strength < strongest; });
     // Some senders send two providers' headers for one delivery: GitHub adds the legacy
     // X-Hub-Signature to X-Hub-Signature-256, Svix adds Standard Webhooks' webhook-* headers to
-    // its svix-* ones. The first of each pair names the delivery.
+    // its svix-* ones, HubSpot sends its v1 or v2 signature with the v3 one. The first of each
+    // pair names the delivery.
     static constexpr std::pair<std::string_view, std::string_view> k_pairs[] = {
-        {"github", "github-sha1"}, {"svix", "standard"}};
-    if (found.size() == 2) {
-        for (const auto& [winner, loser] : k_pairs) {
-            for (size_t i = 0; i < 2; ++i) {
-                if (found[i]->info().name == winner && found[1 - i]->info().name == loser) {
-                    return found[i];
-                }
-            }
+        {"github", "github-sha1"},
+        {"svix", "standard"},
+        {"hubspot-v3", "hubspot-v1"},
+        {"hubspot-v3", "hubspot-v2"}};
+    auto has = [&](std::string_view name) {
+        return std::any_of(found.begin(), found.end(),
+                           [&](const auto& entry) { return entry.first->info().name == name; });
+    };
+    for (const auto& [winner, loser] : k_pairs) {
+        if (has(winner)) {
+            std::erase_if(found,
+                          [&](const auto& entry) { return entry.first->info().name == loser; });
         }
     }
     if (found.size() == 1) {
-        return found.front();
+        return Detection{found.front().first, found.front().second.decided_by};
     }
     if (found.empty()) {
         return fail(ErrorKind::negative,
                     "no known signature header found; pass --provider (see 'hooks providers')");
     }
     std::string names;
-    for (const Scheme* scheme : found) {
-        names += (names.empty() ? "" : ", ") + scheme->info().name;
+    for (const auto& [scheme, evidence] : found) {
+        names +=
+            (names.empty() ? "" : ", ") + scheme->info().name + " (" + evidence.decided_by + ")";
     }
     return fail(ErrorKind::negative,
-                "cannot tell the provider: headers of " + names + " are present; pass --provider");
+                "cannot tell the provider: " + names + " all match; pass --provider");
 }
 
 } // namespace hooks::providers

@@ -11,6 +11,12 @@
 
 namespace hooks::providers {
 
+/// The provider `--provider auto` chose, and the headers that decided it.
+struct Detection {
+    const Scheme* scheme = nullptr;
+    std::string decided_by; ///< "X-Hub-Signature with X-Event-Key"
+};
+
 /// An ordered set of providers by name. Order matters for detection: earlier wins a tie.
 class Registry {
   public:
@@ -24,10 +30,15 @@ class Registry {
     /// The provider called `name`, or an error listing the known names.
     Result<const Scheme*> find(std::string_view name) const;
 
-    /// The provider whose signature header `message` carries. GitHub's SHA-256 header wins over
-    /// its legacy SHA-1 one and Svix over the Standard Webhooks headers it also sends; other
-    /// combinations are ambiguous and fail (ErrorKind::negative), as does none at all.
-    Result<const Scheme*> detect(const message::Message& message) const;
+    /// The provider whose signature `message` carries. The strongest evidence wins: a signature
+    /// header with a header only that provider sends (X-GitHub-Event, Bitbucket's X-Event-Key)
+    /// over a signature header alone, over a weak hint (a signature header whose value has
+    /// another provider's prefix, a body shape, Basic auth). Among equals, GitHub's SHA-256
+    /// header wins over its legacy SHA-1 one, Svix over the Standard Webhooks headers it also
+    /// sends, HubSpot v3 over the v1/v2 header HubSpot sends with it; any other tie is
+    /// ambiguous and fails naming each candidate and its header (ErrorKind::negative), as does
+    /// no evidence at all.
+    Result<Detection> detect(const message::Message& message) const;
 
     /// All providers in listing order.
     const std::vector<std::unique_ptr<Scheme>>& all() const { return m_schemes; }

@@ -33,6 +33,20 @@ struct ProviderInfo {
     bool needs_secret = true; ///< false for providers that do not sign (Codex)
 };
 
+/// How strongly a message points at one provider, for `--provider auto`.
+enum class EvidenceStrength {
+    none,      ///< nothing of this provider
+    weak,      ///< a hint others could give too: a body shape, Basic auth, a foreign prefix
+    header,    ///< its signature header
+    confirmed, ///< its signature header and a header only this provider sends
+};
+
+/// What `--provider auto` found of a scheme in a message, and what decided it.
+struct Evidence {
+    EvidenceStrength strength = EvidenceStrength::none;
+    std::string decided_by; ///< "X-Hub-Signature-256", "X-Hub-Signature with X-Event-Key"
+};
+
 /// Everything a verification looks at.
 struct VerifyInput {
     VerifyInput(const message::Message& message_to_check, std::span<const Secret> secrets_to_try)
@@ -58,6 +72,10 @@ struct VerifyResult {
     std::optional<long long> skew_seconds;
     /// Label of the secret that matched.
     std::string matched_secret;
+    /// Whether a send time was checked, so that a captured delivery replayed later would fail.
+    /// False for schemes that sign no timestamp (GitHub, Shopify, ...): a valid signature then
+    /// says nothing about when the request was made.
+    bool has_replay_protection = false;
 };
 
 /// Everything signing needs.
@@ -106,9 +124,13 @@ class Scheme {
     /// Whether verify() reads VerifyInput::url, so that a caller need not build it otherwise.
     virtual bool signs_url() const { return false; }
 
-    /// Whether `message` carries this scheme's signature header (for `--provider auto`).
-    virtual bool is_present_in(const message::Message& message) const {
-        return message.first_header(info().signature_header).has_value();
+    /// What of this scheme `message` carries (for `--provider auto`): by default its
+    /// signature header.
+    virtual Evidence evidence_in(const message::Message& message) const {
+        if (!message.first_header(info().signature_header)) {
+            return {};
+        }
+        return {EvidenceStrength::header, info().signature_header};
     }
 };
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 namespace hooks::providers {
@@ -165,16 +166,24 @@ Result<void> read_choices(const json& object, SchemeProfile& profile) {
                                                           {"whsec-base64", KeyFormat::whsec_base64},
                                                           {"base64", KeyFormat::base64},
                                                           {"hex", KeyFormat::hex}}});
-    auto unit = enum_field(
-        object, "timestamp_unit", TimestampUnit::seconds,
-        std::array<std::pair<const char*, TimestampUnit>, 2>{
-            {{"seconds", TimestampUnit::seconds}, {"milliseconds", TimestampUnit::milliseconds}}});
-    if (!encoding || !format || !key_format || !unit) {
+    auto unit = enum_field(object, "timestamp_unit", TimestampUnit::seconds,
+                           std::array<std::pair<const char*, TimestampUnit>, 3>{
+                               {{"seconds", TimestampUnit::seconds},
+                                {"milliseconds", TimestampUnit::milliseconds},
+                                {"rfc3339", TimestampUnit::rfc3339}}});
+    auto construction =
+        enum_field(object, "mac", MacConstruction::hmac,
+                   std::array<std::pair<const char*, MacConstruction>, 2>{
+                       {{"hmac", MacConstruction::hmac},
+                        {"secret-prefix-hash", MacConstruction::secret_prefix_hash}}});
+    if (!encoding || !format || !key_format || !unit || !construction) {
         return tl::unexpected(!encoding     ? encoding.error()
                               : !format     ? format.error()
                               : !key_format ? key_format.error()
-                                            : unit.error());
+                              : !unit       ? unit.error()
+                                            : construction.error());
     }
+    profile.construction = *construction;
     profile.encoding = *encoding;
     profile.format = *format;
     profile.key_format = *key_format;
@@ -203,12 +212,71 @@ Result<void> read_tolerance(const json& object, SchemeProfile& profile) {
     return {};
 }
 
+Result<std::vector<std::string>> string_list(const json& object, const char* key) {
+    std::vector<std::string> list;
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) {
+        return list;
+    }
+    if (!it->is_array()) {
+        return fail(ErrorKind::config,
+                    std::string("profile field '") + key + "' must be an array of strings");
+    }
+    for (const json& item : *it) {
+        if (!item.is_string() || item.get<std::string>().empty()) {
+            return fail(ErrorKind::config, std::string("profile field '") + key +
+                                               "' must be an array of non-empty strings");
+        }
+        list.push_back(item.get<std::string>());
+    }
+    return list;
+}
+
+Result<void> read_lists(const json& object, SchemeProfile& profile) {
+    auto detect = string_list(object, "detect_headers");
+    auto unescapes = string_list(object, "url_unescapes");
+    auto timestamp_field = string_field(object, "timestamp_field", false);
+    if (!detect || !unescapes || !timestamp_field) {
+        return tl::unexpected(!detect      ? detect.error()
+                              : !unescapes ? unescapes.error()
+                                           : timestamp_field.error());
+    }
+    for (const std::string& escape : *unescapes) {
+        if (escape.size() != 3 || escape[0] != '%' || !std::isxdigit(escape[1]) ||
+            !std::isxdigit(escape[2])) {
+            return fail(ErrorKind::config, "profile field 'url_unescapes' takes escapes such as "
+                                           "\"%3A\", not '" +
+                                               escape + "'");
+        }
+    }
+    if (!timestamp_field->empty() && timestamp_field->front() != '/') {
+        return fail(ErrorKind::config,
+                    "profile field 'timestamp_field' must be a JSON Pointer such as /timestamp");
+    }
+    profile.detect_headers = std::move(*detect);
+    profile.url_unescapes = std::move(*unescapes);
+    profile.timestamp_field = std::move(*timestamp_field);
+    auto fixed = object.find("fixed_headers");
+    if (fixed == object.end() || fixed->is_null()) {
+        return {};
+    }
+    for (const json& pair : fixed->is_array() ? *fixed : json::array({nullptr})) {
+        if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string() ||
+            pair[0].get<std::string>().empty()) {
+            return fail(ErrorKind::config,
+                        "profile field 'fixed_headers' must be [name, value] pairs of strings");
+        }
+        profile.fixed_headers.push_back({pair[0].get<std::string>(), pair[1].get<std::string>()});
+    }
+    return {};
+}
+
 Result<SchemeProfile> profile_from_json(const json& object) {
     if (!object.is_object()) {
         return fail(ErrorKind::config, "a provider profile must be a JSON object");
     }
     SchemeProfile profile;
-    for (auto* read : {&read_strings, &read_choices, &read_tolerance}) {
+    for (auto* read : {&read_strings, &read_choices, &read_tolerance, &read_lists}) {
         if (auto valid = read(object, profile); !valid) {
             return tl::unexpected(valid.error());
         }
@@ -231,6 +299,10 @@ Result<json> parse_json(std::string_view text) {
 
 bool SchemeProfile::is_timestamped() const {
     return signed_content.find("{timestamp}") != std::string::npos;
+}
+
+bool SchemeProfile::has_freshness() const {
+    return is_timestamped() || !timestamp_field.empty();
 }
 
 bool SchemeProfile::has_id() const {

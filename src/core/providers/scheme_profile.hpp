@@ -5,6 +5,7 @@
 
 #include "core/crypto/hmac.hpp"
 #include "core/error.hpp"
+#include "core/message/message.hpp"
 #include "core/providers/timestamp.hpp"
 
 #include <chrono>
@@ -33,6 +34,12 @@ enum class KeyFormat {
 /// How the MAC is written in the header.
 enum class SignatureEncoding { hex, base64 };
 
+/// How the secret and the signed content make the MAC.
+enum class MacConstruction {
+    hmac,               ///< HMAC(key, content): every provider but HubSpot's v1 and v2
+    secret_prefix_hash, ///< digest(key + content), a plain hash (HubSpot v1, v2)
+};
+
 /// Everything that distinguishes one profile-described scheme from another.
 struct SchemeProfile {
     std::string name;
@@ -55,9 +62,26 @@ struct SchemeProfile {
     std::optional<std::chrono::seconds> tolerance;
     bool rejects_future = false;
     KeyFormat key_format = KeyFormat::raw;
+    MacConstruction construction = MacConstruction::hmac;
+    /// Headers sent with a fixed value (HubSpot's X-HubSpot-Signature-Version: v1). Signing adds
+    /// them; a message that has one with another value is not this provider's (detection) and
+    /// does not verify.
+    std::vector<message::Header> fixed_headers;
+    /// Headers that only this provider sends besides its signature header (X-GitHub-Event,
+    /// Bitbucket's X-Event-Key): when two providers share a signature header, the one whose
+    /// detect header is present is the one detected.
+    std::vector<std::string> detect_headers;
+    /// A JSON Pointer to the send time inside the body (Linear's /webhookTimestamp): checked
+    /// against the tolerance, not part of the signed content's template (the body is signed).
+    std::string timestamp_field;
+    /// Percent-escapes decoded in {url} before it is signed, as HubSpot's v3 documentation
+    /// says ("%3A" -> ':'); verification accepts the URL decoded or as given.
+    std::vector<std::string> url_unescapes;
 
     /// Whether the signed content includes a timestamp.
     bool is_timestamped() const;
+    /// Whether a send time is checked: a signed timestamp, or one inside the signed body.
+    bool has_freshness() const;
     /// Whether the signed content includes a message id.
     bool has_id() const;
 };

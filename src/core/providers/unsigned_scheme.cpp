@@ -32,8 +32,8 @@ std::string UnsignedScheme::describe_signed_content(const VerifyInput& /*input*/
     return "nothing (unsigned)";
 }
 
-bool UnsignedScheme::is_present_in(const message::Message& /*message*/) const {
-    return false;
+Evidence UnsignedScheme::evidence_in(const message::Message& /*message*/) const {
+    return {};
 }
 
 } // namespace hooks::providers

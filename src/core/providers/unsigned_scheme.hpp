@@ -17,7 +17,7 @@ class UnsignedScheme final : public Scheme {
     Result<SignOutput> sign(const SignInput& input) const override;
     std::string describe_signed_content(const VerifyInput& input) const override;
     /// Never detected: nothing in a request shows it.
-    bool is_present_in(const message::Message& message) const override;
+    Evidence evidence_in(const message::Message& message) const override;
 
   private:
     ProviderInfo m_info;

@@ -29,7 +29,7 @@ RecordFacts facts_of(const log::Record& record, const Plan& plan) {
         facts.provider = plan.scheme->info().name;
     } else if (plan.registry != nullptr) {
         if (auto detected = plan.registry->detect(record.message)) {
-            facts.provider = (*detected)->info().name;
+            facts.provider = detected->scheme->info().name;
         }
     }
     auto described = events::describe_delivery(facts.provider, record.message);

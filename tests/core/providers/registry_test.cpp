@@ -24,15 +24,16 @@ TEST_CASE("detection picks the provider whose signature header is present", "[pr
     auto registry = providers::Registry::builtin();
     auto stripe = registry.detect(make_message({{"stripe-signature", "t=1,v1=a"}}, ""));
     REQUIRE(stripe);
-    CHECK((*stripe)->info().name == "stripe");
+    CHECK(stripe->scheme->info().name == "stripe");
     auto github = registry.detect(
         make_message({{"X-Hub-Signature", "sha1=a"}, {"X-Hub-Signature-256", "sha256=b"}}, ""));
     REQUIRE(github);
-    CHECK((*github)->info().name == "github");
+    CHECK(github->scheme->info().name == "github");
+    CHECK(github->decided_by == "X-Hub-Signature-256");
     auto svix = registry.detect(
         make_message({{"webhook-signature", "v1,a"}, {"svix-signature", "v1,a"}}, ""));
     REQUIRE(svix);
-    CHECK((*svix)->info().name == "svix");
+    CHECK(svix->scheme->info().name == "svix");
 }
 
 TEST_CASE("detection fails on no signature header or on two providers' headers", "[providers]") {
@@ -43,7 +44,8 @@ TEST_CASE("detection fails on no signature header or on two providers' headers",
     auto both = registry.detect(
         make_message({{"Stripe-Signature", "t=1,v1=a"}, {"x-codenx-signature", "ab"}}, ""));
     REQUIRE_FALSE(both);
-    CHECK_THAT(both.error().message, Catch::Contains("stripe, codenx"));
+    CHECK_THAT(both.error().message,
+               Catch::Contains("stripe (Stripe-Signature), codenx (x-codenx-signature)"));
 }
 
 TEST_CASE("a profile file adds providers and may replace a built-in one", "[providers]") {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// parse_rfc3339, declared in record.hpp: the log's received_at.
-#include "core/log/record.hpp"
+#include "core/time/rfc3339.hpp"
 
-namespace hooks::log {
+#include <optional>
+
+namespace hooks::time {
 namespace {
 
 using std::chrono::system_clock;
@@ -101,4 +102,4 @@ Result<system_clock::time_point> parse_rfc3339(std::string_view text) {
     return system_clock::time_point(duration_cast<system_clock::duration>(since_epoch));
 }
 
-} // namespace hooks::log
+} // namespace hooks::time
