@@ -62,21 +62,21 @@ Result<const Scheme*> Registry::find(std::string_view name) const {
 
 Result<Detection> Registry::detect(const message::Message& message) const {
     std::vector<std::pair<const Scheme*, Evidence>> found;
-    auto strongest = EvidenceStrength::none;
     for (const auto& scheme : m_schemes) {
         Evidence evidence = scheme->evidence_in(message);
         if (evidence.strength != EvidenceStrength::none) {
-            strongest = std::max(strongest, evidence.strength);
             found.emplace_back(scheme.get(), std::move(evidence));
         }
     }
-    std::erase_if(found, [&](const auto& entry) { return entry.second.strength < strongest; });
     // Some senders send two providers' headers for one delivery: GitHub adds the legacy
-    // X-Hub-Signature to X-Hub-Signature-256, Svix adds Standard Webhooks' webhook-* headers to
-    // its svix-* ones, HubSpot sends its v1 or v2 signature with the v3 one. The first of each
-    // pair names the delivery.
+    // X-Hub-Signature (which Intercom and Bitbucket use too) to X-Hub-Signature-256, Svix adds
+    // Standard Webhooks' webhook-* headers to its svix-* ones, HubSpot sends its v1 or v2
+    // signature with the v3 one. The first of each pair names the delivery, whatever the
+    // strength of the second's evidence.
     static constexpr std::pair<std::string_view, std::string_view> k_pairs[] = {
         {"github", "github-sha1"},
+        {"github", "intercom"},
+        {"github", "bitbucket"},
         {"svix", "standard"},
         {"hubspot-v3", "hubspot-v1"},
         {"hubspot-v3", "hubspot-v2"}};
@@ -90,6 +90,11 @@ Result<Detection> Registry::detect(const message::Message& message) const {
                           [&](const auto& entry) { return entry.first->info().name == loser; });
         }
     }
+    auto strongest = EvidenceStrength::none;
+    for (const auto& entry : found) {
+        strongest = std::max(strongest, entry.second.strength);
+    }
+    std::erase_if(found, [&](const auto& entry) { return entry.second.strength < strongest; });
     if (found.size() == 1) {
         return Detection{found.front().first, found.front().second.decided_by};
     }

@@ -33,9 +33,10 @@ class Registry {
     /// The provider whose signature `message` carries. The strongest evidence wins: a signature
     /// header with a header only that provider sends (X-GitHub-Event, Bitbucket's X-Event-Key)
     /// over a signature header alone, over a weak hint (a signature header whose value has
-    /// another provider's prefix, a body shape, Basic auth). Among equals, GitHub's SHA-256
-    /// header wins over its legacy SHA-1 one, Svix over the Standard Webhooks headers it also
-    /// sends, HubSpot v3 over the v1/v2 header HubSpot sends with it; any other tie is
+    /// another provider's prefix, a body shape, Basic auth). First, GitHub's SHA-256 header
+    /// wins over the X-Hub-Signature it also sends (GitHub's legacy, Intercom's, Bitbucket's),
+    /// Svix over the Standard Webhooks headers it also sends, HubSpot v3 over the v1/v2 header
+    /// HubSpot sends with it; any other tie is
     /// ambiguous and fails naming each candidate and its header (ErrorKind::negative), as does
     /// no evidence at all.
     Result<Detection> detect(const message::Message& message) const;

@@ -59,3 +59,49 @@ TEST_CASE("a profile file adds providers and may replace a built-in one", "[prov
     CHECK(registry.find("github").value()->info().title == "GitHub Enterprise");
     CHECK_FALSE(registry.add_profiles("[1]"));
 }
+
+namespace {
+
+// The provider detection picks, or the error's message when it picks none.
+std::string detected(const message::Message& message) {
+    static const auto k_registry = providers::Registry::builtin();
+    auto found = k_registry.detect(message);
+    return found ? found->scheme->info().name + " by " + found->decided_by
+                 : "error: " + found.error().message;
+}
+
+} // namespace
+
+TEST_CASE("detection tells apart providers that share a signature header", "[providers]") {
+    // X-Hub-Signature: GitHub's legacy SHA-1, Intercom (the same scheme) and Bitbucket (sha256=).
+    CHECK(detected(make_message({{"X-Hub-Signature", "sha1=ab"}}, "")) ==
+          "error: cannot tell the provider: github-sha1 (X-Hub-Signature), intercom "
+          "(X-Hub-Signature) all match; pass --provider");
+    CHECK(detected(make_message({{"X-Hub-Signature", "sha1=ab"}, {"X-GitHub-Event", "push"}},
+                                "")) == "github-sha1 by X-Hub-Signature with X-GitHub-Event");
+    CHECK(detected(make_message({{"X-Hub-Signature", "sha256=ab"}}, "")) ==
+          "bitbucket by X-Hub-Signature");
+    CHECK(detected(make_message({{"X-Event-Key", "repo:push"}, {"X-Hub-Signature", "sha256=ab"}},
+                                "")) == "bitbucket by X-Hub-Signature with X-Event-Key");
+    CHECK(detected(make_message(
+              {{"X-Hub-Signature", "sha1=ab"}, {"X-Hub-Signature-256", "sha256=cd"}}, "")) ==
+          "github by X-Hub-Signature-256");
+    // HubSpot: v1 and v2 share a header and differ in X-HubSpot-Signature-Version; v3 comes
+    // with one of them.
+    CHECK(detected(make_message({{"X-HubSpot-Signature", "ab"}}, "")) ==
+          "error: cannot tell the provider: hubspot-v1 (X-HubSpot-Signature), hubspot-v2 "
+          "(X-HubSpot-Signature) all match; pass --provider");
+    CHECK(detected(make_message(
+              {{"X-HubSpot-Signature", "ab"}, {"X-HubSpot-Signature-Version", "v2"}}, "")) ==
+          "hubspot-v2 by X-HubSpot-Signature with X-HubSpot-Signature-Version: v2");
+    CHECK(detected(make_message({{"X-HubSpot-Signature", "ab"},
+                                 {"X-HubSpot-Signature-Version", "v1"},
+                                 {"X-HubSpot-Signature-v3", "cd"},
+                                 {"X-HubSpot-Request-Timestamp", "1"}},
+                                "")) == "hubspot-v3 by X-HubSpot-Signature-v3");
+    // Same value syntax, different header: decided by the name, never the value.
+    CHECK(detected(make_message({{"x-zm-signature", "v0=ab"}}, "")) == "zoom by x-zm-signature");
+    CHECK(detected(make_message({{"Mux-Signature", "t=1,v1=ab"}}, "")) == "mux by Mux-Signature");
+    CHECK(detected(make_message({{"Twitch-Eventsub-Message-Signature", "sha256=ab"}}, "")) ==
+          "twitch by Twitch-Eventsub-Message-Signature");
+}
