@@ -34,6 +34,14 @@ nlohmann::json events_json(const std::string& provider) {
     return list;
 }
 
+nlohmann::json sources_json(const std::string& provider) {
+    nlohmann::json sources = nlohmann::json::object();
+    for (const auto& [what, source] : events::list_sources(provider)) {
+        sources[what] = source;
+    }
+    return sources;
+}
+
 /// "0, 1s, 5s (timeout 30s)" or "no retries (timeout 10s)"
 std::string schedule_text(const retry::Schedule& schedule) {
     std::string text;
@@ -61,10 +69,65 @@ nlohmann::json to_json(const providers::ProviderInfo& info) {
             {"timestamp_unit", providers::unit_name(info.timestamp_unit)},
             {"can_sign", info.can_sign},
             {"events", events_json(info.name)},
-            {"retry_schedule", schedule_text(retry::preset(info.name))}};
+            {"retry_schedule", schedule_text(retry::preset(info.name))},
+            {"retry_source", retry::preset(info.name).source},
+            {"sources", sources_json(info.name)}};
 }
 
-void print_details(const providers::ProviderInfo& info, std::ostream& out) {
+/// Single-quoted for a POSIX shell.
+std::string shell_quoted(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+}
+
+/// Commands that sign a sample body and verify it, with the values this scheme computes for a
+/// made-up secret at a fixed time: a user can paste them into a terminal and get "valid".
+std::vector<std::string> worked_example(const providers::Scheme& scheme) {
+    const providers::ProviderInfo& info = scheme.info();
+    if (!info.can_sign || !info.needs_secret) {
+        return {};
+    }
+    constexpr long long k_time = 1'700'000'000;
+    const std::string body = R"({"hello":"world"})";
+    const std::string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const std::string url = "https://example.com/webhooks";
+    std::vector<providers::Secret> secrets{{secret, "--secret #1"}};
+    providers::SignInput input;
+    input.body = body;
+    input.secrets = secrets;
+    input.id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
+    input.timestamp = providers::UnixMillis(k_time * 1000);
+    input.url = url;
+    auto output = scheme.sign(input);
+    if (!output || output->headers.empty()) {
+        return {};
+    }
+    std::string common = " --provider " + info.name + " --secret " + shell_quoted(secret) +
+                         (scheme.signs_url() ? " --url " + shell_quoted(url) : "");
+    std::string verify = "hooks verify" + common + " --now " + std::to_string(k_time);
+    for (const message::Header& header : output->headers) {
+        verify += " \\\n      -H " + shell_quoted(header.name + ": " + header.value);
+    }
+    return {"printf '%s' " + shell_quoted(body) + " > body.json",
+            "hooks sign" + common + " --id " + input.id + " --timestamp " + std::to_string(k_time) +
+                " body.json",
+            verify + " body.json"};
+}
+
+void print_sources(const providers::ProviderInfo& info, std::ostream& out) {
+    for (const auto& [what, source] : events::list_sources(info.name)) {
+        out << "  " << what << ':' << std::string(what.size() < 16 ? 16 - what.size() : 1, ' ')
+            << source << '\n';
+    }
+    retry::Schedule schedule = retry::preset(info.name);
+    out << "  retries from:     " << schedule.source << '\n';
+}
+
+void print_details(const providers::Scheme& scheme, std::ostream& out) {
+    const providers::ProviderInfo& info = scheme.info();
     out << info.name << " - " << info.title << '\n';
     if (!info.summary.empty()) {
         out << "  " << info.summary << '\n';
@@ -78,10 +141,14 @@ void print_details(const providers::ProviderInfo& info, std::ostream& out) {
     out << "  key:              " << info.key_format << '\n';
     out << "  tolerance:        " << tolerance_text(info) << '\n';
     if (info.tolerance) {
-        out << "  timestamp unit:   "
-            << providers::unit_name(info.timestamp_unit) << '\n';
+        out << "  timestamp unit:   " << providers::unit_name(info.timestamp_unit) << '\n';
+    }
+    if (!info.tolerance && info.needs_secret) {
+        out << "  replay:           no signed send time: a valid signature says nothing about "
+               "when it was sent\n";
     }
     out << "  send retries:     " << schedule_text(retry::preset(info.name)) << '\n';
+    print_sources(info, out);
     auto events = events::list_events(info.name);
     if (!events.empty()) {
         out << "  events (hooks send --event):\n";
@@ -90,6 +157,13 @@ void print_details(const providers::ProviderInfo& info, std::ostream& out) {
         out << "    " << event.name
             << std::string(event.name.size() < 28 ? 28 - event.name.size() : 1, ' ')
             << event.summary << '\n';
+    }
+    auto example = worked_example(scheme);
+    if (!example.empty()) {
+        out << "  example (a made-up secret; paste into a shell):\n";
+    }
+    for (const std::string& line : example) {
+        out << "    " << line << '\n';
     }
 }
 
@@ -109,7 +183,7 @@ Result<int> run_providers(const ProvidersOptions& options, Context& context) {
             document["v"] = 1;
             context.out << document.dump() << '\n';
         } else {
-            print_details(info, context.out);
+            print_details(**scheme, context.out);
         }
         return 0;
     }
@@ -124,8 +198,9 @@ Result<int> run_providers(const ProvidersOptions& options, Context& context) {
     for (const auto& scheme : registry->all()) {
         const providers::ProviderInfo& info = scheme->info();
         std::string name = info.name;
-        name.resize(std::max<size_t>(name.size(), 13), ' ');
-        context.out << name << ' ' << info.signature_header << " (" << info.algorithm << ")\n";
+        name.resize(std::max<size_t>(name.size(), 17), ' ');
+        context.out << name << ' ' << (info.summary.empty() ? info.algorithm : info.summary)
+                    << '\n';
     }
     return 0;
 }
@@ -158,8 +233,12 @@ void register_providers(CLI::App& command, Context& context) {
         "signature_format (plain|versioned|key-value), signature_prefix, signature_version,\n"
         "ed25519_version (versioned: the tag of Standard Webhooks Ed25519 signatures),\n"
         "pair_separator, timestamp_key, timestamp_header, id_header, timestamp_unit\n"
-        "(seconds|milliseconds), tolerance_seconds, rejects_future, key_format\n"
-        "(raw|whsec-base64|base64|hex). 'hooks providers --json' shows the built-in ones.");
+        "(seconds|milliseconds|rfc3339), tolerance_seconds, rejects_future, key_format\n"
+        "(raw|whsec-base64|base64|hex), mac (hmac|secret-prefix-hash), fixed_headers\n"
+        "([[name, value]]: sent as is), detect_headers (headers only this provider sends, for\n"
+        "--provider auto), timestamp_field (a JSON Pointer to the send time in the body),\n"
+        "url_unescapes ([\"%3A\", ...]: decoded in {url} before signing).\n"
+        "'hooks providers --json' shows the built-in ones.");
     command.callback([options, &context] {
         context.action = [options, &context] { return run_providers(*options, context); };
     });
