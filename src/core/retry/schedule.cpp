@@ -139,11 +139,12 @@ constexpr auto k_presets = std::to_array<PresetRow>({
     // seconds (docs.mux.com/docs/webhooks). Doubling from 1m, about 23 hours in all.
     {"mux", "1m,2m,4m,8m,16m,32m,1h,2h,4h,8h,7h", 5'000,
      "mux.com/docs/core/listen-for-webhooks: increasing delays for 24 h, 5 s (representative)"},
-    // PagerDuty, developer-docs webhooks/02-Behavior.md: up to 4 retries with exponential backoff
-    // over about 20 minutes, on timeouts, 5xx, 429 and connection errors; 5 seconds to answer.
-    // Doubling from 80s: exactly 20 minutes.
-    {"pagerduty", "80s,160s,320s,640s", 5'000,
-     "PagerDuty developer-docs webhooks/02-Behavior.md: 4 retries over ~20 min, 5 s "
+    // PagerDuty, developer-docs docs/webhooks/02-Behavior.md (since 2024-11): "Webhooks will be
+    // periodically retried for up to 48 hours" on timeouts, 5xx, 429 and connection errors; a 2xx
+    // is expected within 5 seconds. (Before, 4 retries over about 20 minutes.) Doubling from 1m
+    // to 8h apart: about 47 hours.
+    {"pagerduty", "1m,2m,4m,8m,16m,32m,1h,2h,4h,8h,8h,8h,8h,7h", 5'000,
+     "PagerDuty developer-docs webhooks/02-Behavior.md: periodically for 48 h, 5 s "
      "(representative)"},
     // Vercel, vercel.com/docs/webhooks: no retry schedule or timeout published; the default's few
     // quick retries.

@@ -87,7 +87,7 @@ const std::vector<Expected>& expectations() {
          {"incident.triggered", "incident.acknowledged", "incident.resolved"},
          "X-Webhook-Id",
          "",
-         {{"User-Agent", "PagerDuty-Webhook/V3.0"}, {"X-Webhook-Id", "{{id}}"}},
+         {{"X-Webhook-Id", "{{id}}"}},
          "/event/data"},
         {"vercel",
          {"deployment.created", "deployment.succeeded", "deployment.error", "project.created"},
