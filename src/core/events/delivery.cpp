@@ -24,7 +24,7 @@ constexpr std::size_t k_max_depth = 512;
 using Sources = std::array<std::string_view, 6>;
 
 /// Provider quirks that a list of sources cannot express.
-enum class Refinement { none, github_action, discord_interaction };
+enum class Refinement { none, github_action, discord_interaction, resource_action };
 
 struct DeliveryRule {
     std::string_view provider;
@@ -61,6 +61,39 @@ const std::array k_delivery_rules{
     DeliveryRule{"twilio", {"header:I-Twilio-Idempotency-Token"}, {"form:EventType"}},
     // Discord interactions have an id and a numeric type; webhook events have event.type.
     DeliveryRule{"discord", {"body:/id"}, {"body:/event/type"}, Refinement::discord_interaction},
+    // GitLab keeps Idempotency-Key across retries of a delivery (X-Gitlab-Webhook-UUID is new on
+    // every request); object_kind names the event as the catalog does, X-Gitlab-Event ("Push
+    // Hook") stands in when a custom template replaced the body.
+    DeliveryRule{
+        "gitlab", {"header:Idempotency-Key"}, {"body:/object_kind", "header:X-Gitlab-Event"}},
+    // Bitbucket Cloud names the delivery X-Request-UUID, Data Center X-Request-Id.
+    DeliveryRule{
+        "bitbucket", {"header:X-Request-UUID", "header:X-Request-Id"}, {"header:X-Event-Key"}},
+    // Coinbase Commerce wraps the event ({id, type, data}) in a delivery whose own id is a small
+    // integer in its SDK's fixture; the event's UUID is what a receiver deduplicates on.
+    DeliveryRule{"coinbase-commerce", {"body:/event/id", "body:/id"}, {"body:/event/type"}},
+    // Razorpay: "You can identify the duplicate webhooks using the x-razorpay-event-id header".
+    DeliveryRule{"razorpay", {"header:X-Razorpay-Event-Id"}, {"body:/event"}},
+    // Calendly and Postmark document no delivery id (Postmark's MessageID names the email, shared
+    // by its Delivery, Open and Click events); Dropbox names neither an id nor an event: its
+    // notifications only list the accounts whose files changed.
+    DeliveryRule{"calendly", {}, {"body:/event"}},
+    DeliveryRule{"dropbox", {}, {}},
+    // Mux: the body's id; "duplicate webhook messages may be sent", de-duplicate on it.
+    DeliveryRule{"mux", {"body:/id"}, {"body:/type"}},
+    // PagerDuty v3: X-Webhook-Id stays the same on every retry; event.id names the event.
+    DeliveryRule{
+        "pagerduty", {"header:X-Webhook-Id", "body:/event/id"}, {"body:/event/event_type"}},
+    // Vercel: "id: The ID of the webhook delivery".
+    DeliveryRule{"vercel", {"body:/id"}, {"body:/type"}},
+    // Segment posts the spec event itself: messageId and the call type (track, identify, ...).
+    DeliveryRule{"segment", {"body:/messageId"}, {"body:/type"}},
+    // Sentry names the resource in a header and the action in the body: issue.created.
+    DeliveryRule{"sentry",
+                 {"header:Request-ID"},
+                 {"header:Sentry-Hook-Resource"},
+                 Refinement::resource_action},
+    DeliveryRule{"postmark", {}, {"body:/RecordType"}},
     // The seed platforms document no delivery id: CodeNx's tenant_id and user_id, Fluxbase's
     // webhook_id (the configuration's UUID) and Centrali's recordId name other things.
     // CognexiaAI tells receivers to deduplicate by "event ID" without naming the field; "id",
@@ -365,15 +398,26 @@ bool has_no_github_action(std::string_view event) {
     return std::find(k_events.begin(), k_events.end(), event) != k_events.end();
 }
 
+/// `event` + "." + the body's top-level action ("pull_request.opened", "issue.created"), or
+/// `event` alone when there is no action.
+std::string with_action(const std::string& event, Body& body) {
+    auto action = body.at("/action");
+    if (action && action->kind == text::JsonTokenKind::string) {
+        if (auto name = string_value(action->text); name && !name->empty()) {
+            return event + "." + *name;
+        }
+    }
+    return event;
+}
+
 std::optional<std::string> refine(Refinement refinement, std::optional<std::string> event,
                                   Body& body) {
     if (refinement == Refinement::github_action && event && !has_no_github_action(*event)) {
-        auto action = body.at("/action");
-        if (action && action->kind == text::JsonTokenKind::string) {
-            if (auto name = string_value(action->text); name && !name->empty()) {
-                return *event + "." + *name;
-            }
-        }
+        return with_action(*event, body);
+    }
+    // Sentry: "issue" in Sentry-Hook-Resource and "created" in the body are issue.created.
+    if (refinement == Refinement::resource_action && event) {
+        return with_action(*event, body);
     }
     if (refinement == Refinement::discord_interaction && !event) {
         return discord_type(body);

@@ -93,6 +93,77 @@ constexpr auto k_presets = std::to_array<PresetRow>({
     {"twilio", "0", 15'000, "twilio.com, 'Webhooks: Connection Overrides': rc=1, tt=15000 ms"},
     // Discord interactions: answer within 3 seconds; Discord does not retry an interaction.
     {"discord", "none", 3'000, "discord.com developer docs, interactions: no retry, 3 s to answer"},
+    // GitLab, docs.gitlab.com "Webhooks" (failing webhooks) and "GitLab.com settings" (other
+    // limits): a webhook must answer within 10 seconds on GitLab.com; failing webhooks are
+    // disabled for a while (1 minute, doubling to 24 hours) or for good, not retried. UNCONFIRMED
+    // against the current page: an older page said "GitLab may decide the hook failed and retry
+    // it".
+    {"gitlab", "none", 10'000,
+     "docs.gitlab.com webhooks: failing hooks are disabled, not retried; 10 s on GitLab.com"},
+    // Bitbucket Cloud, support.atlassian.com "Troubleshoot webhooks": on a 5xx "Bitbucket
+    // automatically resends the request up to two more times"; a request times out after 10
+    // seconds; X-Attempt-Number counts the attempts. No delay is published; an Atlassian answer
+    // on community.developer.atlassian.com says the retries come at once. Here they follow any
+    // failure.
+    {"bitbucket", "0,0", 10'000,
+     "support.atlassian.com bitbucket-cloud 'Troubleshoot webhooks': 2 more on 5xx, 10 s"},
+    // Coinbase Commerce, docs.cdp.coinbase.com webhooks-overview: "we retry with an exponential
+    // backoff for up to three days. The maximum retry interval is 1 hour." Doubling from 1m up to
+    // the 1 hour cap, then hourly: 77 retries over 72 hours. No timeout documented.
+    {"coinbase-commerce",
+     "1m,2m,4m,8m,16m,32m,"
+     "1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,"
+     "1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,"
+     "1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,"
+     "1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h",
+     k_default_timeout_ms,
+     "docs.cdp.coinbase.com webhooks-overview: exponential for 3 days, at most 1 h apart "
+     "(representative)"},
+    // Razorpay, razorpay.com/docs/webhooks/best-practices: retried with an "exponential backoff
+    // policy for 24 hours after event creation timestamp", then the webhook is disabled; a
+    // response is expected within 5 seconds. Doubling from 1m, about 23 hours in all.
+    {"razorpay", "1m,2m,4m,8m,16m,32m,1h,2h,4h,8h,7h", 5'000,
+     "razorpay.com/docs/webhooks/best-practices: exponential for 24 h, 5 s (representative)"},
+    // Calendly, developer.calendly.com "Webhook Errors": "it will continue to try to deliver for
+    // 24 hours with an exponential back-off"; "At a glance": 10 seconds to connect, 15 seconds to
+    // read. Doubling from 1m, about 23 hours in all.
+    {"calendly", "1m,2m,4m,8m,16m,32m,1h,2h,4h,8h,7h", 15'000,
+     "developer.calendly.com webhook errors: exponential for 24 h; 15 s read (representative)"},
+    // Dropbox, dropbox.com/developers/reference/webhooks: "Each request that results in a
+    // non-200 response code or times out will be re-attempted over the course of about ten
+    // minutes"; respond within 10 seconds. Doubling from 20s: 10 minutes 20 seconds.
+    {"dropbox", "20s,40s,80s,160s,320s", 10'000,
+     "dropbox.com/developers/reference/webhooks: about ten minutes, 10 s (representative)"},
+    // Mux, mux.com/docs/core/listen-for-webhooks: "we will continue to try the message for the
+    // next 24 hours (with an increasing delay between attempts)"; an attempt times out after 5
+    // seconds (docs.mux.com/docs/webhooks). Doubling from 1m, about 23 hours in all.
+    {"mux", "1m,2m,4m,8m,16m,32m,1h,2h,4h,8h,7h", 5'000,
+     "mux.com/docs/core/listen-for-webhooks: increasing delays for 24 h, 5 s (representative)"},
+    // PagerDuty, developer-docs docs/webhooks/02-Behavior.md (since 2024-11): "Webhooks will be
+    // periodically retried for up to 48 hours" on timeouts, 5xx, 429 and connection errors; a 2xx
+    // is expected within 5 seconds. (Before, 4 retries over about 20 minutes.) Doubling from 1m
+    // to 8h apart: about 47 hours.
+    {"pagerduty", "1m,2m,4m,8m,16m,32m,1h,2h,4h,8h,8h,8h,8h,7h", 5'000,
+     "PagerDuty developer-docs webhooks/02-Behavior.md: periodically for 48 h, 5 s "
+     "(representative)"},
+    // Vercel, vercel.com/docs/webhooks: no retry schedule or timeout published; the default's few
+    // quick retries.
+    {"vercel", "1s,5s,30s", k_default_timeout_ms,
+     "vercel.com/docs/webhooks: none published (default schedule)"},
+    // Segment's Webhooks destinations publish no schedule of their own (UNCONFIRMED: Segment's
+    // general destination docs retry 5xx and 429 for some hours); the default's few quick retries.
+    {"segment", "1s,5s,30s", k_default_timeout_ms,
+     "segment webhooks destination docs: none published (default schedule)"},
+    // Sentry, sentry.io changelog 2023-10-03 "Change to integration platform webhook handling":
+    // "your server should respond within 1 second"; 1000 timeouts in 24 hours unsubscribe the
+    // webhook. No retry schedule documented.
+    {"sentry", "none", 1'000,
+     "sentry.io changelog 2023-10-03: respond within 1 s; no retry schedule documented"},
+    // Postmark, "Understanding inbound webhook retries": 10 retries over about 10.5 hours: 1 min,
+    // 5 min, 10 min (x3), 15 min, 30 min, 1 h, 2 h, 6 h; a 403 stops them. That is the inbound
+    // webhook's; the other webhooks' schedule is UNCONFIRMED. No timeout documented.
+    {"postmark", "1m,5m,10m,10m,10m,15m,30m,1h,2h,6h", k_default_timeout_ms,
+     "postmarkapp.com support, 'Understanding inbound webhook retries': 10 over ~10.5 h"},
     // No retries, for --retry-schedule none.
     {"none", "none", k_default_timeout_ms, "no retries"},
     // Everyone else (Codex's seed documents no schedule): a few quick retries.

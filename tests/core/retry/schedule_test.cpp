@@ -390,3 +390,77 @@ TEST_CASE("waits_after gives the schedule's remaining waits, scaled and capped",
           std::vector<milliseconds>{milliseconds(2'160'000)});
     CHECK(hooks::retry::waits_after(schedule, 4).empty());
 }
+
+TEST_CASE("the gitlab ... postmark presets follow their providers' documents", "[retry]") {
+    struct Expected {
+        std::string name;
+        std::vector<milliseconds> delays;
+        milliseconds timeout;
+        std::string source_start;
+    };
+    const std::vector<milliseconds> daylong = {minutes(1),  minutes(2),  minutes(4), minutes(8),
+                                               minutes(16), minutes(32), hours(1),   hours(2),
+                                               hours(4),    hours(8),    hours(7)};
+    const std::vector<Expected> expected = {
+        {"gitlab", {}, seconds(10), "docs.gitlab.com webhooks"},
+        {"bitbucket",
+         {seconds(0), seconds(0)},
+         seconds(10),
+         "support.atlassian.com bitbucket-cloud"},
+        {"razorpay", daylong, seconds(5), "razorpay.com/docs/webhooks/best-practices"},
+        {"calendly", daylong, seconds(15), "developer.calendly.com webhook errors"},
+        {"dropbox",
+         {seconds(20), seconds(40), seconds(80), seconds(160), seconds(320)},
+         seconds(10),
+         "dropbox.com/developers/reference/webhooks"},
+        {"mux", daylong, seconds(5), "mux.com/docs/core/listen-for-webhooks"},
+        {"pagerduty",
+         {minutes(1), minutes(2), minutes(4), minutes(8), minutes(16), minutes(32), hours(1),
+          hours(2), hours(4), hours(8), hours(8), hours(8), hours(8), hours(7)},
+         seconds(5),
+         "PagerDuty developer-docs webhooks/02-Behavior.md"},
+        {"vercel", {seconds(1), seconds(5), seconds(30)}, seconds(30), "vercel.com/docs/webhooks"},
+        {"segment", {seconds(1), seconds(5), seconds(30)}, seconds(30), "segment webhooks"},
+        {"sentry", {}, seconds(1), "sentry.io changelog 2023-10-03"},
+        {"postmark",
+         {minutes(1), minutes(5), minutes(10), minutes(10), minutes(10), minutes(15), minutes(30),
+          hours(1), hours(2), hours(6)},
+         seconds(30),
+         "postmarkapp.com support"},
+    };
+    for (const Expected& want : expected) {
+        INFO(want.name);
+        Schedule schedule = preset(want.name);
+        CHECK(schedule.name == want.name);
+        CHECK(schedule.delays == want.delays);
+        CHECK(schedule.timeout == want.timeout);
+        CHECK(schedule.source.starts_with(want.source_start));
+        CHECK(is_one_line(schedule.source));
+    }
+    // PagerDuty: retried for up to 48 hours; Dropbox: about ten minutes.
+    milliseconds pagerduty_total{0};
+    for (milliseconds delay : preset("pagerduty").delays) {
+        pagerduty_total += delay;
+    }
+    CHECK(pagerduty_total == hours(46) + minutes(63));
+    milliseconds dropbox_total{0};
+    for (milliseconds delay : preset("dropbox").delays) {
+        dropbox_total += delay;
+    }
+    CHECK(dropbox_total == seconds(620));
+
+    // Coinbase Commerce: doubling from 1 minute to the 1 hour cap, then hourly, for 3 days.
+    Schedule coinbase = preset("coinbase-commerce");
+    REQUIRE(coinbase.delays.size() == 77);
+    CHECK(std::vector<milliseconds>(coinbase.delays.begin(), coinbase.delays.begin() + 7) ==
+          std::vector<milliseconds>{minutes(1), minutes(2), minutes(4), minutes(8), minutes(16),
+                                    minutes(32), hours(1)});
+    CHECK(*std::max_element(coinbase.delays.begin(), coinbase.delays.end()) == hours(1));
+    milliseconds coinbase_total{0};
+    for (milliseconds delay : coinbase.delays) {
+        coinbase_total += delay;
+    }
+    CHECK(coinbase_total == hours(71) + minutes(63));
+    CHECK(coinbase.timeout == seconds(30));
+    CHECK(coinbase.source.find("representative") != std::string::npos);
+}
