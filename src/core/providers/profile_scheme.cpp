@@ -82,8 +82,7 @@ ProviderInfo info_for(const SchemeProfile& p) {
         info.other_headers.push_back(p.id_header);
     }
     if (!p.timestamp_header.empty()) {
-        info.other_headers.push_back(p.timestamp_header +
-                                     (p.is_timestamped() ? "" : " (not signed: not checked)"));
+        info.other_headers.push_back(p.timestamp_header);
     }
     for (const message::Header& header : p.fixed_headers) {
         info.other_headers.push_back(header.name + ": " + header.value);
