@@ -92,8 +92,9 @@ constexpr auto k_presets = std::to_array<PresetRow>({
     // here the one immediate retry follows any failure.
     {"twilio", "0", 15'000, "twilio.com, 'Webhooks: Connection Overrides': rc=1, tt=15000 ms"},
     // Square, developer.squareup.com/docs/webhooks-api/delivery-sla: respond with a 2xx within 10
-    // seconds; retries back off 1, 2, 4, 8, 16 and 32 minutes, then every 60 minutes up to 72
-    // hours after the event (retries 7 to 78).
+    // seconds; "retried for up to 72 hours after the originating event": retries 1 to 6 after 1,
+    // 2, 4, 8, 16 and 32 minutes, retries 7 to 78 every 60 minutes. The table's 78 retries are
+    // kept, though they end an hour past its approximate "2 - 72 hours".
     {"square",
      "1m,2m,4m,8m,16m,32m,"
      "1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,1h,"
