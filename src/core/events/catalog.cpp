@@ -264,7 +264,7 @@ Result<UnsignedRequest> build_delivery(const BuildInput& input) {
         built.body = std::move(*form);
         built.content_type = "application/x-www-form-urlencoded";
     } else {
-        built.body = write_compact(*body);
+        built.body = write_compact(*body) + (*provider)->body_suffix;
         built.content_type = "application/json";
     }
     return built;

@@ -61,7 +61,8 @@ struct BuildInput {
 
 /// The request to send, before signing.
 struct UnsignedRequest {
-    std::string body;         ///< compact JSON (or form fields for Twilio)
+    /// Compact JSON, then the provider's suffix (SendGrid's CRLF), or form fields (Twilio).
+    std::string body;
     std::string content_type; ///< "application/json" or "application/x-www-form-urlencoded"
     /// The provider's event headers (X-GitHub-Event, X-GitHub-Delivery, User-Agent, ...);
     /// never Content-Type or signature headers.

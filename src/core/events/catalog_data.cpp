@@ -81,7 +81,8 @@ EventSpec parse_event(const Json& entry, const std::string& provider) {
 
 ProviderSpec parse_provider(const Json& entry, const std::vector<ProviderSpec>& earlier) {
     check_keys(entry, "provider",
-               {"provider", "like", "format", "headers", "envelope", "samples", "events", "sources"});
+               {"provider", "like", "format", "suffix", "headers", "envelope", "samples", "events",
+                "sources"});
     const std::string name = text_of(entry, "provider", "provider");
     ProviderSpec provider;
     if (entry.contains("like")) {
@@ -100,6 +101,9 @@ ProviderSpec parse_provider(const Json& entry, const std::vector<ProviderSpec>& 
             malformed(name, "format must be json or form");
         }
         provider.is_form = format == "form";
+    }
+    if (entry.contains("suffix")) {
+        provider.body_suffix = text_of(entry, "suffix", name);
     }
     if (entry.contains("headers")) {
         provider.headers = headers_of(entry, name);

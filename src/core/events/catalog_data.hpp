@@ -7,6 +7,8 @@
 ///     {"provider": "stripe",            the name used with --provider
 ///      "like": "standard",              optional: start from this provider's entry (svix)
 ///      "format": "json" | "form",       the body's encoding; form bodies are flat objects
+///      "suffix": "\r\n",                 optional: bytes sent after the compact JSON (SendGrid
+///                                       ends its array of events with CRLF)
 ///      "headers": [["Name", "value"]],  sent with every event
 ///      "envelope": {...},               the body template of events that give no "body"
 ///      "samples": {"name": {...}},      values that templates include as "{{sample:name}}"
@@ -30,6 +32,11 @@
 /// evt_/ntf_ pairs), "{{event}}", "{{timestamp_unix}}", "{{timestamp_unix_ms}}",
 /// "{{timestamp_iso}}" (2025-03-15T10:42:00Z), "{{timestamp_iso_ms}}" (...00.000Z) and
 /// "{{timestamp_iso_us}}" (...00.000000Z) are replaced inside any string or header value.
+/// "{{timestamp_unix_text}}" is the unix seconds kept as a string (Mailgun's
+/// signature.timestamp); as a whole string "{{timestamp_unix_decimal}}" is a JSON number of
+/// seconds with six decimals (Mailgun's event-data timestamp, 1742035320.123000) and
+/// "{{id_number}}" is the id as a JSON number when it is digits only (HubSpot's eventId), else
+/// as a string; inside a longer string both are their text.
 #pragma once
 
 #include "core/events/exact_json.hpp"
@@ -59,6 +66,7 @@ struct EventSpec {
 struct ProviderSpec {
     std::string name;
     bool is_form = false;                 ///< application/x-www-form-urlencoded body
+    std::string body_suffix;              ///< written after the compact JSON body ("\r\n")
     Json envelope;                        ///< the body template of events without a body
     Json samples = Json::object();        ///< values for "{{sample:NAME}}"
     std::vector<message::Header> headers; ///< sent with every event

@@ -24,7 +24,13 @@ constexpr std::size_t k_max_depth = 512;
 using Sources = std::array<std::string_view, 6>;
 
 /// Provider quirks that a list of sources cannot express.
-enum class Refinement { none, github_action, discord_interaction, resource_action };
+enum class Refinement {
+    none,
+    github_action,
+    discord_interaction,
+    resource_action,
+    twitch_message_type
+};
 
 struct DeliveryRule {
     std::string_view provider;
@@ -59,6 +65,35 @@ const std::array k_delivery_rules{
     // Twilio keeps I-Twilio-Idempotency-Token across retries; only some products (TaskRouter,
     // Conversations, Sync) name an event, in the EventType form field.
     DeliveryRule{"twilio", {"header:I-Twilio-Idempotency-Token"}, {"form:EventType"}},
+    // Square: event_id is "the generated idempotency value" (docs /webhooks); type names the
+    // event (payment.created).
+    DeliveryRule{"square", {"body:/event_id"}, {"body:/type"}},
+    // Zoom documents no delivery id; the event ($object.$action) is the body's "event".
+    DeliveryRule{"zoom", {}, {"body:/event"}},
+    // Linear: Linear-Delivery is the delivery's UUID, Linear-Event the resource type ("Issue");
+    // the body's action ("create") follows as with GitHub: "Issue.create".
+    DeliveryRule{"linear",
+                 {"header:Linear-Delivery"},
+                 {"header:Linear-Event", "body:/type"},
+                 Refinement::github_action},
+    // Twitch EventSub: the message id header (added by signing) is kept on re-sends; the
+    // subscription type names notifications, the message type the other messages.
+    DeliveryRule{"twitch",
+                 {"header:Twitch-Eventsub-Message-Id"},
+                 {"header:Twitch-Eventsub-Subscription-Type", "body:/subscription/type"},
+                 Refinement::twitch_message_type},
+    // Intercom: a notification_event's id ("notif_...") and its topic.
+    DeliveryRule{"intercom", {"body:/id"}, {"body:/topic"}},
+    // Mailgun: the event's id and name inside event-data (signature.token is a nonce, not an
+    // id).
+    DeliveryRule{"mailgun", {"body:/event-data/id"}, {"body:/event-data/event"}},
+    // SendGrid and HubSpot post arrays of events: the first one's id and type stand for the batch.
+    DeliveryRule{"sendgrid", {"body:/0/sg_event_id"}, {"body:/0/event"}},
+    DeliveryRule{"hubspot-v1", {"body:/0/eventId"}, {"body:/0/subscriptionType"}},
+    DeliveryRule{"hubspot-v2", {"body:/0/eventId"}, {"body:/0/subscriptionType"}},
+    DeliveryRule{"hubspot-v3", {"body:/0/eventId"}, {"body:/0/subscriptionType"}},
+    // Typeform: event_id and event_type (form_response, form_response_partial).
+    DeliveryRule{"typeform", {"body:/event_id"}, {"body:/event_type"}},
     // Discord interactions have an id and a numeric type; webhook events have event.type.
     DeliveryRule{"discord", {"body:/id"}, {"body:/event/type"}, Refinement::discord_interaction},
     // GitLab keeps Idempotency-Key across retries of a delivery (X-Gitlab-Webhook-UUID is new on
@@ -411,7 +446,16 @@ std::string with_action(const std::string& event, Body& body) {
 }
 
 std::optional<std::string> refine(Refinement refinement, std::optional<std::string> event,
-                                  Body& body) {
+                                  const message::Message& message, Body& body) {
+    if (refinement == Refinement::twitch_message_type) {
+        // webhook_callback_verification and revocation carry the subscription's type too, but
+        // what they are is the message type; notifications are named by the subscription.
+        auto type = message.first_header("Twitch-Eventsub-Message-Type");
+        std::string_view trimmed = type ? text::trim_blanks(*type) : std::string_view();
+        if (!trimmed.empty() && trimmed != "notification") {
+            return std::string(trimmed);
+        }
+    }
     if (refinement == Refinement::github_action && event && !has_no_github_action(*event)) {
         return with_action(*event, body);
     }
@@ -518,7 +562,7 @@ DeliveryFacts describe_delivery(std::string_view provider, const message::Messag
     DeliveryFacts facts;
     facts.id = read_first(rule->id, message, body, true);
     facts.event_type =
-        refine(rule->refinement, read_first(rule->event, message, body, false), body);
+        refine(rule->refinement, read_first(rule->event, message, body, false), message, body);
     return facts;
 }
 

@@ -20,7 +20,9 @@ struct DeliveryFacts {
 
 /// The delivery id and event type as `provider` documents them, read from a header, a JSON
 /// body field or a form field: for example webhook-id and "type" for standard, X-GitHub-Delivery
-/// and X-GitHub-Event plus ".<action>" for github, "event" for the seed platforms (which
+/// and X-GitHub-Event plus ".<action>" for github (Linear-Delivery and Linear-Event plus
+/// ".<action>" for linear), the first event of the array for sendgrid and hubspot-*, Twitch's
+/// message type for its challenges and revocations, "event" for the seed platforms (which
 /// document no delivery id). Only string values (and integers, for ids) count; blank ones do
 /// not. When `provider` is empty or "unknown", generic guesses are tried in order: the id
 /// headers webhook-id, svix-id, X-GitHub-Delivery, X-Shopify-Webhook-Id,

@@ -44,6 +44,16 @@ std::string random_uuid() {
            hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
+/// A positive decimal number of `length` digits, the first not 0 (HubSpot's eventId).
+std::string random_number(std::size_t length) {
+    std::string text;
+    for (char byte : random_bytes(length)) {
+        auto digit = static_cast<unsigned char>(byte) % (text.empty() ? 9U : 10U);
+        text.push_back(static_cast<char>('0' + digit + (text.empty() ? 1U : 0U)));
+    }
+    return text;
+}
+
 } // namespace
 
 std::string fresh_delivery_id(std::string_view provider) {
@@ -53,8 +63,19 @@ std::string fresh_delivery_id(std::string_view provider) {
     if (provider == "paddle") {
         return "ntf_" + random_base62(26);
     }
-    if (provider == "github" || provider == "github-sha1" || provider == "shopify") {
+    if (provider == "github" || provider == "github-sha1" || provider == "shopify" ||
+        provider == "square" || provider == "linear" || provider == "twitch") {
         return random_uuid();
+    }
+    if (provider == "intercom") {
+        return "notif_" + random_uuid();
+    }
+    // Mailgun's event ids and SendGrid's sg_event_id are 22 URL-safe characters.
+    if (provider == "mailgun" || provider == "sendgrid") {
+        return random_base62(22);
+    }
+    if (provider.starts_with("hubspot-")) {
+        return random_number(10);
     }
     return "msg_" + random_base62(24);
 }

@@ -7,8 +7,10 @@
 
 namespace hooks::events {
 
-/// A provider-style fresh id: Stripe "evt_…", Paddle "ntf_…", GitHub and Shopify a UUID, any
-/// other provider (Standard Webhooks, Svix, none) "msg_" and 24 base62 characters.
+/// A provider-style fresh id: Stripe "evt_…", Paddle "ntf_…", GitHub, Shopify, Square, Linear
+/// and Twitch a UUID, Intercom "notif_" and a UUID, Mailgun and SendGrid 22 base62 characters,
+/// HubSpot a 10-digit number; any other provider (Standard Webhooks, Svix, none) "msg_" and 24
+/// base62 characters.
 std::string fresh_delivery_id(std::string_view provider);
 
 } // namespace hooks::events

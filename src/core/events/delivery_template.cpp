@@ -17,9 +17,9 @@ namespace {
 /// The texts a delivery's id and timestamp appear as: {{id}}, {{id_tail}} and the
 /// {{timestamp_*}} forms, longest forms of one kind first so that a scan takes the longest.
 constexpr std::string_view k_forms =
-    "{{id}}\n{{id_tail}}\n{{timestamp_unix_ms}}\n{{timestamp_unix}}\n"
-    "{{timestamp_iso_us}}\n{{timestamp_iso_ms}}\n{{timestamp_iso}}";
-constexpr std::size_t k_form_count = 7;
+    "{{id}}\n{{id_tail}}\n{{timestamp_unix_ms}}\n{{timestamp_unix_decimal}}\n"
+    "{{timestamp_unix}}\n{{timestamp_iso_us}}\n{{timestamp_iso_ms}}\n{{timestamp_iso}}";
+constexpr std::size_t k_form_count = 8;
 using Texts = std::array<std::string, k_form_count>;
 
 Texts texts_of(const std::string& id, providers::UnixMillis timestamp) {
@@ -34,12 +34,15 @@ Texts texts_of(const std::string& id, providers::UnixMillis timestamp) {
     return texts;
 }
 
-/// Ids that go into JSON strings and headers as they are (fresh ids always do).
+/// Ids that go into JSON strings and headers as they are (fresh ids always do). An id of digits
+/// only is not: {{id_number}} writes it as a JSON number, where the stand-ins were strings.
 bool is_plain(std::string_view id) {
-    return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_' || c == '-' || c == '.';
-    });
+    auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    return !id.empty() && !std::all_of(id.begin(), id.end(), is_digit) &&
+           std::all_of(id.begin(), id.end(), [&](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
+                      c == '-' || c == '.';
+           });
 }
 
 /// Text cut at the places where one of the forms appears.

@@ -3,6 +3,7 @@
 
 #include "core/log/record.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <stdexcept>
@@ -84,6 +85,7 @@ struct TextValues {
     std::string id_tail;
     std::string event;
     std::string unix_seconds;
+    std::string unix_decimal;
     std::string unix_millis;
     std::string iso;
     std::string iso_ms;
@@ -99,6 +101,10 @@ TextValues text_values(const PlaceholderValues& values) {
     text.event = values.event;
     text.unix_seconds = std::to_string(floor<seconds>(values.timestamp).count());
     text.unix_millis = std::to_string(values.timestamp.count());
+    // Mailgun writes seconds with six decimals; the time has milliseconds.
+    auto millis_part = values.timestamp - floor<seconds>(values.timestamp);
+    std::string millis = std::to_string(1000 + millis_part.count());
+    text.unix_decimal = text.unix_seconds + "." + millis.substr(1) + "000";
     // "2025-03-15T10:42:00.123Z", then cut or padded to the precision each provider writes.
     text.iso_ms = log::format_rfc3339(system_clock::time_point(values.timestamp));
     text.iso = text.iso_ms.substr(0, 19) + "Z";
@@ -107,11 +113,14 @@ TextValues text_values(const PlaceholderValues& values) {
 }
 
 const std::string& text_for(std::string_view name, const TextValues& text) {
-    const std::array<std::pair<std::string_view, const std::string*>, 8> k_names{{
+    const std::array<std::pair<std::string_view, const std::string*>, 11> k_names{{
         {"id", &text.id},
         {"id_tail", &text.id_tail},
+        {"id_number", &text.id},
         {"event", &text.event},
         {"timestamp_unix", &text.unix_seconds},
+        {"timestamp_unix_text", &text.unix_seconds},
+        {"timestamp_unix_decimal", &text.unix_decimal},
         {"timestamp_unix_ms", &text.unix_millis},
         {"timestamp_iso", &text.iso},
         {"timestamp_iso_ms", &text.iso_ms},
@@ -141,6 +150,12 @@ std::string replace_in_text(std::string_view text, const TextValues& values) {
     return out;
 }
 
+/// Whether `id` is a JSON integer's text: digits, no leading zero.
+bool is_integer_id(std::string_view id) {
+    return !id.empty() && (id.size() == 1 || id.front() != '0') &&
+           std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 /// Replaces the value placeholders and the text ones, noting derived values.
 void substitute(Json& value, JsonPath& path, const TextValues& text,
                 std::vector<DerivedValue>& derived) {
@@ -159,6 +174,10 @@ void substitute(Json& value, JsonPath& path, const TextValues& text,
     std::string_view name = whole_placeholder(value.get_ref<const std::string&>());
     if (name == "timestamp_unix" || name == "timestamp_unix_ms") {
         value = std::stoll(text_for(name, text));
+    } else if (name == "timestamp_unix_decimal") {
+        value = exact_number(text.unix_decimal);
+    } else if (name == "id_number") {
+        value = is_integer_id(text.id) ? exact_number(text.id) : Json(text.id);
     } else if (name == "diff") {
         JsonPath parent(path.begin(), path.end() - 1);
         JsonPath previous = parent;

@@ -35,7 +35,8 @@ inline constexpr std::chrono::milliseconds k_max_retry_after{3'600'000};
 /// A provider's documented schedule, from a table in schedule.cpp that cites each source
 /// (CodeNx: 0, 1s, 5s, 30s, 5m, 30m; Centrali: 1s, 5s, 15s; Fluxbase: 3 retries 5s apart, 30s
 /// timeout; CognexiaAI: 1s, 2s, 4s with a 5s budget; Standard Webhooks/Svix: 5s, 5m, 30m, 2h, 5h,
-/// 10h, 10h; Stripe, GitHub, Shopify, Slack, Paddle, Twilio, Discord, GitLab, Bitbucket,
+/// 10h, 10h; Stripe, GitHub, Shopify, Slack, Paddle, Twilio, Square, Zoom, Linear, Twitch,
+/// Intercom, Mailgun, SendGrid, HubSpot (v1, v2, v3), Typeform, Discord, GitLab, Bitbucket,
 /// Coinbase Commerce, Razorpay, Calendly, Dropbox, Mux, PagerDuty, Vercel, Segment, Sentry and
 /// Postmark as documented or, where only a shape is documented, a representative schedule of that
 /// shape). `none` has no retries.

@@ -164,7 +164,7 @@ TEST_CASE("list_events follows the provider documents' order", "[events]") {
                                                       "workflow_run.completed", "star.created"});
     CHECK(names("discord") == std::vector<std::string>{"PING", "APPLICATION_COMMAND"});
     CHECK(names("svix") == names("standard"));
-    CHECK(list_events("square").empty());
+    CHECK(list_events("acme").empty());
 }
 
 TEST_CASE("the id and the timestamps go where each provider carries them", "[events]") {
@@ -395,9 +395,9 @@ TEST_CASE("unknown events and providers fail naming the known ones", "[events]")
     CHECK(error_of(input_for("codenx", "record.upserted")) ==
           "unknown event 'record.upserted' for codenx; known: record.created, record.updated, "
           "record.deleted, bulk.imported, pipeline.completed, schema.changed");
-    CHECK(error_of(input_for("square"))
-              .starts_with(
-                  "no event catalog for provider 'square'; providers with events: codenx, "));
+    CHECK(
+        error_of(input_for("acme"))
+            .starts_with("no event catalog for provider 'acme'; providers with events: codenx, "));
     CHECK(parsed(body_of(input_for("codenx")))["event"] == "record.created");
     BuildInput bad_id = input_for("github");
     bad_id.id = "a\r\nX-Injected: 1";

@@ -256,7 +256,7 @@ TEST_CASE("an unnamed provider gets the generic guesses", "[events]") {
 
 TEST_CASE("other providers, odd bodies and blank values give nothing", "[events]") {
     CHECK_FALSE(
-        describe_delivery("square", make({}, R"({"event_id": "e", "type": "t"})")).event_type);
+        describe_delivery("acme", make({}, R"({"event_id": "e", "type": "t"})")).event_type);
     auto blank = describe_delivery("standard", make({{"webhook-id", " "}}, R"({"type": ""})"));
     CHECK_FALSE(blank.id);
     CHECK_FALSE(blank.event_type);

@@ -464,3 +464,67 @@ TEST_CASE("the gitlab ... postmark presets follow their providers' documents", "
     CHECK(coinbase.timeout == seconds(30));
     CHECK(coinbase.source.find("representative") != std::string::npos);
 }
+
+TEST_CASE("the presets of Square, Zoom, Linear, Twitch, Intercom, Mailgun, SendGrid, HubSpot and "
+          "Typeform follow their documents",
+          "[retry]") {
+    struct Expected {
+        std::string name;
+        std::vector<milliseconds> delays;
+        milliseconds timeout;
+        std::string source_start;
+    };
+    std::vector<milliseconds> square = {minutes(1), minutes(2),  minutes(4),
+                                        minutes(8), minutes(16), minutes(32)};
+    square.insert(square.end(), 72, hours(1));
+    const std::vector<milliseconds> hubspot = {
+        minutes(2),  minutes(4),   minutes(8),   minutes(16),  minutes(32),
+        minutes(64), minutes(128), minutes(256), minutes(512), minutes(1024)};
+    const std::vector<Expected> expected = {
+        {"square", square, seconds(10), "developer.squareup.com/docs/webhooks-api/delivery-sla"},
+        {"zoom", {minutes(5), minutes(20), minutes(60)}, seconds(3), "devsupport.zoom.us"},
+        {"linear", {minutes(1), hours(1), hours(6)}, seconds(5), "linear.app/developers/webhooks"},
+        {"twitch", {seconds(1), seconds(5), seconds(30)}, seconds(3), "dev.twitch.tv eventsub"},
+        {"intercom", {minutes(1)}, seconds(5), "developers.intercom.com"},
+        {"mailgun",
+         {minutes(10), minutes(10), minutes(15), minutes(30), hours(1), hours(2), hours(4)},
+         seconds(30),
+         "help.mailgun.com"},
+        {"sendgrid",
+         {minutes(5), minutes(10), minutes(15), minutes(30), hours(1), hours(2), hours(4), hours(8),
+          hours(8)},
+         seconds(30),
+         "docs.sendgrid.com"},
+        {"hubspot-v1", hubspot, seconds(5), "developers.hubspot.com"},
+        {"hubspot-v2", hubspot, seconds(5), "developers.hubspot.com"},
+        {"hubspot-v3", hubspot, seconds(5), "developers.hubspot.com"},
+        {"typeform",
+         {minutes(5), minutes(10), minutes(20), hours(1), hours(2)},
+         seconds(30),
+         "typeform.com/developers/webhooks"},
+    };
+    for (const Expected& want : expected) {
+        INFO(want.name);
+        Schedule schedule = preset(want.name);
+        CHECK(schedule.name == want.name);
+        CHECK(schedule.delays == want.delays);
+        CHECK(schedule.timeout == want.timeout);
+        CHECK(schedule.source.starts_with(want.source_start));
+        CHECK(is_one_line(schedule.source));
+        CHECK(parse_schedule(want.name).value().delays == want.delays);
+    }
+    // Square's table: retries 7 to 78 hourly after 63 minutes; SendGrid "for up to 24 hours".
+    milliseconds square_total{0};
+    for (milliseconds delay : preset("square").delays) {
+        square_total += delay;
+    }
+    CHECK(square_total == hours(72) + minutes(63));
+    milliseconds sendgrid_total{0};
+    for (milliseconds delay : preset("sendgrid").delays) {
+        sendgrid_total += delay;
+    }
+    CHECK(sendgrid_total == hours(24));
+    // The representative rows say so.
+    CHECK(preset("twitch").source.find("representative") != std::string::npos);
+    CHECK(preset("sendgrid").source.find("representative") != std::string::npos);
+}
