@@ -19,6 +19,25 @@ _hooks_events() {
         slack) _hooks_words 'message app_mention reaction_added url_verification' ;;
         shopify) _hooks_words 'orders/create orders/paid products/update customers/create' ;;
         paddle) _hooks_words 'transaction.completed subscription.created subscription.canceled' ;;
+        square) _hooks_words 'payment.created payment.updated refund.created' ;;
+        zoom) _hooks_words 'meeting.started meeting.ended endpoint.url_validation' ;;
+        linear) _hooks_words 'Issue.create Issue.update Comment.create' ;;
+        twitch) _hooks_words 'channel.follow stream.online webhook_callback_verification' ;;
+        intercom) _hooks_words 'conversation.user.created conversation.admin.replied ping' ;;
+        hubspot-v1) _hooks_words 'contact.creation contact.propertyChange deal.creation' ;;
+        hubspot-v2) _hooks_words 'contact.creation contact.propertyChange deal.creation' ;;
+        hubspot-v3) _hooks_words 'contact.creation contact.propertyChange deal.creation' ;;
+        typeform) _hooks_words 'form_response form_response_partial' ;;
+        bitbucket) _hooks_words 'repo:push pullrequest:created' ;;
+        coinbase-commerce) _hooks_words 'charge:created charge:confirmed charge:failed' ;;
+        razorpay) _hooks_words 'payment.captured order.paid payment.failed' ;;
+        calendly) _hooks_words 'invitee.created invitee.canceled' ;;
+        dropbox) _hooks_words 'list_folder list_folder.teams' ;;
+        mux) _hooks_words 'video.asset.created video.asset.ready video.live_stream.active' ;;
+        pagerduty) _hooks_words 'incident.triggered incident.acknowledged incident.resolved' ;;
+        vercel) _hooks_words 'deployment.created deployment.succeeded deployment.error project.created' ;;
+        segment) _hooks_words 'track identify page' ;;
+        sentry) _hooks_words 'issue.created issue.resolved issue.assigned' ;;
         codenx) _hooks_words 'record.created record.updated record.deleted bulk.imported pipeline.completed schema.changed' ;;
         cognexia) _hooks_words 'contact.created contact.updated deal.created deal.closed invoice.created invoice.paid payment.received employee.created attendance.logged payroll.processed' ;;
         fluxbase) _hooks_words 'INSERT UPDATE DELETE' ;;
@@ -46,7 +65,7 @@ _hooks() {
         esac ;;
     sign)
         case $prev in
-            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord codex' ;;
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -61,7 +80,7 @@ _hooks() {
         esac ;;
     verify)
         case $prev in
-            --provider) _hooks_words 'auto standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord codex' ;;
+            --provider) _hooks_words 'auto standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -77,7 +96,7 @@ _hooks() {
         esac ;;
     send)
         case $prev in
-            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord codex' ;;
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -105,7 +124,7 @@ _hooks() {
         case $prev in
             --host) : ;;
             --port) : ;;
-            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord codex' ;;
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -132,7 +151,7 @@ _hooks() {
     replay)
         case $prev in
             --to) : ;;
-            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord codex' ;;
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -155,7 +174,7 @@ _hooks() {
         case $prev in
             --provider-file) _hooks_files ;;
             --color) _hooks_words 'auto always never' ;;
-            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --provider-file --json --color'; else _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle codenx cognexia fluxbase centrali twilio discord codex'; fi ;;
+            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --provider-file --json --color'; else _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex'; fi ;;
         esac ;;
     completion)
         case $prev in
