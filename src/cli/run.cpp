@@ -16,8 +16,7 @@ namespace {
 
 std::shared_ptr<const time::Clock> choose_clock(const Context& context) {
     if (auto pinned = context.getenv("HOOKS_NOW")) {
-        if (auto parsed =
-                providers::parse_timestamp(*pinned, providers::TimestampUnit::seconds)) {
+        if (auto parsed = providers::parse_timestamp(*pinned, providers::TimestampUnit::seconds)) {
             return std::make_shared<time::PinnedClock>(
                 std::chrono::system_clock::time_point(*parsed));
         }

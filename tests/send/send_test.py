@@ -28,10 +28,11 @@ from send_support import (ED25519_PUBLIC_HEX, ED25519_SEED_HEX, PLAIN_SECRET,  #
 SEED_PLATFORMS = {"codenx", "codex", "cognexia", "fluxbase", "centrali"}
 # Providers whose deliveries carry no id at all: the seed documents of CodeNx, Codex, Fluxbase
 # and Centrali name none. Every other provider's id must arrive as send made it.
-# Calendly and Dropbox document none either.
-WITHOUT_ID = {"codenx", "codex", "fluxbase", "centrali", "calendly", "dropbox"}
-# Events that carry no id although their provider has ids: Slack's url_verification challenge.
-EVENTS_WITHOUT_ID = {("slack", "url_verification")}
+# Calendly, Dropbox and Zoom document none either.
+WITHOUT_ID = {"codenx", "codex", "fluxbase", "centrali", "calendly", "dropbox", "zoom"}
+# Events that carry no id although their provider has ids: Slack's url_verification challenge,
+# Intercom's ping (its id is null).
+EVENTS_WITHOUT_ID = {("slack", "url_verification"), ("intercom", "ping")}
 # Twilio's webhooks carry no event type on the wire (form fields only), so listen cannot name it.
 # Dropbox's notifications only say that something changed.
 WITHOUT_EVENT_TYPE = {"twilio", "dropbox"}

@@ -74,12 +74,8 @@ Result<Detection> Registry::detect(const message::Message& message) const {
     // signature with the v3 one. The first of each pair names the delivery, whatever the
     // strength of the second's evidence.
     static constexpr std::pair<std::string_view, std::string_view> k_pairs[] = {
-        {"github", "github-sha1"},
-        {"github", "intercom"},
-        {"github", "bitbucket"},
-        {"svix", "standard"},
-        {"hubspot-v3", "hubspot-v1"},
-        {"hubspot-v3", "hubspot-v2"}};
+        {"github", "github-sha1"}, {"github", "intercom"},       {"github", "bitbucket"},
+        {"svix", "standard"},      {"hubspot-v3", "hubspot-v1"}, {"hubspot-v3", "hubspot-v2"}};
     auto has = [&](std::string_view name) {
         return std::any_of(found.begin(), found.end(),
                            [&](const auto& entry) { return entry.first->info().name == name; });

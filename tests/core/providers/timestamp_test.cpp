@@ -22,8 +22,7 @@ TEST_CASE("timestamps with signs, spaces, fractions or too many digits are rejec
 }
 
 TEST_CASE("timestamps format back to what was parsed", "[providers]") {
-    CHECK(format_timestamp(UnixMillis(1'700'000'000'999), TimestampUnit::seconds) ==
-          "1700000000");
+    CHECK(format_timestamp(UnixMillis(1'700'000'000'999), TimestampUnit::seconds) == "1700000000");
     CHECK(format_timestamp(UnixMillis(1'700'000'000'999), TimestampUnit::milliseconds) ==
           "1700000000999");
 }
