@@ -80,10 +80,10 @@ Result<Detection> Registry::detect(const message::Message& message) const {
         return std::any_of(found.begin(), found.end(),
                            [&](const auto& entry) { return entry.first->info().name == name; });
     };
-    for (const auto& [winner, loser] : k_pairs) {
-        if (has(winner)) {
-            std::erase_if(found,
-                          [&](const auto& entry) { return entry.first->info().name == loser; });
+    for (const auto& pair : k_pairs) {
+        if (has(pair.first)) {
+            std::erase_if(
+                found, [&](const auto& entry) { return entry.first->info().name == pair.second; });
         }
     }
     auto strongest = EvidenceStrength::none;

@@ -6,6 +6,7 @@
 #include "core/events/delivery_id.hpp"
 #include "core/events/delivery_template.hpp"
 #include "core/events/placeholders.hpp"
+#include "support/catalog_fixtures.hpp"
 
 #include <catch2/catch.hpp>
 #include <map>
@@ -57,19 +58,11 @@ const std::vector<std::string> k_signing_headers{"Content-Type",
                                                  "Typeform-Signature"};
 
 BuildInput input_for(std::string provider, std::string event = "") {
-    BuildInput input;
-    input.provider = std::move(provider);
-    input.event = std::move(event);
-    input.id = k_id;
-    input.timestamp = k_now;
-    return input;
+    return hooks::testing::catalog_input(std::move(provider), std::move(event), k_id, k_now);
 }
 
 UnsignedRequest build(const BuildInput& input) {
-    auto built = build_delivery(input);
-    INFO(input.provider << " " << input.event);
-    REQUIRE(built);
-    return *built;
+    return hooks::testing::build_request(input);
 }
 
 /// The JSON of a body; SendGrid's ends in CRLF, which must be there and is cut off first.

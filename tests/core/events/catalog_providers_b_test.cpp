@@ -4,6 +4,7 @@
 // (src/core/events/events_catalog_providers_b.json).
 #include "core/events/catalog.hpp"
 #include "core/events/delivery.hpp"
+#include "support/catalog_fixtures.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -124,19 +125,11 @@ const std::vector<std::string> k_signature_headers{"X-Gitlab-Token",
                                                    "Content-Type"};
 
 BuildInput input_for(std::string provider, std::string event = "") {
-    BuildInput input;
-    input.provider = std::move(provider);
-    input.event = std::move(event);
-    input.id = k_id;
-    input.timestamp = k_now;
-    return input;
+    return hooks::testing::catalog_input(std::move(provider), std::move(event), k_id, k_now);
 }
 
 UnsignedRequest build(const BuildInput& input) {
-    auto built = build_delivery(input);
-    INFO(input.provider << " " << input.event);
-    REQUIRE(built);
-    return *built;
+    return hooks::testing::build_request(input);
 }
 
 nlohmann::ordered_json parsed(const std::string& body) {

@@ -2,6 +2,7 @@
 #include "core/events/catalog.hpp"
 #include "core/events/delivery.hpp"
 #include "core/text/text.hpp"
+#include "support/catalog_fixtures.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -33,19 +34,11 @@ const std::set<std::string> k_carries_id{"cognexia", "stripe", "github", "github
                                          "shopify",  "paddle", "twilio", "discord"};
 
 BuildInput input_for(std::string provider, std::string event = "") {
-    BuildInput input;
-    input.provider = std::move(provider);
-    input.event = std::move(event);
-    input.id = k_id;
-    input.timestamp = k_now;
-    return input;
+    return hooks::testing::catalog_input(std::move(provider), std::move(event), k_id, k_now);
 }
 
 UnsignedRequest build(const BuildInput& input) {
-    auto built = build_delivery(input);
-    INFO(input.provider << " " << input.event);
-    REQUIRE(built);
-    return *built;
+    return hooks::testing::build_request(input);
 }
 
 std::string body_of(const BuildInput& input) {
