@@ -265,6 +265,26 @@ std::string paint(std::string_view text, int ansi_code, bool is_on) {
     return "\x1b[" + std::to_string(ansi_code) + "m" + std::string(text) + "\x1b[0m";
 }
 
+std::vector<message::Header> without_secrets(std::vector<message::Header> headers,
+                                             const providers::ProviderInfo& info) {
+    if (info.sends_secret_itself) {
+        for (message::Header& header : headers) {
+            if (message::names_equal(header.name, info.signature_header)) {
+                header.value = std::string(k_secret_not_printed);
+            }
+        }
+    }
+    return headers;
+}
+
+std::string_view shown_value(const message::Header& header) {
+    if (message::names_equal(header.name, "Authorization") ||
+        message::names_equal(header.name, "X-Gitlab-Token")) {
+        return k_secret_not_printed;
+    }
+    return header.value;
+}
+
 Result<RequestInputs> read_request_inputs(const ProviderOptions& provider,
                                           const SecretOptions& secrets,
                                           const HeaderOptions& headers,

@@ -98,6 +98,19 @@ bool should_color(const OutputOptions& options, const Context& context);
 /// Wraps `text` in an ANSI colour (31 red, 32 green, 33 yellow, 1 bold) when `is_on`.
 std::string paint(std::string_view text, int ansi_code, bool is_on);
 
+/// What is printed in place of a secret that a provider sends as a header's value.
+inline constexpr std::string_view k_secret_not_printed = "<secret, not printed>";
+
+/// `headers` with the value of `info`'s signature header replaced by k_secret_not_printed when
+/// the provider sends the secret itself (GitLab's token, Postmark's Basic auth), for printing:
+/// a secret is never printed, in any output mode.
+std::vector<message::Header> without_secrets(std::vector<message::Header> headers,
+                                             const providers::ProviderInfo& info);
+
+/// A received header's value for a terminal: the credentials a receiver is sent (Authorization,
+/// X-Gitlab-Token) as k_secret_not_printed, anything else as it came.
+std::string_view shown_value(const message::Header& header);
+
 /// What sign and verify read before their own work: providers, headers, secrets and body.
 struct RequestInputs {
     providers::Registry registry;

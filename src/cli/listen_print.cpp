@@ -106,11 +106,11 @@ void print_details(const listen::Receipt& delivery, const PrintStyle& style, std
     if (style.shows_headers) {
         for (const message::Header& header : record.message.headers) {
             out << "  " << paint(terminal_safe(header.name), 2, color) << ": "
-                << terminal_safe(header.value) << '\n';
+                << terminal_safe(shown_value(header)) << '\n';
         }
         for (const message::Header& trailer : record.message.trailers) {
             out << "  " << paint("trailer " + terminal_safe(trailer.name), 2, color) << ": "
-                << terminal_safe(trailer.value) << '\n';
+                << terminal_safe(shown_value(trailer)) << '\n';
         }
     }
 }

@@ -119,7 +119,7 @@ std::vector<std::string> worked_example(const providers::Scheme& scheme) {
 
 void print_sources(const providers::ProviderInfo& info, std::ostream& out) {
     for (const auto& [what, source] : events::list_sources(info.name)) {
-        out << "  " << what << ':' << std::string(what.size() < 16 ? 16 - what.size() : 1, ' ')
+        out << "  " << what << ':' << std::string(what.size() < 16 ? 17 - what.size() : 1, ' ')
             << source << '\n';
     }
     retry::Schedule schedule = retry::preset(info.name);

@@ -194,16 +194,20 @@ void print_result_json(const send::Plan& plan, const send::DeliveryResult& resul
 
 Result<void> print_dry_run(const send::Plan& plan, const send::PreparedDelivery& delivery,
                            bool is_json, std::ostream& out) {
-    // The very bytes the client writes for this request.
-    auto wire = http::to_wire(delivery.request, plan.url.authority());
+    // The very bytes the client writes for this request, but for a secret that the provider
+    // sends itself (GitLab's token), which is never printed.
+    message::Message request = delivery.request;
+    if (plan.scheme != nullptr) {
+        request.headers = without_secrets(std::move(request.headers), plan.scheme->info());
+    }
+    auto wire = http::to_wire(request, plan.url.authority());
     if (!wire) {
         return tl::unexpected(wire.error());
     }
     if (is_json) {
-        print_dry_run_json(plan, delivery.id, delivery.request, wire->bytes, out);
+        print_dry_run_json(plan, delivery.id, request, wire->bytes, out);
     } else {
-        out << wire->bytes << "\n\n# the same with curl:\n"
-            << format_curl(plan.url, delivery.request);
+        out << wire->bytes << "\n\n# the same with curl:\n" << format_curl(plan.url, request);
     }
     return {};
 }

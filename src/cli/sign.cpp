@@ -52,6 +52,11 @@ Result<int> run_sign(const SignOptions& options, Context& context) {
     for (const std::string& note : output->notes) {
         context.err << "hooks: note: " << note << '\n';
     }
+    if (scheme.info().sends_secret_itself) {
+        context.err << "hooks: note: " << scheme.info().title << " sends the secret itself in "
+                    << scheme.info().signature_header << ", not a signature; it is not printed\n";
+    }
+    output->headers = without_secrets(std::move(output->headers), scheme.info());
     if (options.output.is_json) {
         nlohmann::json headers = nlohmann::json::array();
         for (const message::Header& header : output->headers) {

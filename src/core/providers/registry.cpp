@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/providers/registry.hpp"
 
+#include "core/providers/credential_scheme.hpp"
 #include "core/providers/discord_scheme.hpp"
 #include "core/providers/profile_scheme.hpp"
 #include "core/providers/twilio_scheme.hpp"
@@ -19,6 +20,8 @@ Registry Registry::builtin() {
     }
     registry.m_schemes.push_back(std::make_unique<TwilioScheme>());
     registry.m_schemes.push_back(std::make_unique<DiscordScheme>());
+    registry.m_schemes.push_back(CredentialScheme::gitlab());
+    registry.m_schemes.push_back(CredentialScheme::postmark());
     registry.m_schemes.push_back(std::make_unique<UnsignedScheme>(
         "codex", "Codex", "Codex CMS webhooks: any HTTP method, a custom payload, no signature"));
     return registry;

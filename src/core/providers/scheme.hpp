@@ -31,6 +31,9 @@ struct ProviderInfo {
     TimestampUnit timestamp_unit = TimestampUnit::seconds;
     bool can_sign = true;
     bool needs_secret = true; ///< false for providers that do not sign (Codex)
+    /// The provider sends the secret itself (GitLab's token, Postmark's Basic auth) in
+    /// `signature_header`, not a signature of it: that header's value is never printed.
+    bool sends_secret_itself = false;
 };
 
 /// How strongly a message points at one provider, for `--provider auto`.
