@@ -6,7 +6,7 @@
 // muxinc/mux-node-sdk tests/api-resources/webhooks.test.ts (docs/provider-notes/mux.md), checked
 // by the SDK with Date.now mocked to the vector's time and by hooks verify with --now.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, webcrypto } from 'node:crypto';
 import { describe, test } from 'node:test';
 import Mux from '@mux/mux-node';
 
@@ -19,6 +19,8 @@ import {
     tamper,
 } from './support/hooks.mjs';
 
+// @mux/mux-node verifies with globalThis.crypto.subtle, which Node 18 does not expose by default.
+globalThis.crypto ??= webcrypto;
 const mux = new Mux({ tokenId: 'interop-token-id', tokenSecret: 'interop-token-secret' }); // no API call
 const secret = 'mux-interop-webhook-signing-secret';
 const body = JSON.stringify({
