@@ -5,10 +5,16 @@
 // NAME --json`) is sent once with `--retries 0`; the official libraries get several events each.
 // Codex is not here: its document (seeds/codex-webhooks.txt) shows no signature or verifier.
 import assert from 'node:assert/strict';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
+import { Signature as HubSpotSignature } from '@hubspot/api-client';
+import { LinearWebhookClient } from '@linear/sdk/webhooks';
+import Mux from '@mux/mux-node';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
+import coinbase from 'coinbase-commerce-node';
+import Razorpay from 'razorpay';
+import { WebhooksHelper as SquareWebhooksHelper } from 'square';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
@@ -304,6 +310,121 @@ for (const provider of libraryProviders) {
                 ? 'whsec_' + Buffer.from('not the receiver\'s signing key').toString('base64')
                 : `${provider.secret}-wrong`;
             const delivery = await send(receiver, path, { provider: provider.name, event, secret: wrong });
+            assert.equal(delivery.request.status, 401, describeRejection(delivery.request));
+            assert.equal(delivery.result.status, 1, delivery.result.stderr);
+        });
+    });
+}
+
+// The providers `hooks` signs as profiles, each checked by its official library. Square and HubSpot
+// sign the URL: the receiver passes its own URL (what hooks send was given) as the notification
+// URL. The first three events each provider lists are sent.
+// @mux/mux-node verifies with globalThis.crypto.subtle, which Node 18 does not expose by default.
+globalThis.crypto ??= webcrypto;
+const mux = new Mux({ tokenId: 'interop-token-id', tokenSecret: 'interop-token-secret' }); // no API call
+const profileProviders = [
+    {
+        // WebhooksHelper.verifySignature({requestBody, signatureHeader, signatureKey, notificationUrl}).
+        name: 'square',
+        envelope: (body, event) => assert.equal(body.type, event),
+        secret: 'Ibxx_5AKakO-3qeNVR61Dw',
+        async verify(raw, headers, secret, url) {
+            const ok = await SquareWebhooksHelper.verifySignature({
+                requestBody: raw.toString('utf8'), signatureHeader: headers['x-square-hmacsha256-signature'],
+                signatureKey: secret, notificationUrl: url,
+            });
+            return { ok, body: JSON.parse(raw.toString('utf8')) };
+        },
+    },
+    {
+        // Signature.isValid({signatureVersion: 'v3', url, timestamp, ...}); throws when too old.
+        name: 'hubspot-v3',
+        envelope: (body, event) => assert.equal(body[0].subscriptionType, event),
+        secret: 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy',
+        verify(raw, headers, secret, url) {
+            const ok = HubSpotSignature.isValid({
+                signatureVersion: 'v3', signature: headers['x-hubspot-signature-v3'], clientSecret: secret,
+                requestBody: raw.toString('utf8'), url, method: 'POST',
+                timestamp: Number(headers['x-hubspot-request-timestamp']),
+            });
+            return { ok, body: JSON.parse(raw.toString('utf8')) };
+        },
+    },
+    {
+        // Signature.isValid({signatureVersion: 'v1', ...}): secret + body, no URL.
+        name: 'hubspot-v1',
+        envelope: (body, event) => assert.equal(body[0].subscriptionType, event),
+        secret: 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy',
+        verify(raw, headers, secret) {
+            const ok = headers['x-hubspot-signature-version'] === 'v1' && HubSpotSignature.isValid({
+                signatureVersion: 'v1', signature: headers['x-hubspot-signature'], clientSecret: secret,
+                requestBody: raw.toString('utf8'),
+            });
+            return { ok, body: JSON.parse(raw.toString('utf8')) };
+        },
+    },
+    {
+        // Razorpay.validateWebhookSignature(rawBody, X-Razorpay-Signature, secret).
+        name: 'razorpay',
+        envelope: (body, event) => assert.equal(body.event, event),
+        secret: 'rzp-interop-webhook-secret!42',
+        verify(raw, headers, secret) {
+            const ok = Razorpay.validateWebhookSignature(raw.toString('utf8'), headers['x-razorpay-signature'], secret);
+            return { ok, body: JSON.parse(raw.toString('utf8')) };
+        },
+    },
+    {
+        // mux.webhooks.unwrap(rawBody, headers, secret): throws unless valid and at most 300 s old.
+        name: 'mux',
+        envelope: (body, event) => assert.equal(body.type, event),
+        secret: 'mux-interop-webhook-signing-secret',
+        async verify(raw, headers, secret) {
+            return { ok: true, body: await mux.webhooks.unwrap(raw.toString('utf8'), headers, secret) };
+        },
+    },
+    {
+        // new LinearWebhookClient(secret).parseData(rawBody, Linear-Signature): throws unless valid
+        // and the body's webhookTimestamp is within 60 s.
+        name: 'linear',
+        envelope: (body, event) => assert.equal(`${body.type}.${body.action}`, event),
+        secret: 'lin_wh_interop_8f2d1c0b9a7e6d5c4b3a2910',
+        verify(raw, headers, secret) {
+            return { ok: true, body: new LinearWebhookClient(secret).parseData(raw, headers['linear-signature']) };
+        },
+    },
+    {
+        // Webhook.verifyEventBody(rawBody, X-CC-Webhook-Signature, secret): throws unless valid.
+        name: 'coinbase-commerce',
+        envelope: (body, event) => assert.equal(body.event.type, event),
+        secret: '30291a20-0bd1-4267-9b0f-e6e7b123c0bf',
+        verify(raw, headers, secret) {
+            const event = coinbase.Webhook.verifyEventBody(raw.toString('utf8'), headers['x-cc-webhook-signature'], secret);
+            return { ok: true, body: JSON.parse(raw.toString('utf8')), event };
+        },
+    },
+];
+
+for (const provider of profileProviders) {
+    const path = `/webhooks/${provider.name}?from=hooks-send`;
+
+    describe(`send ${provider.name}: the official library accepts`, () => {
+        let receiver;
+        before(async () => {
+            receiver = await startReceiver((raw, headers) => provider.verify(raw, headers, provider.secret, receiver.url(path)));
+        });
+        after(() => receiver.close());
+
+        for (const event of eventsOf(provider.name).slice(0, 3)) {
+            test(`${event}: delivered and verified`, async () => {
+                const delivery = await send(receiver, path, { provider: provider.name, event, secret: provider.secret });
+                assertDelivered(delivery, `${provider.name} ${event}`);
+                provider.envelope(delivery.request.body, event);
+            });
+        }
+
+        test('a wrong secret: the library rejects (401) and hooks send exits 1', async () => {
+            const event = eventsOf(provider.name)[0];
+            const delivery = await send(receiver, path, { provider: provider.name, event, secret: `${provider.secret}-wrong` });
             assert.equal(delivery.request.status, 401, describeRejection(delivery.request));
             assert.equal(delivery.result.status, 1, delivery.result.stderr);
         });

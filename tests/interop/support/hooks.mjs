@@ -156,6 +156,14 @@ export function assertAccepted(result, what = 'hooks verify') {
     assert.match(result.stdout, /^valid\b/);
 }
 
+/// Asserts that `hooks verify` accepted the delivery and that its valid line names PROVIDER (the
+/// one given, or the one `--provider auto` decided on).
+export function assertAcceptedAs(result, provider, what = 'hooks verify') {
+    assertAccepted(result, what);
+    const line = result.stdout.split('\n')[0];
+    assert.equal(line.split(' ')[1], provider, `${what}: the valid line names another provider: ${line}`);
+}
+
 /// Asserts that `hooks verify` rejected the delivery as invalid (exit 1, one reason line).
 export function assertRejected(result, reason = /./, what = 'hooks verify') {
     assert.equal(result.status, 1, `${what} gave exit ${result.status}: ${result.stdout}${result.stderr}`);
