@@ -46,6 +46,9 @@ const std::string k_discord_seed = hooks::crypto::hex_encode(k_seed);
 const std::string k_discord_public = hooks::crypto::hex_encode(k_public);
 const std::string k_twilio = "cnryTwilio0a1b2c3d4e5f6a7b8c9d0e1f";
 const std::string k_padded = " \tcnry-Padded-4e9a1c7b3d\r\n";
+// Postmark's Basic auth: user:password, sent as base64, which must not appear either.
+const std::string k_basic = "cnry-user:cnry-Pass-8d1f6a2c";
+const std::string k_basic_base64 = hooks::crypto::base64_encode(k_basic);
 
 // Secrets that no key format accepts, one per way of being wrong.
 const std::string k_whsec_bad_base64 = "whsec_cnry*Bad!Base64%2f9e1";
@@ -78,7 +81,9 @@ std::vector<std::string> all_canaries() {
             k_whsk_bad_base64,
             k_whpk_short.substr(5),
             k_discord_not_hex,
-            k_discord_odd};
+            k_discord_odd,
+            k_basic,
+            k_basic_base64};
 }
 
 // The first part of a canary found in `text`: the whole canary, or any 12-character run of it,
@@ -221,6 +226,12 @@ TEST_CASE("sign prints headers but never the secret in any output mode", "[cli]"
              {"sign", "--provider", "twilio", "--url", k_url, "--secret", k_twilio, body}},
             {"raw secret with surrounding whitespace",
              {"sign", "--provider", "stripe", "--secret", k_padded, body}},
+            // These providers send the secret itself: the header is printed without it.
+            {"gitlab, the token itself", {"sign", "--provider", "gitlab", "--secret", k_raw, body}},
+            {"postmark, Basic auth", {"sign", "--provider", "postmark", "--secret", k_basic, body}},
+            {"postmark, not user:password",
+             {"sign", "--provider", "postmark", "--secret", k_raw, body},
+             2},
         },
         k_sign_modes);
 }
