@@ -144,8 +144,10 @@ void print_details(const providers::Scheme& scheme, std::ostream& out) {
         out << "  timestamp unit:   " << providers::unit_name(info.timestamp_unit) << '\n';
     }
     if (!info.tolerance && info.needs_secret) {
-        out << "  replay:           no signed send time: a valid signature says nothing about "
-               "when it was sent\n";
+        out << (info.signs_time ? "  replay:           the send time is signed but has no "
+                                  "documented tolerance: --tolerance SECONDS checks it\n"
+                                : "  replay:           no signed send time: a valid signature "
+                                  "says nothing about when it was sent\n");
     }
     out << "  send retries:     " << schedule_text(retry::preset(info.name)) << '\n';
     print_sources(info, out);

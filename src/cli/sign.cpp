@@ -64,11 +64,19 @@ Result<int> run_sign(const SignOptions& options, Context& context) {
         }
         nlohmann::json document = {
             {"v", 1}, {"provider", scheme.info().name}, {"headers", headers}};
-        context.out << document.dump() << '\n';
+        if (output->body) {
+            document["body"] = *output->body;
+        }
+        context.out << document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                    << '\n';
         return 0;
     }
     for (const message::Header& header : output->headers) {
         context.out << header.name << ": " << header.value << '\n';
+    }
+    // A provider that signs inside the body (Mailgun): the body to send is the output.
+    if (output->body) {
+        context.out << *output->body;
     }
     return 0;
 }

@@ -37,6 +37,7 @@ struct Report {
     const providers::VerifyResult& result;
     const std::string& provider;
     const std::string& detected_by; ///< empty unless --provider auto chose the provider
+    bool signs_time = false;        ///< the provider signs a send time
     const std::optional<providers::Explanation>& explanation;
 };
 
@@ -45,15 +46,23 @@ std::string describe_detection(const Report& report) {
     return report.detected_by.empty() ? "" : " (provider from " + report.detected_by + ")";
 }
 
+/// What a valid line says when no send time was checked.
+std::string replay_note(const Report& report) {
+    if (report.result.has_replay_protection) {
+        return "";
+    }
+    if (report.signs_time) {
+        return "; the send time is signed but was not checked (no documented tolerance; "
+               "--tolerance SECONDS checks it)";
+    }
+    return "; no signed send time, so replay protection is not available";
+}
+
 void print_text(const Report& report, bool is_color, std::ostream& out) {
     const providers::VerifyResult& result = report.result;
     if (result.is_valid) {
         out << paint("valid", 32, is_color) << ": " << report.provider << ' ' << result.reason
-            << describe_skew(result) << describe_detection(report)
-            << (result.has_replay_protection
-                    ? ""
-                    : "; no signed send time, so replay protection is not available")
-            << '\n';
+            << describe_skew(result) << describe_detection(report) << replay_note(report) << '\n';
     } else {
         out << paint("invalid", 31, is_color) << ": " << result.reason << '\n';
     }
@@ -110,7 +119,8 @@ Result<int> run_verify(const VerifyOptions& options, Context& context) {
     std::optional<providers::Explanation> explanation;
     std::string detected_by;
     auto print = [&](const std::string& provider) {
-        Report report{result, provider, detected_by, explanation};
+        Report report{result, provider, detected_by, scheme != nullptr && scheme->info().signs_time,
+                      explanation};
         options.output.is_json
             ? print_json(report, context.out)
             : print_text(report, should_color(options.output, context), context.out);

@@ -34,6 +34,7 @@ DiscordScheme::DiscordScheme() {
     m_info.summary = "Discord interactions: Ed25519 signature of timestamp + body, hex encoded";
     m_info.algorithm = "Ed25519, hex";
     m_info.signed_content = "{timestamp}{body}";
+    m_info.signs_time = true;
     m_info.signature_header = std::string(k_signature_header);
     m_info.signature_syntax = "<128 hex digits>";
     m_info.other_headers = {std::string(k_timestamp_header)};

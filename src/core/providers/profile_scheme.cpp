@@ -89,6 +89,7 @@ ProviderInfo info_for(const SchemeProfile& p) {
     }
     info.key_format = key_format_text(p);
     info.tolerance = p.has_freshness() ? p.tolerance : std::nullopt;
+    info.signs_time = p.has_freshness();
     info.rejects_future = p.rejects_future;
     info.timestamp_unit = p.timestamp_unit;
     return info;

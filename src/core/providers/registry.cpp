@@ -3,6 +3,7 @@
 
 #include "core/providers/credential_scheme.hpp"
 #include "core/providers/discord_scheme.hpp"
+#include "core/providers/mailgun_scheme.hpp"
 #include "core/providers/profile_scheme.hpp"
 #include "core/providers/twilio_scheme.hpp"
 #include "core/providers/unsigned_scheme.hpp"
@@ -20,6 +21,7 @@ Registry Registry::builtin() {
     }
     registry.m_schemes.push_back(std::make_unique<TwilioScheme>());
     registry.m_schemes.push_back(std::make_unique<DiscordScheme>());
+    registry.m_schemes.push_back(std::make_unique<MailgunScheme>());
     registry.m_schemes.push_back(CredentialScheme::gitlab());
     registry.m_schemes.push_back(CredentialScheme::postmark());
     registry.m_schemes.push_back(std::make_unique<UnsignedScheme>(

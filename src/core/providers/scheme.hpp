@@ -34,6 +34,9 @@ struct ProviderInfo {
     /// The provider sends the secret itself (GitLab's token, Postmark's Basic auth) in
     /// `signature_header`, not a signature of it: that header's value is never printed.
     bool sends_secret_itself = false;
+    /// A send time is part of what is signed, even when no default tolerance checks it
+    /// (Discord, Mailgun, SendGrid): --tolerance can.
+    bool signs_time = false;
 };
 
 /// How strongly a message points at one provider, for `--provider auto`.
@@ -96,6 +99,9 @@ struct SignInput {
 struct SignOutput {
     std::vector<message::Header> headers;
     std::vector<std::string> notes;
+    /// The body to send instead of the input's, for a provider that carries its signature in
+    /// the body (Mailgun): the input's bytes with only the signature's value filled in.
+    std::optional<std::string> body;
 };
 
 /// A provider's signature scheme.

@@ -81,6 +81,11 @@ Result<void> sign_again(message::Message& request, const providers::Scheme& sche
             return message::names_equal(trailer.name, header.name);
         });
     }
+    // Mailgun signs inside the body: only the signature's value changes, and only when the key
+    // does.
+    if (signature->body) {
+        request.body = std::move(*signature->body);
+    }
     return {};
 }
 

@@ -72,6 +72,9 @@ Result<message::Message> sign_request(const Plan& plan, message::Message request
     for (const message::Header& header : signature->headers) {
         put_header(request.headers, header);
     }
+    if (signature->body) {
+        request.body = std::move(*signature->body);
+    }
     apply_extra_headers(request.headers, plan.extra_headers);
     for (const message::Header& header : request.headers) {
         if (auto valid = message::validate_header(header.name, header.value); !valid) {
