@@ -44,6 +44,10 @@ _hooks_events() {
         centrali) _hooks_words 'record.created record.updated record.deleted function.completed function.failed trigger.fired' ;;
         twilio) _hooks_words 'message.received message.status' ;;
         discord) _hooks_words 'PING APPLICATION_COMMAND' ;;
+        mailgun) _hooks_words 'delivered failed opened' ;;
+        sendgrid) _hooks_words 'delivered open bounce' ;;
+        gitlab) _hooks_words 'push merge_request tag_push' ;;
+        postmark) _hooks_words 'Delivery Bounce Open' ;;
         codex) _hooks_words 'entry.insert entry.autosave entry.delete entry.publish entry.update entry.unpublish entry.schedule entry.unschedule entry.archive list.insert list.update list.delete media.upload media.update media.delete author.insert author.update author.delete section.insert section.update section.delete url.insert url.update tag.insert tag.update tag.delete label.added label.removed job.completed job.failed' ;;
     esac
 }
@@ -65,7 +69,7 @@ _hooks() {
         esac ;;
     sign)
         case $prev in
-            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' ;;
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -80,7 +84,7 @@ _hooks() {
         esac ;;
     verify)
         case $prev in
-            --provider) _hooks_words 'auto standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' ;;
+            --provider) _hooks_words 'auto standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -96,7 +100,7 @@ _hooks() {
         esac ;;
     send)
         case $prev in
-            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' ;;
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -124,7 +128,7 @@ _hooks() {
         case $prev in
             --host) : ;;
             --port) : ;;
-            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' ;;
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -151,7 +155,7 @@ _hooks() {
     replay)
         case $prev in
             --to) : ;;
-            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' ;;
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex' ;;
             --provider-file) _hooks_files ;;
             --secret) : ;;
             --secret-file) _hooks_files ;;
@@ -174,7 +178,7 @@ _hooks() {
         case $prev in
             --provider-file) _hooks_files ;;
             --color) _hooks_words 'auto always never' ;;
-            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --provider-file --json --color'; else _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex'; fi ;;
+            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --provider-file --json --color'; else _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex'; fi ;;
         esac ;;
     completion)
         case $prev in

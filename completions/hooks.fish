@@ -77,6 +77,14 @@ function __hooks_events
             printf '%s\n' message.received message.status
         case discord
             printf '%s\n' PING APPLICATION_COMMAND
+        case mailgun
+            printf '%s\n' delivered failed opened
+        case sendgrid
+            printf '%s\n' delivered open bounce
+        case gitlab
+            printf '%s\n' push merge_request tag_push
+        case postmark
+            printf '%s\n' Delivery Bounce Open
         case codex
             printf '%s\n' entry.insert entry.autosave entry.delete entry.publish entry.update entry.unpublish entry.schedule entry.unschedule entry.archive list.insert list.update list.delete media.upload media.update media.delete author.insert author.update author.delete section.insert section.update section.delete url.insert url.update tag.insert tag.update tag.delete label.added label.removed job.completed job.failed
     end
@@ -91,7 +99,7 @@ complete -c hooks -n __fish_use_subcommand -a replay -d 'Re-deliver a captured l
 complete -c hooks -n __fish_use_subcommand -a providers -d 'List the providers, or explain one\'s signature scheme'
 complete -c hooks -n __fish_use_subcommand -a completion -d 'Print a shell completion script (bash, zsh, fish)'
 complete -c hooks -n '__fish_seen_subcommand_from sign' -s h -l help -d 'Print this help message and exit'
-complete -c hooks -n '__fish_seen_subcommand_from sign' -l provider -x -a 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' -d 'The provider (see \'hooks providers\')'
+complete -c hooks -n '__fish_seen_subcommand_from sign' -l provider -x -a 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex' -d 'The provider (see \'hooks providers\')'
 complete -c hooks -n '__fish_seen_subcommand_from sign' -l provider-file -r -F -d 'Load HMAC provider profiles from a JSON file (see \'hooks providers --help\')'
 complete -c hooks -n '__fish_seen_subcommand_from sign' -l secret -x -d 'The signing secret (Ed25519 providers: the private key) (repeatable: any one matching passes)'
 complete -c hooks -n '__fish_seen_subcommand_from sign' -l secret-file -r -F -d 'Read the signing secret (Ed25519 providers: the private key) from PATH, or \'-\' for stdin; one trailing newline is dropped (repeatable)'
@@ -105,7 +113,7 @@ complete -c hooks -n '__fish_seen_subcommand_from sign' -l json -d 'Print one JS
 complete -c hooks -n '__fish_seen_subcommand_from sign' -l color -x -a 'auto always never' -d 'Colour output: auto, always or never'
 complete -c hooks -n '__fish_seen_subcommand_from sign' -F -d 'The body, read as raw bytes; \'-\' for stdin'
 complete -c hooks -n '__fish_seen_subcommand_from verify' -s h -l help -d 'Print this help message and exit'
-complete -c hooks -n '__fish_seen_subcommand_from verify' -l provider -x -a 'auto standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' -d 'The provider (see \'hooks providers\'), or \'auto\' to detect it from the headers'
+complete -c hooks -n '__fish_seen_subcommand_from verify' -l provider -x -a 'auto standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex' -d 'The provider (see \'hooks providers\'), or \'auto\' to detect it from the headers'
 complete -c hooks -n '__fish_seen_subcommand_from verify' -l provider-file -r -F -d 'Load HMAC provider profiles from a JSON file (see \'hooks providers --help\')'
 complete -c hooks -n '__fish_seen_subcommand_from verify' -l secret -x -d 'A secret to try (Ed25519 providers: the public key) (repeatable: any one matching passes)'
 complete -c hooks -n '__fish_seen_subcommand_from verify' -l secret-file -r -F -d 'Read a secret to try (Ed25519 providers: the public key) from PATH, or \'-\' for stdin; one trailing newline is dropped (repeatable)'
@@ -121,7 +129,7 @@ complete -c hooks -n '__fish_seen_subcommand_from verify' -l json -d 'Print one 
 complete -c hooks -n '__fish_seen_subcommand_from verify' -l color -x -a 'auto always never' -d 'Colour output: auto, always or never'
 complete -c hooks -n '__fish_seen_subcommand_from verify' -F -d 'The body, read as raw bytes; \'-\' for stdin'
 complete -c hooks -n '__fish_seen_subcommand_from send' -s h -l help -d 'Print this help message and exit'
-complete -c hooks -n '__fish_seen_subcommand_from send' -l provider -x -a 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' -d 'The provider to imitate (see \'hooks providers\')'
+complete -c hooks -n '__fish_seen_subcommand_from send' -l provider -x -a 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex' -d 'The provider to imitate (see \'hooks providers\')'
 complete -c hooks -n '__fish_seen_subcommand_from send' -l provider-file -r -F -d 'Load HMAC provider profiles from a JSON file (see \'hooks providers --help\')'
 complete -c hooks -n '__fish_seen_subcommand_from send' -l secret -x -d 'The signing secret (Ed25519 providers: the private key) (repeatable: any one matching passes)'
 complete -c hooks -n '__fish_seen_subcommand_from send' -l secret-file -r -F -d 'Read the signing secret (Ed25519 providers: the private key) from PATH, or \'-\' for stdin; one trailing newline is dropped (repeatable)'
@@ -150,7 +158,7 @@ complete -c hooks -n '__fish_seen_subcommand_from send' -l color -x -a 'auto alw
 complete -c hooks -n '__fish_seen_subcommand_from listen' -s h -l help -d 'Print this help message and exit'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l host -x -d 'Address to listen on (other than loopback: a warning)'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l port -x -d 'Port to listen on; 0 picks a free one'
-complete -c hooks -n '__fish_seen_subcommand_from listen' -l provider -x -a 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' -d 'Check signatures as this provider does; \'auto\' detects it per request'
+complete -c hooks -n '__fish_seen_subcommand_from listen' -l provider -x -a 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex' -d 'Check signatures as this provider does; \'auto\' detects it per request'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l provider-file -r -F -d 'Load HMAC provider profiles from a JSON file (see \'hooks providers --help\')'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l secret -x -d 'A secret to verify with (Ed25519 providers: the public key) (repeatable: any one matching passes)'
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l secret-file -r -F -d 'Read a secret to verify with (Ed25519 providers: the public key) from PATH, or \'-\' for stdin; one trailing newline is dropped (repeatable)'
@@ -178,7 +186,7 @@ complete -c hooks -n '__fish_seen_subcommand_from listen' -l json -d 'Print one 
 complete -c hooks -n '__fish_seen_subcommand_from listen' -l color -x -a 'auto always never' -d 'Colour output: auto, always or never'
 complete -c hooks -n '__fish_seen_subcommand_from replay' -s h -l help -d 'Print this help message and exit'
 complete -c hooks -n '__fish_seen_subcommand_from replay' -l to -x -d 'Where to re-deliver: http:// or https:// (a path other than / replaces the recorded ones)'
-complete -c hooks -n '__fish_seen_subcommand_from replay' -l provider -x -a 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' -d 'Sign every delivery afresh as this provider, with a new timestamp and the recorded delivery id (default: send the captured headers)'
+complete -c hooks -n '__fish_seen_subcommand_from replay' -l provider -x -a 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex' -d 'Sign every delivery afresh as this provider, with a new timestamp and the recorded delivery id (default: send the captured headers)'
 complete -c hooks -n '__fish_seen_subcommand_from replay' -l provider-file -r -F -d 'Load HMAC provider profiles from a JSON file (see \'hooks providers --help\')'
 complete -c hooks -n '__fish_seen_subcommand_from replay' -l secret -x -d 'The signing secret for --provider (repeatable: any one matching passes)'
 complete -c hooks -n '__fish_seen_subcommand_from replay' -l secret-file -r -F -d 'Read the signing secret for --provider from PATH, or \'-\' for stdin; one trailing newline is dropped (repeatable)'
@@ -205,6 +213,6 @@ complete -c hooks -n '__fish_seen_subcommand_from providers' -s h -l help -d 'Pr
 complete -c hooks -n '__fish_seen_subcommand_from providers' -l provider-file -r -F -d 'Also load HMAC provider profiles from a JSON file'
 complete -c hooks -n '__fish_seen_subcommand_from providers' -l json -d 'Print one JSON object (with "v": 1) instead of text'
 complete -c hooks -n '__fish_seen_subcommand_from providers' -l color -x -a 'auto always never' -d 'Colour output: auto, always or never'
-complete -c hooks -n '__fish_seen_subcommand_from providers' -a 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord codex' -d 'Show this provider\'s scheme in detail'
+complete -c hooks -n '__fish_seen_subcommand_from providers' -a 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex' -d 'Show this provider\'s scheme in detail'
 complete -c hooks -n '__fish_seen_subcommand_from completion' -s h -l help -d 'Print this help message and exit'
 complete -c hooks -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish' -d 'The shell to print a completion script for'

@@ -45,6 +45,19 @@ def b64(hex_text):
     return base64.b64encode(bytes.fromhex(hex_text)).decode()
 
 
+# A P-256 key made for these tests (openssl ecparam -name prime256v1 -genkey | openssl pkcs8
+# -topk8 -nocrypt): SendGrid signs with its own private key, so a test receiver is given ours.
+P256_PRIVATE_PEM = """-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgFCjA3fkBWIEEJ2PC
+SaZ97RiAvP8iZtk7UI7gQ7G/9oWhRANCAARFNCBkr5cypXBPxFSmMfLxjG3wWVKX
+pR8ngREXfhihgTUbbKJVGFZQ9UodhiMChnjHCQ+AlGldUdNEOo8YcfKa
+-----END PRIVATE KEY-----
+"""
+# Its public key as SendGrid shows one: the base64 of the DER SubjectPublicKeyInfo.
+P256_PUBLIC_B64 = ("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAERTQgZK+XMqVwT8RUpjHy8Yxt8FlS"
+                   "l6UfJ4ERF34YoYE1G2yiVRhWUPVKHYYjAoZ4xwkPgJRpXVHTRDqPGHHymg==")
+
+
 def key_pairs(provider):
     """(label, secret send signs with, secret listen verifies with) for each key kind to test.
 
@@ -62,6 +75,11 @@ def key_pairs(provider):
         return [("hmac", WHSEC, WHSEC)]
     if name == "discord":
         return [("ed25519", ED25519_SEED_HEX, ED25519_PUBLIC_HEX)]
+    if name == "sendgrid":
+        return [("ecdsa p-256", P256_PRIVATE_PEM, P256_PUBLIC_B64)]
+    if name == "postmark":
+        # Basic auth: user:password, as in the webhook URL Postmark is given.
+        return [("basic", "hooks:" + PLAIN_SECRET, "hooks:" + PLAIN_SECRET)]
     if "Ed25519" in algorithm or "ECDSA" in algorithm:
         return []
     if name == "stripe":

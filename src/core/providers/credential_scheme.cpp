@@ -14,7 +14,7 @@ std::unique_ptr<CredentialScheme> CredentialScheme::gitlab() {
     info.title = "GitLab";
     info.summary = "GitLab: the secret token itself in X-Gitlab-Token, compared as is; nothing is "
                    "signed";
-    info.algorithm = "none: a shared token, compared in constant time";
+    info.algorithm = "a shared token, compared in constant time (nothing is signed)";
     info.signed_content = "nothing: the body and the time are not protected";
     info.signature_header = "X-Gitlab-Token";
     info.signature_syntax = "<the secret token>";
@@ -31,7 +31,7 @@ std::unique_ptr<CredentialScheme> CredentialScheme::postmark() {
     info.title = "Postmark";
     info.summary = "Postmark: HTTP Basic auth from the user:password in the webhook URL; nothing "
                    "is signed";
-    info.algorithm = "none: HTTP Basic auth (RFC 7617), compared in constant time";
+    info.algorithm = "HTTP Basic auth (RFC 7617), compared in constant time (nothing is signed)";
     info.signed_content = "nothing: the body and the time are not protected";
     info.signature_header = "Authorization";
     info.signature_syntax = "Basic <base64 of user:password>";

@@ -4,6 +4,7 @@
 #include "core/providers/credential_scheme.hpp"
 #include "core/providers/discord_scheme.hpp"
 #include "core/providers/mailgun_scheme.hpp"
+#include "core/providers/sendgrid_scheme.hpp"
 #include "core/providers/profile_scheme.hpp"
 #include "core/providers/twilio_scheme.hpp"
 #include "core/providers/unsigned_scheme.hpp"
@@ -22,6 +23,7 @@ Registry Registry::builtin() {
     registry.m_schemes.push_back(std::make_unique<TwilioScheme>());
     registry.m_schemes.push_back(std::make_unique<DiscordScheme>());
     registry.m_schemes.push_back(std::make_unique<MailgunScheme>());
+    registry.m_schemes.push_back(std::make_unique<SendgridScheme>());
     registry.m_schemes.push_back(CredentialScheme::gitlab());
     registry.m_schemes.push_back(CredentialScheme::postmark());
     registry.m_schemes.push_back(std::make_unique<UnsignedScheme>(
