@@ -157,6 +157,14 @@ void check_signed(const hooks::providers::ProfileScheme& scheme, const Secret& s
     auto result = scheme.verify(input);
     HOOKS_FUZZ_CHECK(result.has_value());
     HOOKS_FUZZ_CHECK(!result->check.empty() && is_one_line(result->reason));
+
+    // Any body the sender makes up, here a JSON array where a timestamp_field may point.
+    hooks::message::Message other = message;
+    other.body = "[[0],{\"a\":[1]}]";
+    hooks::providers::VerifyInput other_input(other, std::span(&verifying, 1));
+    other_input.now = sent_at;
+    auto other_result = scheme.verify(other_input);
+    HOOKS_FUZZ_CHECK(other_result.has_value() && is_one_line(other_result->reason));
     if (is_unverifiable(profile)) {
         return;
     }
@@ -170,11 +178,37 @@ void check_signed(const hooks::providers::ProfileScheme& scheme, const Secret& s
                      hooks::providers::EvidenceStrength::header);
 }
 
+// A send time only the body carries is not looked for without a tolerance (--tolerance 0):
+// the fixed body, which has none, then verifies.
+void check_untimed(const hooks::providers::ProfileScheme& scheme) {
+    const SchemeProfile& profile = scheme.profile();
+    if (profile.timestamp_field.empty() || profile.is_timestamped() || is_unverifiable(profile)) {
+        return;
+    }
+    hooks::message::Message message;
+    message.method = "POST";
+    message.body = std::string(k_body);
+    hooks::providers::SignInput sign_input;
+    sign_input.body = message.body;
+    sign_input.secrets = std::span(&k_hmac_secret, 1);
+    sign_input.id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
+    sign_input.url = std::string(k_url);
+    auto signed_headers = scheme.sign(sign_input);
+    HOOKS_FUZZ_CHECK(signed_headers.has_value());
+    message.headers = signed_headers->headers;
+    hooks::providers::VerifyInput input(message, std::span(&k_hmac_secret, 1));
+    input.url = std::string(k_url);
+    input.tolerance = std::chrono::seconds(0);
+    auto result = scheme.verify(input);
+    HOOKS_FUZZ_CHECK(result.has_value() && result->is_valid);
+}
+
 void check_profile(const SchemeProfile& profile) {
     hooks::providers::ProfileScheme scheme(profile);
     HOOKS_FUZZ_CHECK(scheme.info().name == profile.name);
     HOOKS_FUZZ_CHECK(scheme.check_secrets(std::span(&k_hmac_secret, 1)).has_value());
     check_signed(scheme, k_hmac_secret, k_hmac_secret);
+    check_untimed(scheme);
     if (!profile.ed25519_version.empty()) {
         check_signed(scheme, ed25519_secrets()[0], ed25519_secrets()[0]);
         check_signed(scheme, ed25519_secrets()[0], ed25519_secrets()[1]);
