@@ -118,8 +118,7 @@ bool is_unverifiable(const SchemeProfile& p) {
     case hooks::providers::SignatureFormat::plain:
         return false;
     case hooks::providers::SignatureFormat::versioned:
-        return has_any_of(p.signature_version, " ,") || has_any_of(p.ed25519_version, " ,") ||
-               p.signature_version == p.ed25519_version;
+        return has_any_of(p.signature_version, " ,") || has_any_of(p.ed25519_version, " ,");
     case hooks::providers::SignatureFormat::key_value: {
         std::string special = std::string("= \t") + p.pair_separator;
         return has_any_of(p.signature_version, special) ||
