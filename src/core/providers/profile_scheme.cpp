@@ -187,12 +187,20 @@ tl::expected<std::string, VerifyResult> body_timestamp(const SchemeProfile& p,
                                                        std::string_view body) {
     auto document = nlohmann::json::parse(body, nullptr, false);
     nlohmann::json::json_pointer pointer(p.timestamp_field);
-    if (document.is_discarded() || !document.contains(pointer)) {
+    const nlohmann::json* found = nullptr;
+    try {
+        if (!document.is_discarded() && document.contains(pointer)) {
+            found = &document.at(pointer);
+        }
+    } catch (const nlohmann::json::exception&) {
+        // An array index past size_t ("/99999999999999999999" on a JSON array body) throws.
+    }
+    if (found == nullptr) {
         return tl::unexpected(
             invalid("timestamp", "no " + p.timestamp_field.substr(1) + " in the body to check " +
                                      "the send time against (--tolerance 0 skips the check)"));
     }
-    const nlohmann::json& value = document.at(pointer);
+    const nlohmann::json& value = *found;
     if (value.is_number_unsigned()) {
         return std::to_string(value.get<std::uint64_t>());
     }
@@ -210,8 +218,12 @@ struct SignedParts {
     std::optional<UnixMillis> sent_at;
 };
 
-tl::expected<SignedParts, VerifyResult>
-read_signed_parts(const SchemeProfile& p, const message::Message& m, const ParsedHeader& parsed) {
+// `checks_time`: a tolerance applies. Without one, a send time that only the body carries
+// (it is not signed separately) is not looked for, as --tolerance 0 promises.
+tl::expected<SignedParts, VerifyResult> read_signed_parts(const SchemeProfile& p,
+                                                          const message::Message& m,
+                                                          const ParsedHeader& parsed,
+                                                          bool checks_time) {
     SignedParts parts;
     if (p.has_id()) {
         auto id = single_header(m, p.id_header);
@@ -219,6 +231,9 @@ read_signed_parts(const SchemeProfile& p, const message::Message& m, const Parse
             return tl::unexpected(id.error());
         }
         parts.id = std::string(*id);
+    }
+    if (!p.timestamp_field.empty() && !checks_time && !p.is_timestamped()) {
+        return parts;
     }
     if (!p.timestamp_field.empty()) {
         auto timestamp = body_timestamp(p, m.body);
@@ -392,7 +407,8 @@ Result<VerifyResult> ProfileScheme::verify(const VerifyInput& input) const {
         return *foreign;
     }
     ParsedHeader parsed = parse_header(p, *header);
-    auto parts = read_signed_parts(p, m, parsed);
+    auto tolerance = input.tolerance ? input.tolerance : p.tolerance;
+    auto parts = read_signed_parts(p, m, parsed, tolerance && tolerance->count() > 0);
     if (!parts) {
         return parts.error();
     }
@@ -425,7 +441,6 @@ Result<VerifyResult> ProfileScheme::verify(const VerifyInput& input) const {
         matched ? valid_result(p.signature_header, *matched)
                 : signature_mismatch(p.signature_header, input.secrets, candidates.is_empty());
     if (parts->sent_at) {
-        auto tolerance = input.tolerance ? input.tolerance : p.tolerance;
         apply_tolerance(result, *parts->sent_at, input.now, tolerance, p.rejects_future);
         result.has_replay_protection = tolerance && tolerance->count() > 0;
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/providers/scheme_profile.hpp"
 
+#include "core/text/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -11,6 +13,13 @@ namespace {
 
 using nlohmann::json;
 
+bool has_control_character(std::string_view text) {
+    return std::any_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '\x7f'; });
+}
+
+// Every field but the signed content's template ends up in one-line messages (errors, verify
+// reasons) or in header names and values, where a CR or LF would break the line.
 Result<std::string> string_field(const json& object, const char* key, bool is_required) {
     auto it = object.find(key);
     if (it == object.end() || it->is_null()) {
@@ -21,6 +30,11 @@ Result<std::string> string_field(const json& object, const char* key, bool is_re
     }
     if (!it->is_string()) {
         return fail(ErrorKind::config, std::string("profile field '") + key + "' must be a string");
+    }
+    if (std::string_view(key) != "signed_content" &&
+        has_control_character(it->get_ref<const std::string&>())) {
+        return fail(ErrorKind::config,
+                    std::string("profile field '") + key + "' must not contain control characters");
     }
     return it->get<std::string>();
 }
@@ -63,7 +77,7 @@ Result<void> check_template(std::string_view text) {
         if (!is_known) {
             return fail(ErrorKind::config,
                         "profile field 'signed_content' has an unknown placeholder at '" +
-                            std::string(text.substr(open, 12)) +
+                            text::printable(text.substr(open, 12)) +
                             "' (use {id}, {timestamp}, {body}, {method}, {url})");
         }
     }
@@ -95,6 +109,15 @@ Result<void> check_consistency(const SchemeProfile& profile) {
     if (profile.format == SignatureFormat::key_value && profile.pair_separator != ',' &&
         profile.pair_separator != ';') {
         return fail(ErrorKind::config, "profile field 'pair_separator' must be ',' or ';'");
+    }
+    // Ed25519 signatures have a place only in a versioned list, under their own tag: signing
+    // a plain or key-value profile with a whsk_ key had no signature to write.
+    if (!profile.ed25519_version.empty() &&
+        (profile.format != SignatureFormat::versioned ||
+         profile.ed25519_version == profile.signature_version)) {
+        return fail(ErrorKind::config,
+                    "profile field 'ed25519_version' needs the versioned signature format and a "
+                    "tag other than 'signature_version'");
     }
     return {};
 }
@@ -223,13 +246,29 @@ Result<std::vector<std::string>> string_list(const json& object, const char* key
                     std::string("profile field '") + key + "' must be an array of strings");
     }
     for (const json& item : *it) {
-        if (!item.is_string() || item.get<std::string>().empty()) {
-            return fail(ErrorKind::config, std::string("profile field '") + key +
-                                               "' must be an array of non-empty strings");
+        if (!item.is_string() || item.get<std::string>().empty() ||
+            has_control_character(item.get_ref<const std::string&>())) {
+            return fail(ErrorKind::config,
+                        std::string("profile field '") + key +
+                            "' must be an array of non-empty strings without control characters");
         }
         list.push_back(item.get<std::string>());
     }
     return list;
+}
+
+// RFC 6901: "/" before each token, '~' only as "~0" or "~1" (json_pointer throws otherwise,
+// which verify() would have done for every delivery).
+bool is_json_pointer(std::string_view text) {
+    if (text.front() != '/') {
+        return false;
+    }
+    for (size_t at = text.find('~'); at != std::string_view::npos; at = text.find('~', at + 1)) {
+        if (at + 1 == text.size() || (text[at + 1] != '0' && text[at + 1] != '1')) {
+            return false;
+        }
+    }
+    return true;
 }
 
 Result<void> read_lists(const json& object, SchemeProfile& profile) {
@@ -242,14 +281,15 @@ Result<void> read_lists(const json& object, SchemeProfile& profile) {
                                            : timestamp_field.error());
     }
     for (const std::string& escape : *unescapes) {
-        if (escape.size() != 3 || escape[0] != '%' || !std::isxdigit(escape[1]) ||
-            !std::isxdigit(escape[2])) {
+        if (escape.size() != 3 || escape[0] != '%' ||
+            !std::isxdigit(static_cast<unsigned char>(escape[1])) ||
+            !std::isxdigit(static_cast<unsigned char>(escape[2]))) {
             return fail(ErrorKind::config, "profile field 'url_unescapes' takes escapes such as "
                                            "\"%3A\", not '" +
                                                escape + "'");
         }
     }
-    if (!timestamp_field->empty() && timestamp_field->front() != '/') {
+    if (!timestamp_field->empty() && !is_json_pointer(*timestamp_field)) {
         return fail(ErrorKind::config,
                     "profile field 'timestamp_field' must be a JSON Pointer such as /timestamp");
     }
@@ -262,9 +302,11 @@ Result<void> read_lists(const json& object, SchemeProfile& profile) {
     }
     for (const json& pair : fixed->is_array() ? *fixed : json::array({nullptr})) {
         if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string() ||
-            pair[0].get<std::string>().empty()) {
-            return fail(ErrorKind::config,
-                        "profile field 'fixed_headers' must be [name, value] pairs of strings");
+            pair[0].get<std::string>().empty() ||
+            has_control_character(pair[0].get_ref<const std::string&>()) ||
+            has_control_character(pair[1].get_ref<const std::string&>())) {
+            return fail(ErrorKind::config, "profile field 'fixed_headers' must be [name, value] "
+                                           "pairs of strings without control characters");
         }
         profile.fixed_headers.push_back({pair[0].get<std::string>(), pair[1].get<std::string>()});
     }

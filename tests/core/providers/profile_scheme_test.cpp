@@ -249,3 +249,33 @@ TEST_CASE("a tolerance of zero disables the timestamp check", "[providers]") {
     CHECK(result->is_valid);
     CHECK(result->skew_seconds == 86400);
 }
+
+TEST_CASE("a send time only the body carries is not looked for with a tolerance of zero",
+          "[providers]") {
+    auto message = make_message(
+        {{"Linear-Signature", sign_with("linear", "SECRET", "{}", 0).back().value}}, "{}");
+    std::vector<providers::Secret> secrets{{"SECRET", "--secret #1"}};
+    providers::VerifyInput input(message, secrets);
+    CHECK(builtin_provider("linear").verify(input)->check == "timestamp");
+    input.tolerance = std::chrono::seconds(0);
+    auto result = builtin_provider("linear").verify(input);
+    REQUIRE(result);
+    CHECK(result->is_valid);
+    CHECK_FALSE(result->has_replay_protection);
+}
+
+TEST_CASE("a timestamp_field that indexes past an array body is missing, not an exception",
+          "[providers]") {
+    for (const char* pointer : {"/", "/99999999999999999999999"}) {
+        auto profile = providers::parse_scheme_profile(
+            std::string(R"({"name":"a","signature_header":"X-Sig","signed_content":"{body}",)") +
+            R"("tolerance_seconds":60,"timestamp_field":")" + pointer + "\"}");
+        REQUIRE(profile);
+        providers::ProfileScheme scheme(*profile);
+        auto message = make_message({{"X-Sig", "00"}}, "[1]");
+        std::vector<providers::Secret> secrets{{"SECRET", "--secret #1"}};
+        auto result = scheme.verify(providers::VerifyInput(message, secrets));
+        REQUIRE(result);
+        CHECK(result->check == "timestamp");
+    }
+}

@@ -57,3 +57,38 @@ TEST_CASE("a profile file may hold an array and names the bad element", "[provid
     REQUIRE_FALSE(profiles);
     CHECK_THAT(profiles.error().message, Catch::Contains("profile #2"));
 }
+
+TEST_CASE("profiles the fuzzer broke are refused when loaded", "[providers]") {
+    auto message_of = [](const std::string& fields) {
+        auto profile = parse_scheme_profile(
+            R"({"name":"a","signature_header":"X-Sig","signed_content":"{body}",)" + fields + "}");
+        REQUIRE_FALSE(profile);
+        return profile.error().message;
+    };
+    // Signing a plain or key-value profile with a whsk_ key had nowhere to put the signature.
+    CHECK_THAT(message_of(R"("ed25519_version":"v1a")"), Catch::Contains("ed25519_version"));
+    CHECK_THAT(message_of(R"("signature_format":"versioned","signature_version":"v1",
+                             "ed25519_version":"v1")"),
+               Catch::Contains("other than 'signature_version'"));
+    // json_pointer throws on a '~' not followed by 0 or 1: verify() did for every delivery.
+    CHECK_THAT(message_of(R"("timestamp_field":"/a~2b")"), Catch::Contains("JSON Pointer"));
+    CHECK_THAT(message_of(R"("timestamp_field":"/a~")"), Catch::Contains("JSON Pointer"));
+    // Errors and verify reasons are one line; a field's CR or LF would break it.
+    for (const char* field :
+         {R"("title":"A\nB")", R"("encoding":"hex\nbase64")",
+          R"("timestamp_header":"X-T\r\nX-U: 1")", R"("fixed_headers":[["X-V","1\n"]])",
+          R"("detect_headers":["X-\tEvent"])"}) {
+        std::string message = message_of(field);
+        CHECK_THAT(message, Catch::Contains("control characters"));
+        CHECK(message.find_first_of("\r\n") == std::string::npos);
+    }
+}
+
+TEST_CASE("a profile's signed content may span lines and JSON Pointers take ~0 and ~1",
+          "[providers]") {
+    auto profile = parse_scheme_profile(R"({"name":"a","signature_header":"X-Sig",
+        "signed_content":"{method}\n{body}", "timestamp_field":"/a~1b/~0c"})");
+    REQUIRE(profile);
+    CHECK(profile->signed_content == "{method}\n{body}");
+    CHECK(profile->timestamp_field == "/a~1b/~0c");
+}
