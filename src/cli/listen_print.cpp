@@ -89,6 +89,9 @@ void print_details(const listen::Receipt& delivery, const PrintStyle& style, std
     if (!delivery.simulated.empty()) {
         out << "  simulated failure: " << delivery.simulated << '\n';
     }
+    if (delivery.is_handshake) {
+        out << "  answered " << delivery.provider << "'s handshake as the provider expects\n";
+    }
     if (!delivery.log_error.empty()) {
         out << "  " << paint("not recorded", 31, color) << ": " << terminal_safe(delivery.log_error)
             << " (answered 500)\n";
@@ -179,6 +182,7 @@ void print_delivery_json(const listen::Receipt& delivery, std::ostream& out) {
     document["envelope"] = delivery.envelope_problems;
     document["simulated"] =
         delivery.simulated.empty() ? nlohmann::json(nullptr) : nlohmann::json(delivery.simulated);
+    document["handshake"] = delivery.is_handshake;
     if (const auto& forward = delivery.forward) {
         document["forward"] = {{"url", forward->url},
                                {"status", forward->error.empty() ? nlohmann::json(forward->status)

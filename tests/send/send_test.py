@@ -28,8 +28,9 @@ from send_support import (ED25519_PUBLIC_HEX, ED25519_SEED_HEX, PLAIN_SECRET,  #
 SEED_PLATFORMS = {"codenx", "codex", "cognexia", "fluxbase", "centrali"}
 # Providers whose deliveries carry no id at all: the seed documents of CodeNx, Codex, Fluxbase
 # and Centrali name none. Every other provider's id must arrive as send made it.
-# Calendly, Dropbox and Zoom document none either.
-WITHOUT_ID = {"codenx", "codex", "fluxbase", "centrali", "calendly", "dropbox", "zoom"}
+# Calendly, Dropbox, Zoom and Postmark document none either.
+WITHOUT_ID = {"codenx", "codex", "fluxbase", "centrali", "calendly", "dropbox", "zoom",
+              "postmark"}
 # Events that carry no id although their provider has ids: Slack's url_verification challenge,
 # Intercom's ping (its id is null).
 EVENTS_WITHOUT_ID = {("slack", "url_verification"), ("intercom", "ping")}

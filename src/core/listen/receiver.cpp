@@ -3,6 +3,7 @@
 
 #include "core/crypto/hmac.hpp"
 #include "core/events/delivery.hpp"
+#include "core/listen/challenge.hpp"
 
 #include <atomic>
 #include <fnmatch.h>
@@ -81,6 +82,9 @@ void Receiver::identify(Receipt& delivery) const {
         }
         auto verified = scheme->verify(input);
         outcome.ok = verified && verified->is_valid;
+        if (outcome.ok) {
+            delivery.matched_secret = verified->matched_secret;
+        }
         outcome.reason = verified ? std::move(verified->reason) : verified.error().message;
     }
     delivery.record.verify = std::move(outcome);
@@ -197,6 +201,22 @@ std::pair<http::Response, Receipt> Receiver::handle(http::IncomingRequest& reque
     return prepared;
 }
 
+std::optional<http::Response> Receiver::handshake_answer(const Receipt& delivery) const {
+    const providers::Secret* secret = nullptr;
+    if (!m_config.secrets.empty()) {
+        // A correct app answers only a handshake whose signature it checked.
+        if (!delivery.record.verify || !delivery.record.verify->ok) {
+            return std::nullopt;
+        }
+        for (const providers::Secret& candidate : m_config.secrets) {
+            if (candidate.label == delivery.matched_secret) {
+                secret = &candidate;
+            }
+        }
+    }
+    return challenge_answer(delivery.provider, delivery.record.message, secret);
+}
+
 std::pair<http::Response, Receipt> Receiver::prepare(http::IncomingRequest& request) {
     Receipt delivery;
     log::Record& record = delivery.record;
@@ -245,6 +265,10 @@ std::pair<http::Response, Receipt> Receiver::prepare(http::IncomingRequest& requ
             response.body = "hooks listen could not forward: " + outcome.error + "\n";
         }
         delivery.forward = std::move(outcome);
+    } else if (auto handshake = handshake_answer(delivery)) {
+        response = std::move(*handshake);
+        response.delay = m_config.delay;
+        delivery.is_handshake = true;
     }
     record.response_status = response.status;
     return {std::move(response), std::move(delivery)};

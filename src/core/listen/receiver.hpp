@@ -96,7 +96,11 @@ struct Receipt {
     std::optional<ForwardOutcome> forward;
     std::string simulated;    ///< why the answer is a simulated failure, or empty
     bool is_rejected = false; ///< answered --reject-invalid's status: the signature did not verify
-    std::string log_error;    ///< the log could not be written: the sender got a 500
+    /// Listen answered the provider's handshake itself (Zoom's URL validation, Twitch's
+    /// callback verification, Dropbox's challenge, Slack's url_verification).
+    bool is_handshake = false;
+    std::string matched_secret; ///< the label of the secret that verified, or empty
+    std::string log_error;      ///< the log could not be written: the sender got a 500
 };
 
 /// After the log write for a delivery: on failure (`error` set) the sender gets a 500 and the
@@ -114,6 +118,9 @@ class Receiver {
     /// handle() without the log write: with a log, the caller must write `receipt.record`
     /// (which holds the response status) and then call settle_log().
     std::pair<http::Response, Receipt> prepare(http::IncomingRequest& request);
+    /// The provider's handshake answer when the delivery is one and is not forwarded, verified
+    /// when secrets are given (Zoom's needs the secret that verified).
+    std::optional<http::Response> handshake_answer(const Receipt& delivery) const;
 
   private:
     void identify(Receipt& receipt) const;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The listen engine's receiver through its own interface: a fake clock for time, a fake
 // transport for the app it forwards to, no server and no terminal.
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/hmac.hpp"
 #include "core/listen/receiver.hpp"
 #include "support/fake_clock.hpp"
 #include "support/fake_transport.hpp"
@@ -187,4 +189,108 @@ TEST_CASE("a --respond rule answers what it matches instead of the app", "[liste
     auto other = incoming(R"({"type":"charge.failed"})", {});
     CHECK(receiver.handle(other).first.status == 201);
     CHECK(app.sent().size() == 1);
+}
+
+namespace {
+
+// A request of `provider` signed with `secret` at the fixture clock's time.
+http::IncomingRequest signed_request(Fixture& fixture, const std::string& provider,
+                                     const std::string& secret, const std::string& body,
+                                     std::vector<message::Header> extra = {}) {
+    auto scheme = fixture.registry.find(provider);
+    REQUIRE(scheme.has_value());
+    std::vector<providers::Secret> secrets = {{secret, "--secret #1"}};
+    providers::SignInput input;
+    input.body = body;
+    input.secrets = secrets;
+    input.id = "f3b2c1d0-0000-4000-8000-000000000001";
+    input.timestamp =
+        std::chrono::duration_cast<providers::UnixMillis>(fixture.clock.now().time_since_epoch());
+    auto signature = (*scheme)->sign(input);
+    REQUIRE(signature.has_value());
+    extra.insert(extra.end(), signature->headers.begin(), signature->headers.end());
+    return incoming(body, std::move(extra));
+}
+
+} // namespace
+
+TEST_CASE("listen answers Zoom's URL validation with the secret that verified", "[listen]") {
+    Fixture fixture;
+    fixture.config.scheme = *fixture.registry.find("zoom");
+    fixture.config.secrets = {{"old-token", "--secret #1"}, {"zoom-token", "--secret #2"}};
+    listen::Receiver receiver(fixture.config);
+    const std::string body = R"({"event":"endpoint.url_validation","event_ts":1,)"
+                             R"("payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"}})";
+    auto request = signed_request(fixture, "zoom", "zoom-token", body);
+    auto [response, receipt] = receiver.handle(request);
+    CHECK(receipt.is_handshake);
+    CHECK(response.status == 200);
+    // hex HMAC-SHA256("zoom-token", "qgg8vlvZRS6UYooatFL8Aw"), computed apart from hooks.
+    CHECK(response.body ==
+          R"({"encryptedToken":")" +
+              crypto::hex_encode(crypto::hmac(crypto::DigestAlgorithm::sha256, "zoom-token",
+                                              "qgg8vlvZRS6UYooatFL8Aw")) +
+              R"(","plainToken":"qgg8vlvZRS6UYooatFL8Aw"})");
+    // Signed with a token listen does not have: not answered, as a correct app would not.
+    auto forged = signed_request(fixture, "zoom", "someone-else", body);
+    auto [refused, refused_receipt] = receiver.handle(forged);
+    CHECK_FALSE(refused_receipt.is_handshake);
+    CHECK(refused.body.empty());
+}
+
+TEST_CASE("listen answers Twitch's, Slack's and Dropbox's challenges", "[listen]") {
+    Fixture fixture;
+    fixture.config.secrets = {{"twitch-secret-1", "--secret #1"}};
+    fixture.config.scheme = *fixture.registry.find("twitch");
+    {
+        listen::Receiver receiver(fixture.config);
+        auto request =
+            signed_request(fixture, "twitch", "twitch-secret-1",
+                           R"({"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{}})",
+                           {{"Twitch-Eventsub-Message-Type", "webhook_callback_verification"}});
+        auto [response, receipt] = receiver.handle(request);
+        CHECK(receipt.is_handshake);
+        CHECK(response.body == "pogchamp-kappa-360noscope-vohiyo");
+        CHECK(response.headers.at(0).value == "text/plain; charset=utf-8");
+        // A notification is not a handshake.
+        auto notification =
+            signed_request(fixture, "twitch", "twitch-secret-1", R"({"challenge":"x"})",
+                           {{"Twitch-Eventsub-Message-Type", "notification"}});
+        CHECK_FALSE(receiver.handle(notification).second.is_handshake);
+    }
+    fixture.config.scheme = *fixture.registry.find("slack");
+    fixture.config.secrets.clear();
+    {
+        listen::Receiver receiver(fixture.config);
+        auto request =
+            incoming(R"({"type":"url_verification","challenge":"3eZbrw1aBm2rZgRNFdxV"})", {});
+        CHECK(receiver.handle(request).first.body == "3eZbrw1aBm2rZgRNFdxV");
+    }
+    fixture.config.scheme = *fixture.registry.find("dropbox");
+    {
+        listen::Receiver receiver(fixture.config);
+        auto request = incoming("", {});
+        request.message.method = "GET";
+        request.message.target = "/hooks?challenge=a%20b%2Bc";
+        auto [response, receipt] = receiver.handle(request);
+        CHECK(receipt.is_handshake);
+        CHECK(response.body == "a b+c");
+        CHECK(response.headers.back().name == "X-Content-Type-Options");
+        CHECK(response.headers.back().value == "nosniff");
+    }
+}
+
+TEST_CASE("a handshake goes to the app when listen forwards", "[listen]") {
+    Fixture fixture;
+    fixture.config.scheme = *fixture.registry.find("slack");
+    fixture.config.secrets.clear();
+    testing::FakeTransport app;
+    app.set_default(app_answer(200, "from the app"));
+    fixture.config.transport = &app;
+    fixture.config.forward_to = url_of("http://127.0.0.1:9/app");
+    listen::Receiver receiver(fixture.config);
+    auto request = incoming(R"({"type":"url_verification","challenge":"abc"})", {});
+    auto [response, receipt] = receiver.handle(request);
+    CHECK_FALSE(receipt.is_handshake);
+    CHECK(response.body == "from the app");
 }
