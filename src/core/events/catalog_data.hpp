@@ -28,7 +28,9 @@
 /// Placeholders in strings: "{{data}}", "{{sample:NAME}}", "{{diff}}" (CodeNx: the changes from
 /// the sibling members previous to record), "{{copy:/pointer}}" (a copy of another value, made
 /// after --data) and, as whole strings, "{{timestamp_unix}}" and "{{timestamp_unix_ms}}" (JSON
-/// numbers) stand for values; "{{id}}", "{{id_tail}}" (the id after its first '_', for
+/// numbers) stand for values; "{{id}}", "{{id_token}}" (50 hex digits derived from the id: a
+/// nonce that stays the same across a delivery's retries, Mailgun's token), "{{id_tail}}" (the
+/// id after its first '_', for
 /// evt_/ntf_ pairs), "{{event}}", "{{timestamp_unix}}", "{{timestamp_unix_ms}}",
 /// "{{timestamp_iso}}" (2025-03-15T10:42:00Z), "{{timestamp_iso_ms}}" (...00.000Z) and
 /// "{{timestamp_iso_us}}" (...00.000000Z) are replaced inside any string or header value.

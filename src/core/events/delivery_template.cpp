@@ -14,12 +14,12 @@
 namespace hooks::events {
 namespace {
 
-/// The texts a delivery's id and timestamp appear as: {{id}}, {{id_tail}} and the
+/// The texts a delivery's id and timestamp appear as: {{id}}, {{id_tail}}, {{id_token}} and the
 /// {{timestamp_*}} forms, longest forms of one kind first so that a scan takes the longest.
 constexpr std::string_view k_forms =
-    "{{id}}\n{{id_tail}}\n{{timestamp_unix_ms}}\n{{timestamp_unix_decimal}}\n"
+    "{{id}}\n{{id_tail}}\n{{id_token}}\n{{timestamp_unix_ms}}\n{{timestamp_unix_decimal}}\n"
     "{{timestamp_unix}}\n{{timestamp_iso_us}}\n{{timestamp_iso_ms}}\n{{timestamp_iso}}";
-constexpr std::size_t k_form_count = 8;
+constexpr std::size_t k_form_count = 9;
 using Texts = std::array<std::string, k_form_count>;
 
 Texts texts_of(const std::string& id, providers::UnixMillis timestamp) {

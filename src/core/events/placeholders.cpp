@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/events/placeholders.hpp"
 
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/hmac.hpp"
 #include "core/log/record.hpp"
 
 #include <algorithm>
@@ -83,6 +85,7 @@ class Expander {
 struct TextValues {
     std::string id;
     std::string id_tail;
+    std::string id_token;
     std::string event;
     std::string unix_seconds;
     std::string unix_decimal;
@@ -98,6 +101,10 @@ TextValues text_values(const PlaceholderValues& values) {
     text.id = values.id;
     std::size_t underscore = values.id.find('_');
     text.id_tail = underscore == std::string::npos ? values.id : values.id.substr(underscore + 1);
+    // A nonce that is the same for every attempt of a delivery and differs between deliveries
+    // (Mailgun's 50-hex-digit token): derived from the id.
+    text.id_token = crypto::hex_encode(crypto::digest(crypto::DigestAlgorithm::sha256, values.id))
+                        .substr(0, 50);
     text.event = values.event;
     text.unix_seconds = std::to_string(floor<seconds>(values.timestamp).count());
     text.unix_millis = std::to_string(values.timestamp.count());
@@ -113,9 +120,10 @@ TextValues text_values(const PlaceholderValues& values) {
 }
 
 const std::string& text_for(std::string_view name, const TextValues& text) {
-    const std::array<std::pair<std::string_view, const std::string*>, 11> k_names{{
+    const std::array<std::pair<std::string_view, const std::string*>, 12> k_names{{
         {"id", &text.id},
         {"id_tail", &text.id_tail},
+        {"id_token", &text.id_token},
         {"id_number", &text.id},
         {"event", &text.event},
         {"timestamp_unix", &text.unix_seconds},
