@@ -83,6 +83,51 @@ std::string shell_quoted(std::string_view text) {
     return out + "'";
 }
 
+/// The example's made-up secret: one the provider's key format takes.
+std::string example_secret(const providers::ProviderInfo& info) {
+    if (info.name == "postmark") {
+        return "hooks:example-password";
+    }
+    if (info.name == "discord") {
+        return "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
+               "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+    }
+    return "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+}
+
+/// The example's body: Linear's carries its send time, Twilio's is form fields.
+std::string example_body(const providers::ProviderInfo& info) {
+    if (info.name == "linear") {
+        return R"({"action":"create","type":"Issue","webhookTimestamp":1700000000000})";
+    }
+    if (info.name == "twilio") {
+        return "Body=hello&From=%2B15551234567&To=%2B15557654321";
+    }
+    return R"({"hello":"world"})";
+}
+
+/// Examples for the schemes whose output cannot be shown as fixed headers: SendGrid's ECDSA
+/// signatures are random and need a key pair; Mailgun signs inside the body.
+std::vector<std::string> special_example(const providers::ProviderInfo& info) {
+    if (info.name == "sendgrid") {
+        return {"openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt "
+                "> test-key.pem",
+                "openssl pkey -in test-key.pem -pubout > test-key.pub",
+                "printf '[{\"event\":\"delivered\"}]\\r\\n' > body.json",
+                "hooks sign --provider sendgrid --secret-file test-key.pem body.json > headers.txt",
+                "hooks verify --provider sendgrid --secret-file test-key.pub --headers-file "
+                "headers.txt body.json"};
+    }
+    if (info.name == "mailgun") {
+        return {"printf '%s' '{\"signature\":{\"timestamp\":\"1700000000\",\"token\":"
+                "\"8c2f1e5a0b\",\"signature\":\"\"},\"event-data\":{\"event\":"
+                "\"delivered\"}}' > body.json",
+                "hooks sign --provider mailgun --secret 'key-example' body.json > signed.json",
+                "hooks verify --provider mailgun --secret 'key-example' signed.json"};
+    }
+    return {};
+}
+
 /// Commands that sign a sample body and verify it, with the values this scheme computes for a
 /// made-up secret at a fixed time: a user can paste them into a terminal and get "valid".
 std::vector<std::string> worked_example(const providers::Scheme& scheme) {
@@ -90,9 +135,12 @@ std::vector<std::string> worked_example(const providers::Scheme& scheme) {
     if (!info.can_sign || !info.needs_secret) {
         return {};
     }
+    if (auto special = special_example(info); !special.empty()) {
+        return special;
+    }
     constexpr long long k_time = 1'700'000'000;
-    const std::string body = R"({"hello":"world"})";
-    const std::string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const std::string body = example_body(info);
+    const std::string secret = example_secret(info);
     const std::string url = "https://example.com/webhooks";
     std::vector<providers::Secret> secrets{{secret, "--secret #1"}};
     providers::SignInput input;

@@ -17,4 +17,9 @@ add_test(NAME cli.install
                  ${CMAKE_INSTALL_DATADIR} ${CMAKE_INSTALL_MANDIR}
                  "$<$<BOOL:${SCDOC}>:${PROJECT_SOURCE_DIR}/man>")
 
-set_tests_properties(cli.completions cli.man_options cli.install PROPERTIES LABELS cli)
+add_test(NAME cli.examples
+         COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/check_examples.py
+                 $<TARGET_FILE:hooks>)
+
+set_tests_properties(cli.completions cli.man_options cli.install cli.examples PROPERTIES LABELS
+                     cli)

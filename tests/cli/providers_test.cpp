@@ -32,6 +32,7 @@ TEST_CASE("providers lists every provider with a one-line scheme", "[cli]") {
 }
 
 TEST_CASE("providers NAME ends with a worked example that verifies when pasted", "[cli]") {
+    // All of them run as shell scripts in cli.examples (tests/cli/check_examples.py).
     for (const char* name : {"mux", "hubspot-v3", "twitch", "square", "stripe", "pagerduty"}) {
         INFO(name);
         auto details = run_cli({"providers", name});
