@@ -4,8 +4,8 @@
 #include "core/providers/credential_scheme.hpp"
 #include "core/providers/discord_scheme.hpp"
 #include "core/providers/mailgun_scheme.hpp"
-#include "core/providers/sendgrid_scheme.hpp"
 #include "core/providers/profile_scheme.hpp"
+#include "core/providers/sendgrid_scheme.hpp"
 #include "core/providers/twilio_scheme.hpp"
 #include "core/providers/unsigned_scheme.hpp"
 
