@@ -84,6 +84,32 @@ Result<void> check_template(std::string_view text) {
     return {};
 }
 
+// Each header a profile names has one role: a signature header that is also the timestamp or a
+// fixed header could never verify what was signed.
+Result<void> check_header_names(const SchemeProfile& profile) {
+    std::vector<std::string_view> names{profile.signature_header};
+    for (const std::string* name : {&profile.id_header, &profile.timestamp_header}) {
+        if (!name->empty()) {
+            names.push_back(*name);
+        }
+    }
+    for (const message::Header& fixed : profile.fixed_headers) {
+        names.push_back(fixed.name);
+    }
+    for (size_t i = 0; i < names.size(); ++i) {
+        for (size_t j = i + 1; j < names.size(); ++j) {
+            if (message::names_equal(names[i], names[j])) {
+                return fail(ErrorKind::config, "profile '" + profile.name + "' names header '" +
+                                                   std::string(names[i]) + "' twice");
+            }
+        }
+    }
+    if (profile.signature_header.empty()) {
+        return fail(ErrorKind::config, "profile field 'signature_header' must not be empty");
+    }
+    return {};
+}
+
 Result<void> check_consistency(const SchemeProfile& profile) {
     if (!is_valid_name(profile.name)) {
         return fail(ErrorKind::config,
@@ -119,7 +145,7 @@ Result<void> check_consistency(const SchemeProfile& profile) {
                     "profile field 'ed25519_version' needs the versioned signature format and a "
                     "tag other than 'signature_version'");
     }
-    return {};
+    return check_header_names(profile);
 }
 
 Result<void> read_strings(const json& object, SchemeProfile& profile) {

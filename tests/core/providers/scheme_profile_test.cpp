@@ -92,3 +92,18 @@ TEST_CASE("a profile's signed content may span lines and JSON Pointers take ~0 a
     CHECK(profile->signed_content == "{method}\n{body}");
     CHECK(profile->timestamp_field == "/a~1b/~0c");
 }
+
+TEST_CASE("a profile that names one header for two roles is refused", "[providers]") {
+    auto twice = hooks::providers::parse_scheme_profile(
+        R"({"name":"acme","signature_header":"X-Acme","signed_content":"{timestamp}.{body}",)"
+        R"("timestamp_header":"x-acme"})");
+    REQUIRE_FALSE(twice);
+    CHECK(twice.error().message == "profile 'acme' names header 'X-Acme' twice");
+    auto fixed = hooks::providers::parse_scheme_profile(
+        R"({"name":"acme","signature_header":"X-Acme","signed_content":"{body}",)"
+        R"("fixed_headers":[["X-Acme-Version","1"],["x-acme-version","2"]]})");
+    REQUIRE_FALSE(fixed);
+    CHECK_THAT(fixed.error().message, Catch::Contains("twice"));
+    CHECK_FALSE(hooks::providers::parse_scheme_profile(
+        R"({"name":"acme","signature_header":"","signed_content":"{body}"})"));
+}
