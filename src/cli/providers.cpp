@@ -109,23 +109,25 @@ std::string example_body(const providers::ProviderInfo& info) {
 /// Examples for the schemes whose output cannot be shown as fixed headers: SendGrid's ECDSA
 /// signatures are random and need a key pair; Mailgun signs inside the body.
 std::vector<std::string> special_example(const providers::ProviderInfo& info) {
+    std::vector<std::string> lines;
     if (info.name == "sendgrid") {
-        return {"openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt "
-                "> test-key.pem",
-                "openssl pkey -in test-key.pem -pubout > test-key.pub",
-                "printf '[{\"event\":\"delivered\"}]\\r\\n' > body.json",
-                "hooks sign --provider sendgrid --secret-file test-key.pem body.json > headers.txt",
-                "hooks verify --provider sendgrid --secret-file test-key.pub --headers-file "
-                "headers.txt body.json"};
+        const std::string generate = "openssl ecparam -name prime256v1 -genkey -noout";
+        lines.push_back(generate + " | openssl pkcs8 -topk8 -nocrypt > test-key.pem");
+        lines.emplace_back("openssl pkey -in test-key.pem -pubout > test-key.pub");
+        lines.emplace_back(R"(printf '[{"event":"delivered"}]\r\n' > body.json)");
+        lines.emplace_back(
+            "hooks sign --provider sendgrid --secret-file test-key.pem body.json > headers.txt");
+        const std::string verify = "hooks verify --provider sendgrid --secret-file test-key.pub";
+        lines.push_back(verify + " --headers-file headers.txt body.json");
+    } else if (info.name == "mailgun") {
+        const std::string body = R"({"signature":{"timestamp":"1700000000","token":"8c2f1e5a0b",)";
+        lines.push_back("printf '%s' '" + body +
+                        R"("signature":""},"event-data":{"event":"delivered"}}' > body.json)");
+        lines.emplace_back(
+            "hooks sign --provider mailgun --secret 'key-example' body.json > signed.json");
+        lines.emplace_back("hooks verify --provider mailgun --secret 'key-example' signed.json");
     }
-    if (info.name == "mailgun") {
-        return {"printf '%s' '{\"signature\":{\"timestamp\":\"1700000000\",\"token\":"
-                "\"8c2f1e5a0b\",\"signature\":\"\"},\"event-data\":{\"event\":"
-                "\"delivered\"}}' > body.json",
-                "hooks sign --provider mailgun --secret 'key-example' body.json > signed.json",
-                "hooks verify --provider mailgun --secret 'key-example' signed.json"};
-    }
-    return {};
+    return lines;
 }
 
 /// Commands that sign a sample body and verify it, with the values this scheme computes for a
