@@ -207,11 +207,20 @@ Result<message::Message> resolve_headers(const HeaderOptions& options) {
 
 void add_provider_options(CLI::App& command, ProviderOptions& options,
                           const std::string& default_name, bool is_required) {
-    auto* option = command.add_option("--provider", options.name,
-                                      default_name.empty()
-                                          ? "The provider (see 'hooks providers')"
-                                          : "The provider (see 'hooks providers'), or 'auto' to "
-                                            "detect it from the headers");
+    // Built once per process: every subcommand registers this option at start-up.
+    static const std::string names = [] {
+        std::string list;
+        const providers::Registry builtin = providers::Registry::builtin();
+        for (const auto& scheme : builtin.all()) {
+            list += (list.empty() ? "" : ", ") + scheme->info().name;
+        }
+        return list;
+    }();
+    auto* option = command.add_option(
+        "--provider", options.name,
+        "The provider: " + names +
+            (default_name.empty() ? "" : "; or 'auto' to detect it from the headers") +
+            " ('hooks providers NAME' explains one)");
     option->type_name("NAME");
     if (default_name.empty()) {
         option->required(is_required);
