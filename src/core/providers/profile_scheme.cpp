@@ -385,15 +385,6 @@ std::optional<VerifyResult> check_fixed_headers(const SchemeProfile& p, const me
     return std::nullopt;
 }
 
-// The URLs to try as {url}: decoded as the profile says, then as given when that differs.
-std::vector<std::string> url_forms(const SchemeProfile& p, const std::string& url) {
-    std::vector<std::string> forms{p.url_unescapes.empty() ? url : unescape_url(p, url)};
-    if (forms.front() != url) {
-        forms.push_back(url);
-    }
-    return forms;
-}
-
 } // namespace
 
 Result<VerifyResult> ProfileScheme::verify(const VerifyInput& input) const {
@@ -419,8 +410,8 @@ Result<VerifyResult> ProfileScheme::verify(const VerifyInput& input) const {
                                           : p.signature_version);
     }
     Candidates candidates = decode_candidates(p, parsed);
-    std::optional<std::string> matched;
-    for (const std::string& url : url_forms(p, input.url)) {
+    // The signed content for one form of the URL, and the secret that matches it, if any.
+    auto match_for = [&](std::string_view url) -> Result<std::optional<std::string>> {
         // Most profiles (GitHub's among them) sign the body alone: it is used in place.
         std::string rendered;
         std::string_view content = m.body;
@@ -428,15 +419,18 @@ Result<VerifyResult> ProfileScheme::verify(const VerifyInput& input) const {
             rendered = render(p, parts->id, parts->timestamp, m.body, m.method, url);
             content = rendered;
         }
-        auto found = find_matching_secret(p, content, candidates, input.secrets);
-        if (!found) {
-            return tl::unexpected(found.error());
-        }
-        if (*found) {
-            matched = std::move(*found);
-            break;
-        }
+        return find_matching_secret(p, content, candidates, input.secrets);
+    };
+    // With url_unescapes, the URL decoded as the provider documents, then as given.
+    std::string decoded = p.url_unescapes.empty() ? std::string() : unescape_url(p, input.url);
+    auto found = match_for(p.url_unescapes.empty() ? std::string_view(input.url) : decoded);
+    if (found && !*found && !p.url_unescapes.empty() && decoded != input.url) {
+        found = match_for(input.url);
     }
+    if (!found) {
+        return tl::unexpected(found.error());
+    }
+    std::optional<std::string> matched = std::move(*found);
     VerifyResult result =
         matched ? valid_result(p.signature_header, *matched)
                 : signature_mismatch(p.signature_header, input.secrets, candidates.is_empty());

@@ -15,11 +15,27 @@
 
 namespace hooks::providers {
 
+namespace {
+
+// The built-in profiles, parsed once per process: every command builds the registry, and the
+// CLI also lists its names for --help.
+const std::vector<SchemeProfile>& builtin_profiles() {
+    static const std::vector<SchemeProfile> k_profiles = [] {
+        auto parsed = parse_scheme_profiles(builtin_profiles_json());
+        if (!parsed) {
+            throw std::logic_error("built-in provider profiles are invalid: " +
+                                   parsed.error().message);
+        }
+        return std::move(*parsed);
+    }();
+    return k_profiles;
+}
+
+} // namespace
+
 Registry Registry::builtin() {
     Registry registry;
-    if (auto added = registry.add_profiles(builtin_profiles_json()); !added) {
-        throw std::logic_error("built-in provider profiles are invalid: " + added.error().message);
-    }
+    registry.add_parsed(builtin_profiles());
     registry.m_schemes.push_back(std::make_unique<TwilioScheme>());
     registry.m_schemes.push_back(std::make_unique<DiscordScheme>());
     registry.m_schemes.push_back(std::make_unique<MailgunScheme>());
@@ -36,8 +52,13 @@ Result<void> Registry::add_profiles(std::string_view json_text) {
     if (!profiles) {
         return tl::unexpected(profiles.error());
     }
-    for (SchemeProfile& profile : *profiles) {
-        auto scheme = std::make_unique<ProfileScheme>(std::move(profile));
+    add_parsed(*profiles);
+    return {};
+}
+
+void Registry::add_parsed(const std::vector<SchemeProfile>& profiles) {
+    for (const SchemeProfile& profile : profiles) {
+        auto scheme = std::make_unique<ProfileScheme>(profile);
         bool is_replaced = false;
         for (auto& existing : m_schemes) {
             if (existing->info().name == scheme->info().name) {
@@ -50,7 +71,6 @@ Result<void> Registry::add_profiles(std::string_view json_text) {
             m_schemes.push_back(std::move(scheme));
         }
     }
-    return {};
 }
 
 Result<const Scheme*> Registry::find(std::string_view name) const {

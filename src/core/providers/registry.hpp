@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/providers/scheme.hpp"
+#include "core/providers/scheme_profile.hpp"
 
 #include <memory>
 #include <string_view>
@@ -45,6 +46,9 @@ class Registry {
     const std::vector<std::unique_ptr<Scheme>>& all() const { return m_schemes; }
 
   private:
+    /// Adds (or replaces by name) a scheme for each profile.
+    void add_parsed(const std::vector<SchemeProfile>& profiles);
+
     std::vector<std::unique_ptr<Scheme>> m_schemes;
 };
 
