@@ -207,12 +207,12 @@ Result<message::Message> resolve_headers(const HeaderOptions& options) {
 
 void add_provider_options(CLI::App& command, ProviderOptions& options,
                           const std::string& default_name, bool is_required) {
-    // Built once per process: every subcommand registers this option at start-up.
+    // Built once per process, without building the providers: every subcommand registers this
+    // option at start-up.
     static const std::string names = [] {
         std::string list;
-        const providers::Registry builtin = providers::Registry::builtin();
-        for (const auto& scheme : builtin.all()) {
-            list += (list.empty() ? "" : ", ") + scheme->info().name;
+        for (std::string_view name : providers::Registry::builtin_names()) {
+            list += (list.empty() ? "" : ", ") + std::string(name);
         }
         return list;
     }();

@@ -695,9 +695,11 @@ class Progress(Directory):
         self.assertIn(b"25 delivered, 0 failed", out)
 
     def test_progress_through_a_large_log_has_an_eta(self):
-        # A small log is read at once; this one is read while it is being delivered.
+        # A small log is read at once; this one is read while it is being delivered (5000 at
+        # 0.1 s each: minutes). Stopped after 6 s, so that a slow machine (an ASan build under
+        # load missed it at 2.5 s) has drawn a progress line by then.
         receiver, log = self.slow_log(5000)
-        code, out, seen = self.replay_on_terminal(log, receiver, stop_after=2.5)
+        code, out, seen = self.replay_on_terminal(log, receiver, stop_after=6)
         self.assertEqual(code, 130)
         self.assertRegex(seen, rb"replay: \d+ delivered, \d+ retrying, 0 failed, \d+/s, "
                                rb"\d+% of the log, ETA \d+ s")

@@ -8,8 +8,10 @@
 #include "core/providers/sendgrid_scheme.hpp"
 #include "core/providers/twilio_scheme.hpp"
 #include "core/providers/unsigned_scheme.hpp"
+#include "core/text/json_scanner.hpp"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 #include <utility>
 
@@ -31,7 +33,39 @@ const std::vector<SchemeProfile>& builtin_profiles() {
     return k_profiles;
 }
 
+// The providers builtin() adds in code after the profiles, in that order.
+constexpr std::array<std::string_view, 7> k_coded_names = {
+    "twilio", "discord", "mailgun", "sendgrid", "gitlab", "postmark", "codex"};
+
 } // namespace
+
+std::vector<std::string_view> Registry::builtin_names() {
+    // The "name" of each object in the embedded array, read in place: no parse, no allocation
+    // but the list (this runs at every start-up, for --help).
+    std::vector<std::string_view> names;
+    std::string_view json = builtin_profiles_json();
+    text::JsonScanner scanner(json, 8);
+    std::size_t depth = 0;
+    bool is_name_next = false;
+    while (auto token = scanner.next()) {
+        if (token->kind == text::JsonTokenKind::begin_object ||
+            token->kind == text::JsonTokenKind::begin_array) {
+            ++depth;
+        } else if (token->kind == text::JsonTokenKind::end_object ||
+                   token->kind == text::JsonTokenKind::end_array) {
+            --depth;
+        } else if (token->kind == text::JsonTokenKind::string && depth == 2) {
+            if (token->is_key) {
+                is_name_next = token->text == "\"name\"";
+            } else if (is_name_next) {
+                names.push_back(token->text.substr(1, token->text.size() - 2));
+                is_name_next = false;
+            }
+        }
+    }
+    names.insert(names.end(), k_coded_names.begin(), k_coded_names.end());
+    return names;
+}
 
 Registry Registry::builtin() {
     Registry registry;

@@ -24,6 +24,10 @@ class Registry {
     /// The built-in providers.
     static Registry builtin();
 
+    /// The built-in providers' names in listing order, without building them (for --help at
+    /// every start-up); the same as builtin().all()'s names (a test checks).
+    static std::vector<std::string_view> builtin_names();
+
     /// Adds the profiles in a JSON profile file's text; a name that exists is replaced, so a
     /// user can correct a built-in. Fails on invalid JSON or an invalid profile.
     Result<void> add_profiles(std::string_view json_text);

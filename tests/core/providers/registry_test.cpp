@@ -105,3 +105,17 @@ TEST_CASE("detection tells apart providers that share a signature header", "[pro
     CHECK(detected(make_message({{"Twitch-Eventsub-Message-Signature", "sha256=ab"}}, "")) ==
           "twitch by Twitch-Eventsub-Message-Signature");
 }
+
+TEST_CASE("the built-in names are the built-in providers' names, in order", "[providers]") {
+    std::vector<std::string> built;
+    const auto registry = providers::Registry::builtin();
+    for (const auto& scheme : registry.all()) {
+        built.push_back(scheme->info().name);
+    }
+    std::vector<std::string> listed;
+    for (std::string_view name : providers::Registry::builtin_names()) {
+        listed.emplace_back(name);
+    }
+    CHECK(listed == built);
+    CHECK(listed.size() == 38);
+}
