@@ -40,8 +40,16 @@ Result<void> SendgridScheme::check_secrets(std::span<const Secret> secrets) cons
 }
 
 Result<VerifyResult> SendgridScheme::verify(const VerifyInput& input) const {
-    if (auto valid = check_secrets(input.secrets); !valid) {
-        return tl::unexpected(valid.error());
+    // Each key is read once per verification (listen verifies every delivery).
+    std::vector<crypto::P256Key> keys;
+    keys.reserve(input.secrets.size());
+    for (const Secret& secret : input.secrets) {
+        auto key = crypto::P256Key::parse(secret.value);
+        if (!key) {
+            return fail(ErrorKind::input,
+                        "secret from " + secret.label + ": " + key.error().message);
+        }
+        keys.push_back(std::move(*key));
     }
     const message::Message& m = input.message;
     auto header = single_header(m, k_signature_header);
@@ -63,9 +71,9 @@ Result<VerifyResult> SendgridScheme::verify(const VerifyInput& input) const {
     }
     std::string content = std::string(*timestamp) + m.body;
     std::optional<std::string> matched;
-    for (const Secret& secret : input.secrets) {
-        if (crypto::P256Key::parse(secret.value)->verify(content, *signature)) {
-            matched = secret.label;
+    for (size_t i = 0; i < keys.size(); ++i) {
+        if (keys[i].verify(content, *signature)) {
+            matched = input.secrets[i].label;
             break;
         }
     }
