@@ -8,7 +8,7 @@
 namespace hooks::cli {
 namespace {
 
-constexpr std::array<Command, 7> k_commands = {{
+constexpr std::array<Command, 8> k_commands = {{
     {"sign", "Print the signature headers a provider would send for a body", register_sign},
     {"verify", "Check a delivery's signature; exit 0 valid, 1 invalid, 2 bad input",
      register_verify},
@@ -18,6 +18,8 @@ constexpr std::array<Command, 7> k_commands = {{
      register_listen},
     {"replay", "Re-deliver a captured log or HAR file, with retries and a resumable journal",
      register_replay},
+    {"inspect", "Open a saved log or HAR file in the browser inspector: explain, compare, replay",
+     register_inspect},
     {"providers", "List the providers, or explain one's signature scheme", register_providers},
     {"completion", "Print a shell completion script (bash, zsh, fish)", register_completion},
 }};

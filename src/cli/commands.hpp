@@ -31,6 +31,7 @@ void register_verify(CLI::App& command, Context& context);
 void register_send(CLI::App& command, Context& context);
 void register_listen(CLI::App& command, Context& context);
 void register_replay(CLI::App& command, Context& context);
+void register_inspect(CLI::App& command, Context& context);
 void register_providers(CLI::App& command, Context& context);
 void register_completion(CLI::App& command, Context& context);
 

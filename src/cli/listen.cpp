@@ -5,6 +5,7 @@
 #include "cli/listen_options.hpp"
 #include "cli/listen_print.hpp"
 #include "cli/stop_signals.hpp"
+#include "core/inspect/feed.hpp"
 #include "core/listen/listener.hpp"
 #include "core/text/duration.hpp"
 
@@ -77,13 +78,29 @@ Result<int> run_listen(const ListenOptions& options, Context& context) {
     ListenPrinter printer(options.output.is_json, options.is_quiet,
                           PrintStyle{should_color(options.output, context), options.shows_headers},
                           context);
-    listen::Listener listener(std::move(*config), printer);
+    // With --ui every delivery also goes to the inspector's store; both outlive the listener.
+    inspect::Store store;
+    inspect::ListenFeed feed(printer, store);
+    inspect::InspectorConfig ui_config = inspector_config(options, *config);
+    std::unique_ptr<InspectorThread> ui;
+    listen::Listener listener(std::move(*config),
+                              options.has_ui ? static_cast<listen::Observer&>(feed) : printer);
     if (auto bound = listener.bind(server_options_for(options)); !bound) {
         return tl::unexpected(bound.error());
     }
     bool is_v6 = listener.host().find(':') != std::string::npos;
     context.err << "Listening on http://" << (is_v6 ? "[" + listener.host() + "]" : listener.host())
                 << ':' << listener.port() << '\n';
+    if (options.has_ui) {
+        ui_config.source = (is_v6 ? "[" + listener.host() + "]" : listener.host()) + ":" +
+                           std::to_string(listener.port());
+        auto started = InspectorThread::start(std::move(ui_config), store, options.ui);
+        if (!started) {
+            return fail(started.error().kind, "--ui: " + started.error().message);
+        }
+        ui = std::move(*started);
+        context.err << "Inspector on " << ui->url() << '\n';
+    }
     describe_start(options, checks_signatures, log.get(), context.err);
     context.err << std::flush;
     listen::Outcome outcome = listener.run(when);
@@ -169,6 +186,23 @@ void add_limit_and_ci_options(CLI::App& command, ListenOptions& options) {
                      "Exit 1 if any delivery failed verification");
 }
 
+/// --ui and its port; --ui-assets for developing the page.
+void add_ui_options(CLI::App& command, ListenOptions& options) {
+    auto* ui = command.add_flag(
+        "--ui", options.has_ui,
+        "Also serve the browser inspector on a second loopback port: live list, details with "
+        "the verification explained, compare, edit, re-sign and replay (its URL is printed)");
+    command.add_option("--ui-port", options.ui.port, "The inspector's port (default: a free one)")
+        ->check(whole_number(0, 65535))
+        ->needs(ui);
+    command
+        .add_option("--ui-assets", options.ui.assets_dir,
+                    "Serve the inspector's page from DIR instead of the copy built in "
+                    "(for developing the page)")
+        ->type_name("DIR")
+        ->needs(ui);
+}
+
 } // namespace
 
 void register_listen(CLI::App& command, Context& context) {
@@ -208,6 +242,7 @@ void register_listen(CLI::App& command, Context& context) {
     add_response_options(command, *options);
     add_limit_and_ci_options(command, *options);
     command.add_flag("--show-headers", options->shows_headers, "Show every request header");
+    add_ui_options(command, *options);
     command.add_flag("-q,--quiet", options->is_quiet, "Print nothing per delivery");
     add_output_options(command, options->output);
     command.get_option("--json")->description("Print one JSON line (\"v\": 1) per delivery");
@@ -218,6 +253,7 @@ void register_listen(CLI::App& command, Context& context) {
         "  hooks listen --provider stripe --secret-env STRIPE_SECRET --log deliveries.jsonl\n"
         "  hooks listen --provider auto --secret s --forward-to http://127.0.0.1:3000\n"
         "  hooks listen --fail-first 2 --delay 200ms        # a flaky endpoint\n"
+        "  hooks listen --ui --provider auto --secret s     # and watch in the browser\n"
         "  hooks listen --port 0 --count 1 --timeout 30s --require-valid \\\n"
         "      --provider github --secret-env GH_SECRET     # CI: assert the app signs correctly");
     command.callback([options, &context] {

@@ -197,4 +197,24 @@ Result<listen::ReceiverConfig> configure(const ListenOptions& options,
     return config;
 }
 
+inspect::InspectorConfig inspector_config(const ListenOptions& options,
+                                          const listen::ReceiverConfig& receiver) {
+    inspect::InspectorConfig config;
+    config.mode = "listen";
+    config.source = options.host + ":" + std::to_string(options.port);
+    config.registry = receiver.registry;
+    config.scheme = receiver.scheme;
+    config.is_auto = receiver.is_auto;
+    config.secrets = receiver.secrets;
+    config.tolerance = receiver.tolerance;
+    config.replay_to = receiver.forward_to;
+    for (const listen::Route& route : receiver.routes) {
+        config.routes.push_back({route.pattern, route.url});
+    }
+    config.replay_options = receiver.forward_options;
+    config.clock = receiver.clock;
+    config.transport = receiver.transport;
+    return config;
+}
+
 } // namespace hooks::cli

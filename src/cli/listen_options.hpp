@@ -4,6 +4,7 @@
 
 #include "cli/common_options.hpp"
 #include "cli/context.hpp"
+#include "cli/inspector_thread.hpp"
 #include "core/listen/receiver.hpp"
 
 #include <cstdint>
@@ -39,12 +40,19 @@ struct ListenOptions {
     bool is_quiet = false;
     bool shows_headers = false;
     OutputOptions output;
+    bool has_ui = false; ///< --ui: serve the browser inspector too
+    InspectorFlags ui;
 };
 
 /// Reads the flags into the engine's configuration (without its log): provider and secrets,
 /// --respond rules, simulated failures, --reject-invalid, --public-url, forwarding. Fails
 /// (usage error, one line) on a flag it cannot use. `registry` and `context` must outlive the
 /// configuration.
+/// The inspector's configuration for `listen --ui`, from the receiver's: the same provider,
+/// secrets and tolerance; replays go where forwarding goes.
+inspect::InspectorConfig inspector_config(const ListenOptions& options,
+                                          const listen::ReceiverConfig& receiver);
+
 Result<listen::ReceiverConfig> configure(const ListenOptions& options,
                                          const providers::Registry& registry, Context& context);
 
