@@ -14,9 +14,9 @@ std::uint64_t Store::add(Entry entry) {
         seq = ++m_last_seq;
         entry.seq = seq;
         if (entry.record.id) {
-            std::vector<std::uint64_t>& seqs = m_by_id[*entry.record.id];
-            seqs.push_back(seq);
-            entry.attempt = static_cast<unsigned>(seqs.size());
+            Attempts& attempts = m_by_id[*entry.record.id];
+            attempts.kept.push_back(seq);
+            entry.attempt = ++attempts.count;
         }
         entry.is_redelivery = entry.is_redelivery || entry.attempt > 1;
         m_entries.push_back(std::make_shared<const Entry>(std::move(entry)));
@@ -25,13 +25,15 @@ std::uint64_t Store::add(Entry entry) {
             if (oldest.record.id) {
                 auto found = m_by_id.find(*oldest.record.id);
                 if (found != m_by_id.end()) {
-                    std::erase(found->second, oldest.seq);
-                    if (found->second.empty()) {
-                        m_by_id.erase(found);
-                    }
+                    std::erase(found->second.kept, oldest.seq);
                 }
             }
             m_entries.pop_front();
+        }
+        // Ids of forgotten entries keep their count (a late retry is still numbered right)
+        // until they outnumber the limit several times over: listen runs for days.
+        if (m_by_id.size() > 4 * m_limit) {
+            std::erase_if(m_by_id, [](const auto& item) { return item.second.kept.empty(); });
         }
     }
     if (m_on_added) {
@@ -73,13 +75,13 @@ std::vector<std::shared_ptr<const Entry>> Store::attempts_of(const Entry& entry)
     }
     std::uint64_t first = m_entries.front()->seq;
     auto found = entry.record.id ? m_by_id.find(*entry.record.id) : m_by_id.end();
-    if (found == m_by_id.end()) {
+    if (found == m_by_id.end() || found->second.kept.empty()) {
         if (entry.seq >= first && entry.seq <= m_last_seq) {
             attempts.push_back(m_entries[static_cast<std::size_t>(entry.seq - first)]);
         }
         return attempts;
     }
-    for (std::uint64_t seq : found->second) {
+    for (std::uint64_t seq : found->second.kept) {
         attempts.push_back(m_entries[static_cast<std::size_t>(seq - first)]);
     }
     return attempts;

@@ -69,8 +69,12 @@ class Store {
     mutable std::mutex m_mutex;
     std::deque<std::shared_ptr<const Entry>> m_entries; ///< ascending, consecutive seqs
     std::uint64_t m_last_seq = 0;
-    /// delivery id -> seqs of its kept entries, ascending
-    std::unordered_map<std::string, std::vector<std::uint64_t>> m_by_id;
+    /// What the store knows of one delivery id.
+    struct Attempts {
+        unsigned count = 0;              ///< attempts seen, those forgotten included
+        std::vector<std::uint64_t> kept; ///< seqs of its kept entries, ascending
+    };
+    std::unordered_map<std::string, Attempts> m_by_id;
     std::function<void()> m_on_added;
 };
 

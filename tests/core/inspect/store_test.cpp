@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+// The inspector's store and views through their own interface: numbering, attempts of one id,
+// the memory limit; HAR read back by the replay reader; curl commands run by a real bash.
+#include "core/inspect/store.hpp"
+#include "core/inspect/views.hpp"
+#include "core/log/source.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+using namespace hooks;
+
+namespace {
+
+inspect::Entry entry_with(std::optional<std::string> id, std::string body = "{}") {
+    inspect::Entry entry;
+    entry.record.id = std::move(id);
+    entry.record.received_at =
+        std::chrono::system_clock::time_point(std::chrono::milliseconds(1'796'000'000'000));
+    entry.record.message.target = "/hooks?x=1";
+    entry.record.message.headers = {{"Host", "127.0.0.1:8080"},
+                                    {"Content-Type", "application/json"}};
+    entry.record.message.body = std::move(body);
+    return entry;
+}
+
+std::vector<std::uint64_t> seqs(const std::vector<std::shared_ptr<const inspect::Entry>>& entries) {
+    std::vector<std::uint64_t> numbers;
+    for (const auto& entry : entries) {
+        numbers.push_back(entry->seq);
+    }
+    return numbers;
+}
+
+} // namespace
+
+TEST_CASE("the store numbers entries in arrival order and links the attempts of one id",
+          "[inspect]") {
+    inspect::Store store;
+    CHECK(store.last_seq() == 0);
+    CHECK(store.add(entry_with("evt_1")) == 1);
+    CHECK(store.add(entry_with(std::nullopt)) == 2);
+    CHECK(store.add(entry_with("evt_1")) == 3);
+    CHECK(store.add(entry_with("evt_2")) == 4);
+    CHECK(store.add(entry_with("evt_1")) == 5);
+
+    CHECK(seqs(store.after(0, 100)) == std::vector<std::uint64_t>{1, 2, 3, 4, 5});
+    CHECK(seqs(store.after(3, 100)) == std::vector<std::uint64_t>{4, 5});
+    CHECK(seqs(store.after(1, 2)) == std::vector<std::uint64_t>{2, 3});
+    CHECK(store.after(5, 100).empty());
+
+    auto third = store.find(3);
+    REQUIRE(third);
+    CHECK(third->attempt == 2);
+    CHECK(third->is_redelivery);
+    CHECK(store.find(1)->attempt == 1);
+    CHECK_FALSE(store.find(1)->is_redelivery);
+    CHECK(store.find(5)->attempt == 3);
+    CHECK(seqs(store.attempts_of(*third)) == std::vector<std::uint64_t>{1, 3, 5});
+    CHECK(seqs(store.attempts_of(*store.find(2))) == std::vector<std::uint64_t>{2});
+    CHECK(store.find(0) == nullptr);
+    CHECK(store.find(6) == nullptr);
+}
+
+TEST_CASE("beyond its limit the store forgets the oldest entries, and their attempts",
+          "[inspect]") {
+    inspect::Store store(3);
+    for (int i = 0; i < 5; ++i) {
+        store.add(entry_with("evt_same"));
+    }
+    CHECK(store.size() == 3);
+    CHECK(store.find(2) == nullptr);
+    REQUIRE(store.find(3));
+    CHECK(store.find(5)->attempt == 5);
+    CHECK(seqs(store.after(0, 100)) == std::vector<std::uint64_t>{3, 4, 5});
+    CHECK(seqs(store.attempts_of(*store.find(4))) == std::vector<std::uint64_t>{3, 4, 5});
+}
+
+TEST_CASE("the store calls back after each add, outside its lock", "[inspect]") {
+    inspect::Store store;
+    std::vector<std::uint64_t> seen;
+    store.on_added([&] { seen.push_back(store.last_seq()); });
+    store.add(entry_with("a"));
+    store.add(entry_with("b"));
+    CHECK(seen == std::vector<std::uint64_t>{1, 2});
+}
+
+TEST_CASE("the summary says what the record says", "[inspect]") {
+    inspect::Entry entry = entry_with("evt_1", R"({"a":1})");
+    entry.seq = 7;
+    entry.provider = "stripe";
+    entry.event_type = "invoice.paid";
+    entry.record.verify = log::VerifyOutcome{"stripe", false, "signature mismatch"};
+    entry.record.response_status = 401;
+    auto summary = nlohmann::json::parse(inspect::summary_json(entry));
+    CHECK(summary["seq"] == 7);
+    CHECK(summary["verdict"] == "invalid");
+    CHECK(summary["reason"] == "signature mismatch");
+    CHECK(summary["status"] == 401);
+    CHECK(summary["size"] == 7);
+    CHECK(summary["target"] == "/hooks?x=1");
+    CHECK(summary["event_type"] == "invoice.paid");
+    CHECK(summary["received_at"] == "2026-11-30T00:53:20.000Z");
+    entry.record.verify.reset();
+    entry.record.response_status.reset();
+    summary = nlohmann::json::parse(inspect::summary_json(entry));
+    CHECK(summary["verdict"] == "unchecked");
+    CHECK(summary["status"].is_null());
+}
+
+TEST_CASE("a delivery's HAR document reads back byte-exact through the replay reader",
+          "[inspect]") {
+    std::string binary("\x00\xff\xfe{\"a\":1}\r\n", 11);
+    for (const std::string& body : {std::string(R"({"name":"naïve “quotes” 🚀"})"), binary}) {
+        inspect::Entry entry = entry_with("evt_1", body);
+        entry.record.message.headers.push_back({"X-Dup", "1"});
+        entry.record.message.headers.push_back({"x-dup", "2"});
+        entry.record.response_status = 202;
+        std::istringstream har(inspect::har_document(entry, "9.9"));
+        auto source = log::Source::open(har, "delivery.har");
+        REQUIRE(source.has_value());
+        CHECK((*source)->format() == log::SourceFormat::har);
+        auto read = (*source)->next();
+        REQUIRE(read.has_value());
+        REQUIRE(read->has_value());
+        const log::Record& back = **read;
+        CHECK(back.message.body == body);
+        CHECK(back.message.method == "POST");
+        CHECK(back.message.target == "/hooks?x=1");
+        CHECK(back.message.headers == entry.record.message.headers);
+        CHECK(back.received_at == entry.record.received_at);
+        CHECK(back.response_status == 202);
+    }
+}
+
+namespace {
+
+/// The arguments a real bash passes to curl when it runs `command`, NUL-separated.
+std::string arguments_of(const std::string& command) {
+    std::string script = "curl() { printf '%s\\0' \"$@\"; }\n" + command + "\n";
+    std::string path = "/tmp/hooks-curl-test-" + std::to_string(::getpid()) + ".sh";
+    {
+        std::FILE* file = std::fopen(path.c_str(), "wb");
+        REQUIRE(file != nullptr);
+        std::fwrite(script.data(), 1, script.size(), file);
+        std::fclose(file);
+    }
+    std::FILE* pipe = ::popen(("bash " + path).c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string out;
+    char buffer[4096];
+    std::size_t got = 0;
+    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+        out.append(buffer, got);
+    }
+    ::pclose(pipe);
+    std::remove(path.c_str());
+    return out;
+}
+
+std::string nul_joined(const std::vector<std::string>& words) {
+    std::string joined;
+    for (const std::string& word : words) {
+        joined += word;
+        joined += '\0';
+    }
+    return joined;
+}
+
+} // namespace
+
+TEST_CASE("copy as curl gives curl the exact method, URL, headers and body bytes", "[inspect]") {
+    const char raw[] = "it's \"quoted\" \\ $HOME `x` \n\x01\xff\xc3\xa9 end";
+    std::string body(raw, sizeof raw - 1);
+    log::Record record = entry_with("evt_1", body).record;
+    record.message.method = "PUT";
+    record.message.headers = {{"Host", "example.test:9000"},
+                              {"X-Quote", "a'b"},
+                              {"X-Empty", ""},
+                              {"Content-Length", std::to_string(body.size())},
+                              {"Connection", "keep-alive"},
+                              {"X-Utf8", "caf\xc3\xa9"}};
+    std::string expected = nul_joined(
+        {"--request", "PUT", "--url", "http://example.test:9000/hooks?x=1", "--header",
+         "X-Quote: a'b", "--header", "X-Empty;", "--header", "X-Utf8: caf\xc3\xa9", "--header",
+         "Accept:", "--header", "User-Agent:", "--header", "Content-Type:", "--data-binary", body});
+    CHECK(arguments_of(inspect::curl_command(record)) == expected);
+}
