@@ -82,10 +82,14 @@ export function parse_json(text) {
     return root;
 }
 
+// Characters that print as nothing (or look like a space) are spelled as escapes.
+const INVISIBLE = /[\u007f-\u00a0\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
+
 /// The text of a leaf as JSON would spell it; containers as a short preview.
 export function leaf_text(node) {
     switch (node.type) {
-    case 'string': return JSON.stringify(node.value);
+    case 'string': return JSON.stringify(node.value).replace(INVISIBLE,
+        (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
     case 'number': return node.raw;
     case 'boolean': return String(node.value);
     case 'null': return 'null';
