@@ -184,6 +184,8 @@ export class DeliveryList {
             this.body.append(row);
         }
         while (this.pool.length > needed) this.pool.pop().remove();
+        // Pool elements follow the visible rows in order, so the DOM reads top to bottom
+        // (screen readers, and tests picking the first row, see the list as it looks).
         for (let i = 0; i < needed; i++) this.fill_row(this.pool[i], first + i);
     }
 
@@ -208,14 +210,17 @@ export class DeliveryList {
 
     fill_row(row, index) {
         const summary = this.shown[index];
-        if (row.seq === summary.seq && row.index === index &&
+        if (row.seq === summary.seq && row.index === index && row.setsize === this.shown.length &&
             row.selected === (summary.seq === this.selected_seq)) return;
+        row.setsize = this.shown.length;
         row.seq = summary.seq;
         row.index = index;
         row.selected = summary.seq === this.selected_seq;
         row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
         row.dataset.seq = summary.seq;
         row.dataset.verdict = summary.verdict;
+        row.setAttribute('aria-posinset', String(index + 1));
+        row.setAttribute('aria-setsize', String(this.shown.length));
         row.setAttribute('aria-selected', row.selected ? 'true' : 'false');
         row.classList.toggle('odd', index % 2 === 1);
         const c = row.cells;
