@@ -92,11 +92,60 @@ for (const input of Object.values(inputs)) {
     input.addEventListener(input.tagName === 'SELECT' ? 'change' : 'input', apply_filters);
 }
 
+/// The server has no search: for a text filter, the headers and bodies of the newest
+/// deliveries not fetched yet are fetched in the background (a few at a time) and searched.
+const SEARCH_FETCH_LIMIT = 2000;
+let search_run = 0;
+let search_timer = 0;
+async function search_bodies() {
+    const run = ++search_run;
+    const status = $('searching');
+    const pending = [];
+    if (inputs.text.value.trim().length >= 2) {
+        for (let i = list.all.length - 1; i >= 0 && pending.length < SEARCH_FETCH_LIMIT; i--) {
+            if (!state.detail_text.has(list.all[i].seq)) pending.push(list.all[i].seq);
+        }
+    }
+    status.hidden = pending.length === 0;
+    if (!pending.length) return;
+    const total = pending.length;
+    let done = 0;
+    let last_apply = performance.now();
+    const worker = async () => {
+        while (pending.length && run === search_run) {
+            const seq = pending.shift();
+            try {
+                remember_text(await api.get_delivery(seq));
+            } catch (error) { /* searched on its summary only */ }
+            done++;
+            status.textContent = `searching headers and bodies ${done}/${total}`;
+            if (performance.now() - last_apply > 400) {
+                last_apply = performance.now();
+                apply_filters();
+            }
+        }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    if (run === search_run) {
+        status.hidden = true;
+        apply_filters();
+    }
+}
+inputs.text.addEventListener('input', () => {
+    clearTimeout(search_timer);
+    search_timer = setTimeout(search_bodies, 300);
+});
+
+function remember_text(detail) {
+    const body = (detail.body_text || '').slice(0, 256 * 1024);
+    state.detail_text.set(detail.seq,
+        `${(detail.headers || []).map(([n, v]) => `${n}: ${v}`).join('\n')}\n${body}`);
+}
+
 function remember(detail) {
     state.details.delete(detail.seq);
     state.details.set(detail.seq, detail);
-    state.detail_text.set(detail.seq,
-        `${(detail.headers || []).map(([n, v]) => `${n}: ${v}`).join('\n')}\n${detail.body_text || ''}`);
+    remember_text(detail);
     while (state.details.size > DETAIL_CACHE) {
         const oldest = state.details.keys().next().value;
         state.details.delete(oldest);
