@@ -176,7 +176,6 @@ function render_body(delivery) {
         raw: element('pre', { class: 'pane wire', testid: 'body-raw', role: 'tabpanel' }),
         safe: element('pre', { class: 'pane wire', testid: 'body-safe', role: 'tabpanel' }),
     };
-    const built = {};
     const build = {
         tree: () => {
             if (!delivery.body_is_json || is_binary) {
@@ -205,9 +204,10 @@ function render_body(delivery) {
     const tabs = element('div', { class: 'tabs', role: 'tablist' });
     const labels = { tree: 'Tree', raw: 'Raw', safe: is_binary ? 'Hex' : 'Escaped' };
     const buttons = {};
+    // All three are built now (the tree opens deep levels lazily): hidden panes keep their text.
+    for (const key of Object.keys(panes)) build[key]();
     const show = (name) => {
         for (const key of Object.keys(panes)) {
-            if (key === name && !built[key]) { built[key] = true; build[key](); }
             panes[key].hidden = key !== name;
             buttons[key].setAttribute('aria-selected', key === name ? 'true' : 'false');
         }
