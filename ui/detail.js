@@ -86,9 +86,15 @@ function explain_rows(verify) {
     const rows = [];
     const add = (label, value, class_name) => rows.push([label, value, class_name]);
     add('Provider', `${verify.provider || '—'}${verify.check ? ` (${verify.check})` : ''}`);
+    if (verify.recorded) {
+        // No secret was given to inspect: only the verdict the log recorded is known.
+        add('Secret', 'not given to inspect: this is the verdict recorded in the log');
+        if (verify.header) add('Header', verify.header);
+        if (verify.body_shape) add('Body shape', verify.body_shape);
+        return rows;
+    }
     add('Header', verify.header || 'none');
-    if (verify.recorded) add('Secret', 'not given to inspect: this is the verdict recorded in the log');
-    else add('Secret', verify.matched_secret ? `matched ${verify.matched_secret}` :
+    add('Secret', verify.matched_secret ? `matched ${verify.matched_secret}` :
         'none matched', verify.matched_secret ? 'good' : (verify.ok ? null : 'bad'));
     if (verify.skew_seconds !== null && verify.skew_seconds !== undefined) {
         const tolerance = verify.tolerance_seconds;
