@@ -360,6 +360,19 @@ $('theme').addEventListener('click', () => {
 });
 try { set_theme(localStorage.getItem('hooks-theme') || 'auto'); } catch (error) { set_theme('auto'); }
 
+/// Stream events are applied once per frame: a burst of deliveries costs one list update.
+let queued = [];
+function queue_delivery(summary) {
+    if (!queued.length) {
+        requestAnimationFrame(() => {
+            const batch = queued;
+            queued = [];
+            add_deliveries(batch);
+        });
+    }
+    queued.push(summary);
+}
+
 /// EventSource reconnects by itself after each batch; only when the browser gives up (the
 /// server refused or went away) is a new one opened, a little later, from the last seq seen.
 function follow_stream() {
@@ -367,7 +380,7 @@ function follow_stream() {
     live.hidden = false;
     live.textContent = 'live';
     live.classList.remove('off');
-    const source = api.open_stream(state.last_seq, (summary) => add_deliveries([summary]));
+    const source = api.open_stream(state.last_seq, queue_delivery);
     source.addEventListener('error', () => {
         if (source.readyState !== EventSource.CLOSED) return;
         live.textContent = 'disconnected, retrying';

@@ -125,12 +125,6 @@ export class DeliveryList {
         return -1;
     }
 
-    find(seq) {
-        const index = this.index_of(seq);
-        if (index >= 0) return this.shown[index];
-        return this.all.find((summary) => summary.seq === seq) || null;
-    }
-
     select(seq, scroll = true) {
         this.selected_seq = seq;
         if (scroll) this.ensure_visible(this.index_of(seq));
