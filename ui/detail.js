@@ -275,9 +275,10 @@ export function render_detail(pane, delivery, state, actions) {
 
     const section = (title, ...content) =>
         element('section', {}, element('h3', { text: title }), ...content);
-    const attempts = delivery.attempts && delivery.attempts.length > 1 ?
-        section(`Attempts of this id (${delivery.attempts.length})`, render_attempts(delivery, actions.pick)) :
-        element('section', { class: 'quiet' }, render_attempts(delivery, actions.pick));
+    const attempt_count = (delivery.attempts || []).length;
+    const attempts = section(attempt_count > 1 ? `Attempts of this id (${attempt_count})` :
+        (delivery.id ? 'Attempts of this id (only this one)' : 'Attempts (no delivery id: just this one)'),
+        render_attempts(delivery, actions.pick));
 
     pane.append(head, verdict_line, toolbar,
         section('Verification', render_explain(delivery)),
