@@ -328,6 +328,7 @@ document.addEventListener('keydown', (event) => {
         ['BUTTON', 'SUMMARY', 'A'].includes(event.target.tagName)) return;
     if (is_typing(event.target)) {
         if (event.key === 'Escape') {
+            event.preventDefault(); // a search field would clear itself: leave it, keep the text
             event.target.blur();
             list_element.focus({ preventScroll: true });
         }
