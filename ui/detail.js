@@ -143,7 +143,20 @@ function render_explain(delivery) {
 function render_attempts(delivery, on_pick) {
     const attempts = delivery.attempts || [];
     const list = element('ol', { class: 'attempts', testid: 'attempts' });
-    for (const attempt of attempts) {
+    // A long run of retries shows its start, the attempts around this one and its end.
+    const current_index = attempts.findIndex((attempt) => attempt.seq === delivery.seq);
+    const keep = (index) => attempts.length <= 60 || index < 20 || index >= attempts.length - 10 ||
+        Math.abs(index - current_index) <= 10;
+    let skipped = 0;
+    for (const [index, attempt] of attempts.entries()) {
+        if (!keep(index)) {
+            skipped++;
+            continue;
+        }
+        if (skipped) {
+            list.append(element('li', { class: 'gap muted', text: `… ${skipped} more attempts …` }));
+            skipped = 0;
+        }
         const current = attempt.seq === delivery.seq;
         const status = attempt.status === null ? 'no answer' : String(attempt.status);
         const item = element('li', { class: current ? 'current' : '' },

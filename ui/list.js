@@ -135,8 +135,15 @@ export class DeliveryList {
     move(delta) {
         if (!this.shown.length) return;
         let index = this.index_of(this.selected_seq);
-        if (index < 0) index = delta > 0 ? -1 : this.shown.length;
-        index = Math.max(0, Math.min(this.shown.length - 1, index + delta));
+        if (index < 0) {
+            // Nothing selected (or filtered out): start from the rows in view, not from the top.
+            const view = this.container.clientHeight - this.header_height;
+            index = delta > 0 ? Math.ceil(this.container.scrollTop / ROW_HEIGHT) :
+                Math.floor((this.container.scrollTop + view) / ROW_HEIGHT) - 1;
+        } else {
+            index += delta;
+        }
+        index = Math.max(0, Math.min(this.shown.length - 1, index));
         this.select(this.shown[index].seq);
     }
 
