@@ -103,7 +103,7 @@ function explain_rows(verify) {
             `${tolerance === null || tolerance === undefined ? 'none' : `±${tolerance} s`}` +
             (outside ? ' — outside' : ' — within'), outside ? 'bad' : 'good');
     } else {
-        add('Timestamp skew', verify.tolerance_seconds ? `no timestamp found (tolerance ±${verify.tolerance_seconds} s)`
+        add('Timestamp skew', verify.tolerance_seconds ? `not measured (tolerance ±${verify.tolerance_seconds} s)`
             : 'this scheme signs no timestamp');
     }
     add('Replay protection', verify.replay_protection ? 'yes (timestamp is signed)' : 'no');
