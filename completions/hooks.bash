@@ -58,14 +58,14 @@ _hooks() {
     if [[ $cur == = ]]; then cur=; elif [[ $prev == = ]]; then prev=${COMP_WORDS[COMP_CWORD-2]}; fi
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            sign|verify|send|listen|replay|providers|completion) command=${COMP_WORDS[i]}; break ;;
+            sign|verify|send|listen|replay|inspect|providers|completion) command=${COMP_WORDS[i]}; break ;;
         esac
     done
     COMPREPLY=()
     case $command in
     "")
         case $prev in
-            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --version'; else _hooks_words 'sign verify send listen replay providers completion'; fi ;;
+            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --version'; else _hooks_words 'sign verify send listen replay inspect providers completion'; fi ;;
         esac ;;
     sign)
         case $prev in
@@ -149,8 +149,10 @@ _hooks() {
             --threads) : ;;
             --count) : ;;
             --timeout) : ;;
+            --ui-port) : ;;
+            --ui-assets) : ;;
             --color) _hooks_words 'auto always never' ;;
-            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --host --port --provider --provider-file --secret --secret-file --secret-env --tolerance --log --forward-to --route --respond --delay --fail-first --fail-rate --public-url --reject-invalid --fail-status --max-body --max-connections --threads --count --timeout --require-valid --show-headers -q --quiet --json --color'; else _hooks_words '-h --help --host --port --provider --provider-file --secret --secret-file --secret-env --tolerance --log --forward-to --route --respond --delay --fail-first --fail-rate --public-url --reject-invalid --fail-status --max-body --max-connections --threads --count --timeout --require-valid --show-headers -q --quiet --json --color'; fi ;;
+            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --host --port --provider --provider-file --secret --secret-file --secret-env --tolerance --log --forward-to --route --respond --delay --fail-first --fail-rate --public-url --reject-invalid --fail-status --max-body --max-connections --threads --count --timeout --require-valid --show-headers --ui --ui-port --ui-assets -q --quiet --json --color'; else _hooks_words '-h --help --host --port --provider --provider-file --secret --secret-file --secret-env --tolerance --log --forward-to --route --respond --delay --fail-first --fail-rate --public-url --reject-invalid --fail-status --max-body --max-connections --threads --count --timeout --require-valid --show-headers --ui --ui-port --ui-assets -q --quiet --json --color'; fi ;;
         esac ;;
     replay)
         case $prev in
@@ -173,6 +175,19 @@ _hooks() {
             --cacert) _hooks_files ;;
             --color) _hooks_words 'auto always never' ;;
             *) if [[ $cur == -* ]]; then _hooks_words '-h --help --to --provider --provider-file --secret --secret-file --secret-env --filter --as-captured -H --header --retry-schedule --retries --timeout --time-scale --concurrency --rate --journal --failed --dry-run -q --quiet -k --insecure --cacert --json --color'; else _hooks_files; fi ;;
+        esac ;;
+    inspect)
+        case $prev in
+            --to) : ;;
+            --provider) _hooks_words 'standard svix stripe github github-sha1 slack shopify paddle square zoom linear twitch intercom hubspot-v1 hubspot-v2 hubspot-v3 typeform bitbucket coinbase-commerce razorpay calendly dropbox mux pagerduty vercel segment sentry codenx cognexia fluxbase centrali twilio discord mailgun sendgrid gitlab postmark codex' ;;
+            --provider-file) _hooks_files ;;
+            --secret) : ;;
+            --secret-file) _hooks_files ;;
+            --secret-env) _hooks_env ;;
+            --tolerance) : ;;
+            --port) : ;;
+            --ui-assets) : ;;
+            *) if [[ $cur == -* ]]; then _hooks_words '-h --help --to --provider --provider-file --secret --secret-file --secret-env --tolerance --port --ui-assets'; else _hooks_files; fi ;;
         esac ;;
     providers)
         case $prev in
