@@ -81,7 +81,7 @@ Result<int> run_inspect(const InspectOptions& options, Context& context) {
     if (!file) {
         return fail(ErrorKind::input, "cannot open " + options.file);
     }
-    inspect::Store store;
+    inspect::Store store(inspect::Store::k_file_limit);
     auto loaded = inspect::load(file, options.file, *load, store);
     if (!loaded) {
         return tl::unexpected(loaded.error());

@@ -5,7 +5,8 @@
 
 namespace hooks::inspect {
 
-Store::Store(std::size_t limit) : m_limit(std::max<std::size_t>(limit, 1)) {}
+Store::Store(std::size_t limit, std::size_t byte_limit)
+    : m_limit(std::max<std::size_t>(limit, 1)), m_byte_limit(byte_limit) {}
 
 std::uint64_t Store::add(Entry entry) {
     std::uint64_t seq = 0;
@@ -19,8 +20,9 @@ std::uint64_t Store::add(Entry entry) {
             entry.attempt = ++attempts.count;
         }
         entry.is_redelivery = entry.is_redelivery || entry.attempt > 1;
+        m_bytes += entry.record.message.body.size();
         m_entries.push_back(std::make_shared<const Entry>(std::move(entry)));
-        while (m_entries.size() > m_limit) {
+        while (m_entries.size() > m_limit || (m_bytes > m_byte_limit && m_entries.size() > 1)) {
             const Entry& oldest = *m_entries.front();
             if (oldest.record.id) {
                 auto found = m_by_id.find(*oldest.record.id);
@@ -28,6 +30,7 @@ std::uint64_t Store::add(Entry entry) {
                     std::erase(found->second.kept, oldest.seq);
                 }
             }
+            m_bytes -= oldest.record.message.body.size();
             m_entries.pop_front();
         }
         // Ids of forgotten entries keep their count (a late retry is still numbered right)

@@ -31,14 +31,19 @@ struct Entry {
     bool is_redelivery = false; ///< attempt > 1, or listen saw the same body before
 };
 
-/// Thread-safe. Keeps the last `limit` entries; older ones leave memory (the log keeps them).
+/// Thread-safe. Keeps the last `limit` entries, and no more than `byte_limit` bytes of bodies
+/// (the newest entry is always kept); older ones leave memory (the log keeps them).
 class Store {
   public:
-    explicit Store(std::size_t limit = k_default_limit);
+    explicit Store(std::size_t limit = k_listen_limit, std::size_t byte_limit = k_byte_limit);
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    static constexpr std::size_t k_default_limit = 100'000;
+    /// `listen --ui`: the page shows the recent past; listen runs for days.
+    static constexpr std::size_t k_listen_limit = 20'000;
+    /// `inspect FILE`: the file is the whole story.
+    static constexpr std::size_t k_file_limit = 200'000;
+    static constexpr std::size_t k_byte_limit = std::size_t{256} * 1024 * 1024;
 
     /// Numbers `entry`, works out its attempt from the entries of the same id, keeps it, then
     /// calls the added-callback (outside the lock). Returns its seq.
@@ -66,7 +71,9 @@ class Store {
 
   private:
     std::size_t m_limit;
+    std::size_t m_byte_limit;
     mutable std::mutex m_mutex;
+    std::size_t m_bytes = 0;                            ///< of the kept entries' bodies
     std::deque<std::shared_ptr<const Entry>> m_entries; ///< ascending, consecutive seqs
     std::uint64_t m_last_seq = 0;
     /// What the store knows of one delivery id.

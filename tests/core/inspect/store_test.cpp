@@ -78,6 +78,20 @@ TEST_CASE("beyond its limit the store forgets the oldest entries, and their atte
     CHECK(seqs(store.attempts_of(*store.find(4))) == std::vector<std::uint64_t>{3, 4, 5});
 }
 
+TEST_CASE("the store keeps no more than its byte limit of bodies, and always the newest",
+          "[inspect]") {
+    inspect::Store store(100, 10);
+    store.add(entry_with("a", "1234"));
+    store.add(entry_with("b", "5678"));
+    CHECK(store.size() == 2);
+    store.add(entry_with("c", "90"));
+    CHECK(store.size() == 3);
+    store.add(entry_with("d", "x"));
+    CHECK(seqs(store.after(0, 100)) == std::vector<std::uint64_t>{2, 3, 4});
+    store.add(entry_with("e", std::string(50, 'x')));
+    CHECK(seqs(store.after(0, 100)) == std::vector<std::uint64_t>{5});
+}
+
 TEST_CASE("the store calls back after each add, outside its lock", "[inspect]") {
     inspect::Store store;
     std::vector<std::uint64_t> seen;
