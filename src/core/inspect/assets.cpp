@@ -3,7 +3,7 @@
 
 #include <array>
 #include <fstream>
-#include <iterator>
+#include <sstream>
 #include <utility>
 
 namespace hooks::inspect {
@@ -41,7 +41,11 @@ std::optional<Asset> find_asset(std::string_view name, const std::string& dir) {
         if (!file) {
             return std::nullopt;
         }
-        return Asset{*type, std::string(std::istreambuf_iterator<char>(file), {})};
+        // Through a stringstream: GCC 12 at -O3 sees a null dereference in the inlined
+        // istreambuf_iterator path that is not there (-Wnull-dereference, a build error).
+        std::ostringstream contents;
+        contents << file.rdbuf();
+        return Asset{*type, std::move(contents).str()};
     }
     for (const detail::EmbeddedAsset& asset : detail::embedded_assets()) {
         if (asset.name == name) {
