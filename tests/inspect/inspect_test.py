@@ -209,6 +209,44 @@ class InspectTest(unittest.TestCase):
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=20), 0)
 
+    def test_no_secret_reaches_the_page(self):
+        """Every answer of the API, and the output, with secrets a GitHub and a GitLab delivery
+        use: no 12-character run of a secret may appear (GitLab sends its secret itself)."""
+        canaries = ["cnry-Inspect-Raw-7f3e1b9d2c4a", "cnry-GlTok-5b8e2d7c91f0a9e3"]
+        log = self.work / "saved.jsonl"
+        gitlab = json.loads(log_line(2, b'{"object_kind":"push"}'))
+        gitlab["headers"] = [["Host", "127.0.0.1:8080"], ["X-Gitlab-Event", "Push Hook"],
+                             ["X-Gitlab-Token", canaries[1]]]
+        log.write_text(log_line(1, b'{"n":1}', canaries[0]) + json.dumps(gitlab) + "\n")
+        process, lines = self.start("inspect", str(log), "--provider", "auto", "--secret",
+                                    canaries[0], "--secret", canaries[1])
+        inspector = Inspector(wait_for_line(process, "Inspector on ", lines))
+        answers = []
+        for path in ("/api/info", "/api/deliveries", "/api/deliveries/1", "/api/deliveries/2",
+                     "/api/deliveries/1/har", "/api/deliveries/2/har", "/api/deliveries/1/jsonl",
+                     "/api/deliveries/2/jsonl", f"/api/stream?token={inspector.token}&after=0"):
+            status, body = inspector.get(path)
+            self.assertEqual(status, 200, path)
+            answers.append(body.decode())
+        detail = json.loads(answers[3])
+        self.assertTrue(detail["verify"]["ok"], detail["verify"])
+        self.assertIn(["X-Gitlab-Token", "<secret, not printed>"], detail["headers"])
+        for seq in (1, 2):
+            for resign in (False, True):
+                edit = {"body_text": '{"edited":true}', "resign": resign,
+                        "headers": json.loads(answers[1 + seq])["headers"]}
+                status, checked = inspector.post(f"/api/deliveries/{seq}/check", edit)
+                self.assertEqual(status, 200, checked)
+                answers.append(json.dumps(checked))
+            answers.append(json.dumps(inspector.post(f"/api/deliveries/{seq}/replay", {})[1]))
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=20), 0)
+        output = "".join(lines) + process.stderr.read() + process.stdout.read()
+        for text in answers + [output]:
+            for canary in canaries:
+                for start in range(len(canary) - 11):
+                    self.assertNotIn(canary[start:start + 12], text)
+
     def test_bad_input_is_one_line_and_exit_2(self):
         broken = self.work / "broken.jsonl"
         broken.write_text(log_line(1, b"{}") + '{"v":2}\n')

@@ -248,8 +248,11 @@ std::optional<std::string> Inspector::resign(const Entry& entry, message::Messag
     }
     std::string id =
         entry.record.id ? *entry.record.id : events::fresh_delivery_id(scheme->info().name);
-    auto signed_ok = replay::sign_again(message, *scheme, m_config.secrets, id,
-                                        time::unix_millis(*m_config.clock), url);
+    // The first secret signs (the current one, when several model a rotation): schemes
+    // with one signature refuse several.
+    auto signed_ok = replay::sign_again(
+        message, *scheme, std::span<const providers::Secret>(m_config.secrets).first(1), id,
+        time::unix_millis(*m_config.clock), url);
     if (!signed_ok) {
         return "cannot re-sign: " + signed_ok.error().message;
     }
