@@ -404,4 +404,28 @@ Result<retry::Schedule> resolve_schedule(const RetryOptions& options, std::strin
     return schedule;
 }
 
+bool gives_secret(const SecretOptions& options, const Context& context) {
+    return !options.values.empty() || !options.files.empty() || !options.env_names.empty() ||
+           context.getenv("HOOKS_SECRET");
+}
+
+Result<std::vector<providers::Secret>> resolve_usable_secrets(const SecretOptions& options,
+                                                              const providers::Scheme* scheme,
+                                                              Context& context) {
+    if (!gives_secret(options, context)) {
+        return std::vector<providers::Secret>{};
+    }
+    StdinGuard guard;
+    auto resolved = resolve_secrets(options, context, guard);
+    if (!resolved) {
+        return tl::unexpected(resolved.error());
+    }
+    if (scheme != nullptr) {
+        if (auto usable = scheme->check_secrets(*resolved); !usable) {
+            return tl::unexpected(usable.error());
+        }
+    }
+    return resolved;
+}
+
 } // namespace hooks::cli

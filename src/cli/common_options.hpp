@@ -42,6 +42,16 @@ void add_secret_options(CLI::App& command, SecretOptions& options, const std::st
 Result<std::vector<providers::Secret>> resolve_secrets(const SecretOptions& options,
                                                        Context& context, StdinGuard& stdin_guard);
 
+/// Whether a flag names a secret, or HOOKS_SECRET is set.
+bool gives_secret(const SecretOptions& options, const Context& context);
+
+/// For a command that verifies many deliveries (listen, inspect): the secrets given, none when
+/// none is, each checked against `scheme` when it is known, so that a secret that can never
+/// verify is refused at start rather than reported on every delivery.
+Result<std::vector<providers::Secret>> resolve_usable_secrets(const SecretOptions& options,
+                                                              const providers::Scheme* scheme,
+                                                              Context& context);
+
 struct HeaderOptions {
     std::vector<std::string> headers;
     std::string headers_file;

@@ -37,22 +37,11 @@ Result<inspect::LoadOptions> verification_for(const InspectOptions& options,
         }
         load.scheme = *scheme;
     }
-    const SecretOptions& secrets = options.secrets;
-    bool has_secret = !secrets.values.empty() || !secrets.files.empty() ||
-                      !secrets.env_names.empty() || context.getenv("HOOKS_SECRET");
-    if (has_secret) {
-        StdinGuard guard;
-        auto resolved = resolve_secrets(secrets, context, guard);
-        if (!resolved) {
-            return tl::unexpected(resolved.error());
-        }
-        load.secrets = std::move(*resolved);
-        if (load.scheme != nullptr) {
-            if (auto usable = load.scheme->check_secrets(load.secrets); !usable) {
-                return tl::unexpected(usable.error());
-            }
-        }
+    auto secrets = resolve_usable_secrets(options.secrets, load.scheme, context);
+    if (!secrets) {
+        return tl::unexpected(secrets.error());
     }
+    load.secrets = std::move(*secrets);
     if (options.tolerance_seconds) {
         load.tolerance = std::chrono::seconds(*options.tolerance_seconds);
     }

@@ -128,27 +128,15 @@ Result<listen::ReceiverConfig> configure(const ListenOptions& options,
         }
         config.scheme = *scheme;
     }
-    const SecretOptions& secrets = options.secrets;
-    bool has_secret = !secrets.values.empty() || !secrets.files.empty() ||
-                      !secrets.env_names.empty() || context.getenv("HOOKS_SECRET");
-    if (has_secret && options.provider.name.empty()) {
+    if (gives_secret(options.secrets, context) && options.provider.name.empty()) {
         return fail(ErrorKind::usage, "a secret needs --provider NAME or --provider auto to "
                                       "check signatures with");
     }
-    if (has_secret) {
-        StdinGuard guard;
-        auto resolved = resolve_secrets(secrets, context, guard);
-        if (!resolved) {
-            return tl::unexpected(resolved.error());
-        }
-        config.secrets = std::move(*resolved);
-        if (config.scheme != nullptr) {
-            // A secret that can never verify would make every delivery invalid: refuse it now.
-            if (auto usable = config.scheme->check_secrets(config.secrets); !usable) {
-                return tl::unexpected(usable.error());
-            }
-        }
+    auto secrets = resolve_usable_secrets(options.secrets, config.scheme, context);
+    if (!secrets) {
+        return tl::unexpected(secrets.error());
     }
+    config.secrets = std::move(*secrets);
     if (options.requires_valid && config.secrets.empty()) {
         return fail(ErrorKind::usage, "--require-valid needs --provider and a secret "
                                       "(--secret, --secret-file, --secret-env or HOOKS_SECRET)");

@@ -7,7 +7,6 @@
 #include "core/inspect/assets.hpp"
 #include "core/text/text.hpp"
 
-#include <charconv>
 
 namespace hooks::inspect {
 namespace {
@@ -34,15 +33,6 @@ std::optional<std::string> query_value(std::string_view query, std::string_view 
         query = end == std::string_view::npos ? std::string_view() : query.substr(end + 1);
     }
     return std::nullopt;
-}
-
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-    std::uint64_t value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
-        return std::nullopt;
-    }
-    return value;
 }
 
 bool is_loopback_host(std::string_view host) {
@@ -259,8 +249,8 @@ http::Response Inspector::route_api(const http::IncomingRequest& request, std::s
     }
     if (path == "deliveries" && is_get) {
         std::string_view query = split_target(message.target).query;
-        auto after = parse_number(query_value(query, "after").value_or("0"));
-        auto limit = parse_number(query_value(query, "limit").value_or("100000"));
+        auto after = text::parse_unsigned(query_value(query, "after").value_or("0"));
+        auto limit = text::parse_unsigned(query_value(query, "limit").value_or("100000"));
         if (!after || !limit) {
             return error_response(400, "after and limit must be whole numbers");
         }
@@ -287,7 +277,7 @@ http::Response Inspector::delivery_api(const http::IncomingRequest& request,
                                        std::string_view rest) {
     const message::Message& message = request.message;
     std::size_t slash = rest.find('/');
-    auto seq = parse_number(rest.substr(0, slash));
+    auto seq = text::parse_unsigned(rest.substr(0, slash));
     std::string_view action = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
     auto entry = seq ? m_store.find(*seq) : nullptr;
     if (!entry) {
@@ -360,7 +350,7 @@ void Inspector::handle_async(http::IncomingRequest& request, http::Responder res
     }
     // EventSource sends the last id it saw when it reconnects; that wins over the query's.
     auto last_id = request.message.first_header("Last-Event-ID");
-    auto after = parse_number(last_id ? std::string(*last_id)
+    auto after = text::parse_unsigned(last_id ? std::string(*last_id)
                                       : query_value(target.query, "after").value_or("0"));
     if (!after) {
         responder.respond(error_response(400, "after (or Last-Event-ID) must be a whole number"));

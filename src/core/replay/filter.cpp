@@ -25,15 +25,6 @@ std::vector<std::string> split_values(std::string_view text) {
     }
 }
 
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-    std::uint64_t value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
-        return std::nullopt;
-    }
-    return value;
-}
-
 bool glob(const std::string& pattern, const std::string& text, bool is_folded = false) {
     return fnmatch(pattern.c_str(), text.c_str(), is_folded ? FNM_CASEFOLD : 0) == 0;
 }
@@ -116,16 +107,16 @@ std::string Filter::check_value(Term& term, const std::string& item) {
     if (term.key == Key::status) {
         bool is_class = item.size() == 3 && item[0] >= '1' && item[0] <= '9' &&
                         (item.substr(1) == "xx" || item.substr(1) == "XX");
-        auto number = parse_number(item);
+        auto number = text::parse_unsigned(item);
         if (!is_class && (!number || *number < 100 || *number > 999)) {
             return "status is a code (204) or a class (2xx)";
         }
     }
     if (term.key == Key::seq) {
         auto dash = item.find('-');
-        auto low = parse_number(std::string_view(item).substr(0, dash));
+        auto low = text::parse_unsigned(std::string_view(item).substr(0, dash));
         auto high =
-            dash == std::string::npos ? low : parse_number(std::string_view(item).substr(dash + 1));
+            dash == std::string::npos ? low : text::parse_unsigned(std::string_view(item).substr(dash + 1));
         if (!low || !high || *low > *high) {
             return "seq is N or N-M";
         }

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <bit>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #if defined(__SSE2__)
@@ -316,6 +317,15 @@ std::string escape_json_for_terminal(std::string_view json) {
         }
     }
     return out;
+}
+
+std::optional<std::uint64_t> parse_unsigned(std::string_view text) {
+    std::uint64_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
+        return std::nullopt;
+    }
+    return value;
 }
 
 } // namespace hooks::text

@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -76,5 +78,9 @@ inline int hex_digit_value(char c) {
 /// space and `%XX` its byte. A malformed escape is kept as written. The result may be any
 /// bytes, including invalid UTF-8.
 std::string decode_form_component(std::string_view text);
+
+/// `text` as a whole decimal number (digits only, no sign or blanks, within 64 bits); nothing
+/// otherwise.
+std::optional<std::uint64_t> parse_unsigned(std::string_view text);
 
 } // namespace hooks::text
