@@ -93,8 +93,8 @@ function startHooks(args, patterns) {
     });
 }
 
-const listeningLine = /^Listening on (http:\/\/\S+)\r?$/m;
-const inspectorLine = /^Inspector on (http:\/\/127\.0\.0\.1:(\d+))\/#token=([0-9a-f]{32})\r?$/m;
+const listeningLine = /^Listening on (http:\/\/\S+)\r?\n/m;
+const inspectorLine = /^Inspector on (http:\/\/127\.0\.0\.1:(\d+))\/#token=([0-9a-f]{32})\r?\n/m;
 
 function inspectorOf(match) {
     const [, origin, port, token] = match;
@@ -125,8 +125,12 @@ export async function startRecorder(log, args = []) {
 /// One HTTP request with Node's client (so that Host, Origin and the like can be anything):
 /// resolves to {status, headers, body (Buffer), text(), json()}.
 export function request(url, { method = 'GET', headers = {}, body } = {}) {
+    // The path goes out as written (new URL would resolve '..' and decode nothing, but normalise).
+    const match = /^http:\/\/([^/:]+):(\d+)(\/.*)?$/.exec(url);
+    assert.ok(match, `not an http://host:port URL: ${url}`);
+    const [, hostname, port, path = '/'] = match;
     return new Promise((resolve, reject) => {
-        const req = http.request(url, { method, headers, agent: false }, (res) => {
+        const req = http.request({ hostname, port: Number(port), path, method, headers, agent: false }, (res) => {
             const chunks = [];
             res.on('data', (chunk) => chunks.push(chunk));
             res.on('end', () => {
@@ -187,11 +191,16 @@ export async function waitForDeliveries(ui, n, timeout = waitTimeout) {
     }
 }
 
-/// POSTs BODY to URL (a listen address plus path) with HEADERS ([name, value] pairs); resolves
-/// to the status.
+/// POSTs BODY to URL (a listen address plus path) with HEADERS ([name, value] pairs, in this
+/// order, after Host and, unless HEADERS has one, Content-Type: application/json); resolves to
+/// the status.
 export async function deliver(url, body, headers = []) {
     // A raw header list keeps order and case, but Node then adds no Host of its own.
-    const all = [['Host', new URL(url).host], ['Content-Type', 'application/json'], ...headers];
+    const all = [['Host', new URL(url).host]];
+    if (!headers.some(([name]) => name.toLowerCase() === 'content-type')) {
+        all.push(['Content-Type', 'application/json']);
+    }
+    all.push(...headers, ['Content-Length', String(Buffer.byteLength(body))]);
     const response = await request(url, { method: 'POST', headers: all.flat(), body });
     return response.status;
 }
