@@ -2,9 +2,11 @@
 // Edit, re-sign and replay: a GitHub delivery signed by @octokit/webhooks-methods is recorded by
 // `hooks listen --log`, then opened with `hooks inspect LOG --to URL --provider github --secret S`.
 // In the page: replay as recorded, then edit the body, check (verdict before: invalid; after
-// re-signing: valid), send without and with re-signing. A node:http receiver verifies every
+// re-signing: valid), send without and with re-signing. The download buttons save the log line
+// and a HAR. A node:http receiver verifies every
 // request with octokit's verify(); the page shows its answer.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import { sign as octokitSign, verify as octokitVerify } from '@octokit/webhooks-methods';
@@ -17,6 +19,7 @@ import {
     deliver,
     githubHeaders,
     launchBrowser,
+    logLines,
     openDetail,
     openPage,
     secrets,
@@ -44,6 +47,7 @@ async function received(receiver, n) {
 
 describe('inspector: edit, re-sign and replay to a receiver that verifies with octokit', () => {
     let tmp;
+    let log;
     let receiver;
     let inspect;
     let browser;
@@ -51,7 +55,7 @@ describe('inspector: edit, re-sign and replay to a receiver that verifies with o
 
     before(async () => {
         tmp = tempDir();
-        const log = tmp.file('github.jsonl');
+        log = tmp.file('github.jsonl');
         const recorder = await startRecorder(log, ['--provider', 'github', '--secret', secret]);
         const headers = await githubHeaders(body, { event: 'pull_request', delivery: 'a1b2c3d4-0000-4000-8000-000000000001' });
         assert.equal(await deliver(`${recorder.url}/github`, body, headers), 200);
@@ -112,6 +116,23 @@ describe('inspector: edit, re-sign and replay to a receiver that verifies with o
         assert.equal(request.raw.toString('utf8'), body);
         assert.equal(request.ok, true, 'octokit rejected the replayed delivery');
         assert.equal(request.headers['x-github-delivery'], 'a1b2c3d4-0000-4000-8000-000000000001');
+        assertNoProblems(page);
+    });
+
+    test('the JSONL and HAR buttons save the exact log line and a HAR of the request', { timeout: testTimeout }, async () => {
+        const save = async (testid) => {
+            const [download] = await Promise.all([page.waitForEvent('download'), page.locator(tid(testid)).click()]);
+            const file = tmp.file(download.suggestedFilename());
+            await download.saveAs(file);
+            return { name: download.suggestedFilename(), text: readFileSync(file, 'utf8') };
+        };
+        const jsonl = await save('download-jsonl');
+        assert.equal(jsonl.name, 'delivery-1.jsonl');
+        assert.equal(jsonl.text.replace(/\n$/, ''), logLines(log)[0]);
+        const har = await save('download-har');
+        assert.equal(har.name, 'delivery-1.har');
+        const entry = JSON.parse(har.text).log.entries[0];
+        assert.equal(entry.request.postData.text, body);
         assertNoProblems(page);
     });
 
