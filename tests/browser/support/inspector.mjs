@@ -250,8 +250,8 @@ export async function launchBrowser() {
     return chromium.launch({
         executablePath,
         headless: true,
-        // No DNS at all: only IP literals (the tests use 127.0.0.1) can be reached.
-        args: ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND', '--no-first-run', '--disable-sync',
+        // Every host name fails to resolve: only 127.0.0.1 is reached.
+        args: ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1', '--no-first-run', '--disable-sync',
             '--disable-background-networking', '--disable-component-update'],
     });
 }
@@ -308,7 +308,12 @@ export async function shownCount(page) {
     return Number(match[1].replace(/[^\d]/g, ''));
 }
 
-/// Waits until the `count` element shows N.
+/// Resolves after two animation frames of the page (a render scheduled now has happened).
+export function nextFrames(page) {
+    return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/// Waits until the `count` element shows N (and, for N <= 10, as many rows are shown).
 export async function waitForCount(page, n, timeout = waitTimeout) {
     const deadline = Date.now() + timeout;
     let last;
@@ -318,8 +323,13 @@ export async function waitForCount(page, n, timeout = waitTimeout) {
         } catch (error) {
             last = String(error.message);
         }
+        // The rows follow the count at the next animation frame: wait for it, then (for a
+        // short list, which fits) for as many rows.
         if (last === n) {
-            return;
+            await nextFrames(page);
+            if (n > 10 || (await visibleRows(page)).length === n) {
+                return;
+            }
         }
         assert.ok(Date.now() < deadline, `count never showed ${n} deliveries (last: ${last})`);
         await page.waitForTimeout(50);
