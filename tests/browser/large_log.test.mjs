@@ -94,6 +94,17 @@ describe('inspector: a 10,000-delivery log', () => {
         const wall = Date.now() - started;
         console.log(`inspector: ${total}-delivery list rendered in ${inPage} ms`);
         console.log(`inspector: (${wall} ms by the test's clock, from page.goto to the check)`);
+        // Where the time went, for the note (the page's own marks, when it sets them).
+        const parts = await page.evaluate(() => {
+            const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
+            const list = performance.getEntriesByType('resource').find((e) => /\/api\/deliveries(\?|$)/.test(e.name));
+            const round = (ms) => (ms === undefined ? '?' : Math.round(ms));
+            const nav = performance.getEntriesByType('navigation')[0];
+            return `page loaded ${round(nav?.domContentLoadedEventEnd)} ms, /api/deliveries requested ${round(list?.startTime)} ms, ` +
+                `first byte ${round(list?.responseStart)} ms, last byte ${round(list?.responseEnd)} ms ` +
+                `(${Math.round((list?.encodedBodySize ?? 0) / 1024)} KiB), list ready mark ${round(at('hooks-list-ready'))} ms`;
+        });
+        console.log(`inspector: ${parts}`);
         assert.ok(inPage < 10000, `the list took ${inPage} ms`);
         const rows = await visibleRows(page);
         assert.ok(rows.length >= 5, `only ${rows.length} rows visible at 720 px high`);
