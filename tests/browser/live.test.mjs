@@ -3,7 +3,8 @@
 // deliveries signed by the official libraries (@octokit/webhooks-methods, stripe's
 // generateTestHeaderString, standardwebhooks) posted by Node's http client. They appear in the
 // open page without a reload, valid; a tampered one appears invalid with its reason; the filters
-// (verdict, provider, event glob, text) and the keyboard (j/k/Enter, /, Escape) work.
+// (verdict, provider, event glob, text) and the keyboard (j/k/Enter, /, Escape) work; rows
+// streaming in shift nothing on the page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -236,5 +237,30 @@ describe('inspector: live list', () => {
         await page.keyboard.press('Enter');
         await waitForDetail(page, order[2]);
         assertNoProblems(page);
+    });
+
+    test('no layout shift while deliveries stream in', { timeout: testTimeout }, async () => {
+        await page.locator(tid('filter-text')).fill('');
+        await waitForCount(page, 5);
+        await page.evaluate(() => {
+            window.__shifts = [];
+            new PerformanceObserver((list) => {
+                for (const entry of list.getEntries()) {
+                    if (!entry.hadRecentInput) {
+                        window.__shifts.push(entry.value);
+                    }
+                }
+            }).observe({ type: 'layout-shift' });
+        });
+        for (let i = 0; i < 5; ++i) {
+            const body = JSON.stringify({ ref: `refs/heads/stream-${i}` });
+            assert.equal(await deliver(`${listen.url}/github/stream`, body, await githubHeaders(body)), 200);
+            await waitForCount(page, 6 + i);
+        }
+        await page.waitForTimeout(500);
+        const shifts = await page.evaluate(() => window.__shifts);
+        const score = shifts.reduce((sum, value) => sum + value, 0);
+        console.log(`inspector: layout shift while 5 deliveries streamed in: ${score.toFixed(4)} (${shifts.length} shifts)`);
+        assert.ok(score < 0.05, `cumulative layout shift ${score}`);
     });
 });
