@@ -109,4 +109,16 @@ describe('inspector: compare', () => {
         await page.locator(`${tid('diff-changed')}[data-path="/created"]`).first().waitFor({ state: 'visible' });
         assertNoProblems(page);
     });
+
+    test('the c key marks A and then compares, like the button', { timeout: testTimeout }, async () => {
+        await page.keyboard.press('Escape');
+        await page.locator(tid('compare-view')).waitFor({ state: 'hidden' });
+        await openDetail(page, 2);
+        await page.keyboard.press('c');
+        await openDetail(page, 1);
+        await page.keyboard.press('c');
+        await page.locator(tid('compare-view')).waitFor({ state: 'visible' });
+        await page.locator(`${tid('diff-changed')}[data-path="/data/object/amount"]`).first().waitFor({ state: 'visible' });
+        assertNoProblems(page);
+    });
 });

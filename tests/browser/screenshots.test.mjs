@@ -5,7 +5,8 @@
 // views are also copied to docs/inspector-light.png and docs/inspector-dark.png for the README.
 // The log behind them is varied: GitHub, Stripe and Standard Webhooks deliveries signed by their
 // libraries, a tampered one, a retried one (500, then 200), an unsigned one and a binary one.
-// Also checked: the two themes differ, and the page fits a narrow window without scrolling sideways.
+// Also checked: the two themes differ, the status filter and the redelivery marker, and the page
+// fits a narrow window without scrolling sideways.
 import assert from 'node:assert/strict';
 import { copyFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import {
     launchBrowser,
     openDetail,
     openPage,
+    rowOf,
     standardHeaders,
     startInspect,
     startRecorder,
@@ -28,6 +30,7 @@ import {
     tempDir,
     testTimeout,
     tid,
+    visibleRows,
     waitForCount,
 } from './support/inspector.mjs';
 
@@ -80,7 +83,7 @@ describe('inspector: screenshots and themes', () => {
 
     before(async () => {
         tmp = tempDir();
-        const log = tmp.file('varied.jsonl');
+        const log = tmp.file('deliveries.jsonl');
         const recorder = await startRecorder(log, [...autoFlags(), '--respond', '/retry/first=500']);
         const send = async (target, body, headers) => assert.ok([200, 500].includes(await deliver(`${recorder.url}${target}`, body, headers)));
         await send('/github', push, await githubHeaders(push, { delivery: '7c1e0c2a-d2d6-11ef-8f5e-1b2c3d4e5f60' }));
@@ -126,6 +129,9 @@ describe('inspector: screenshots and themes', () => {
             assert.match(attempts, /200/, `attempts: ${attempts}`);
             await page.locator(tid('tab-tree')).click();
             await page.locator(tid('body-tree')).waitFor({ state: 'visible' });
+            // Clicking the tab scrolled the pane: show it from the top (verdict and explanation).
+            await page.locator(tid('detail')).evaluate((el) => { el.scrollTop = 0; });
+            await page.evaluate(() => window.scrollTo(0, 0));
             const detail = path.join(dir, `detail-${scheme}.png`);
             await page.screenshot({ path: detail });
             for (const file of [list, detail]) {
@@ -150,6 +156,23 @@ describe('inspector: screenshots and themes', () => {
         const dark = luminance(shots.dark.background);
         assert.ok(light > 0.5, `light background ${shots.light.background}`);
         assert.ok(dark < 0.2, `dark background ${shots.dark.background}`);
+    });
+
+    test('the status filter, and the redelivery marker on the second attempt only', { timeout: testTimeout }, async () => {
+        await page.keyboard.press('Escape');
+        const status = page.locator(tid('filter-status'));
+        await status.fill('5xx');
+        await waitForCount(page, 1);
+        assert.deepEqual((await visibleRows(page)).map((row) => row.seq), [5]);
+        await status.fill('200');
+        await waitForCount(page, count - 1);
+        await status.fill('');
+        await waitForCount(page, count);
+        assert.equal(await rowOf(page, 6).locator(tid('redelivery')).count(), 1);
+        for (const seq of [1, 2, 3, 4, 5, 7, 8]) {
+            assert.equal(await rowOf(page, seq).locator(tid('redelivery')).count(), 0, `row ${seq} is marked a redelivery`);
+        }
+        assertNoProblems(page);
     });
 
     test('a narrow window (420 px) shows the list without scrolling sideways', { timeout: testTimeout }, async () => {
