@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The inspector's defences, over plain HTTP from Node (no browser): DNS rebinding (a Host other
-// than the loopback names with the right port gets 421), the per-run token on every /api/
-// request, cross-site POSTs refused (Origin, Sec-Fetch-Site, Content-Type), the CSP header on
-// every response, only the page's own files served, and replay going only to the configured
-// destination (`listen --forward-to`), whatever URL the request body names; 409 without one.
+// The inspector's defences, over plain HTTP from Node (no browser): a socket bound to loopback
+// only, DNS rebinding (a Host other than the loopback names with the right port gets 421), the
+// per-run token on every /api/ request, cross-site POSTs refused (Origin, Sec-Fetch-Site,
+// Content-Type), the CSP header on every response, only the page's own files served, and replay
+// going only to the configured destination (`listen --forward-to`), whatever URL the request body
+// names; 409 without one.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import { startReceiver } from '../interop/support/hooks.mjs';
@@ -49,6 +51,27 @@ describe('inspector security', () => {
         assert.equal(new URL(ui.origin).hostname, '127.0.0.1');
         assert.match(ui.token, /^[0-9a-f]{32}$/);
         assert.notEqual(ui.port, new URL(listen.url).port);
+    });
+
+    test('the inspector\'s socket is bound to 127.0.0.1 only (read from /proc/net/tcp, no packet sent)', { timeout: testTimeout, skip: !existsSync('/proc/net/tcp') }, () => {
+        const port = ui.port.toString(16).toUpperCase().padStart(4, '0');
+        const listening = [];
+        for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+            if (!existsSync(table)) {
+                continue;
+            }
+            for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+                const [, local, , state] = line.trim().split(/\s+/);
+                if (local?.endsWith(`:${port}`) && state === '0A') {
+                    listening.push(local.split(':')[0]);
+                }
+            }
+        }
+        // 127.0.0.1 as /proc writes it (little-endian); ::1 would be 00000000000000000000000001000000.
+        assert.ok(listening.length > 0, `nothing listens on port ${ui.port}`);
+        for (const address of listening) {
+            assert.ok(['0100007F', '00000000000000000000000001000000'].includes(address), `port ${ui.port} is bound to ${address}`);
+        }
     });
 
     test('a foreign Host header gets 421, on the page and on the API', { timeout: testTimeout }, async () => {
