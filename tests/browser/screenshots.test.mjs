@@ -97,7 +97,8 @@ describe('inspector: screenshots and themes', () => {
         await send('/upload', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]), [['Content-Type', 'application/octet-stream']]);
         await recorder.stop();
         detailSeq = 6; // the retried GitHub delivery's second attempt: attempts, a JSON tree, valid
-        inspect = await startInspect(log, autoFlags());
+        // Run where the log is, so that the page names it "deliveries.jsonl", not a temporary path.
+        inspect = await startInspect('deliveries.jsonl', autoFlags(), { cwd: tmp.dir });
         browser = await launchBrowser();
         page = await openPage(browser, { viewport: { width: 1280, height: 720 } });
     });

@@ -41,7 +41,7 @@ const stripe = new Stripe('sk_test_inspector_not_a_real_key'); // never used for
 /// `--ui-assets DIR` when HOOKS_UI_ASSETS is set (to test a page under development), else nothing.
 function uiAssetArgs() {
     const dir = process.env.HOOKS_UI_ASSETS;
-    return dir ? ['--ui-assets', dir] : [];
+    return dir ? ['--ui-assets', path.resolve(dir)] : [];
 }
 
 /// A temporary directory removed by the returned cleanup.
@@ -52,9 +52,9 @@ export function tempDir(prefix = 'hooks-browser-') {
 
 /// Spawns `hooks ARGS` and resolves once stderr holds every line PATTERNS names (regexps with one
 /// capture group each); resolves to {child, found: {key: capture}, stderr(), stop()}.
-function startHooks(args, patterns) {
+function startHooks(args, patterns, { cwd } = {}) {
     requireHooks();
-    const child = spawn(process.env.HOOKS_BIN, args, { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.env.HOOKS_BIN, args, { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let stdout = '';
     const exited = new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal })));
@@ -109,9 +109,10 @@ export async function startListen(args = []) {
     return { ...started, url: started.found.listening[1], ui: inspectorOf(started.found.inspector) };
 }
 
-/// `hooks inspect FILE ARGS`: {ui: {origin, port, token, url}, stop(), stderr()}.
-export async function startInspect(file, args = []) {
-    const started = await startHooks(['inspect', file, ...uiAssetArgs(), ...args], { inspector: inspectorLine });
+/// `hooks inspect FILE ARGS` (run in CWD when given): {ui: {origin, port, token, url}, stop(),
+/// stderr()}.
+export async function startInspect(file, args = [], { cwd } = {}) {
+    const started = await startHooks(['inspect', file, ...uiAssetArgs(), ...args], { inspector: inspectorLine }, { cwd });
     return { ...started, ui: inspectorOf(started.found.inspector) };
 }
 
