@@ -281,6 +281,15 @@ export async function openPage(browser, { viewport = { width: 1280, height: 720 
         }
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    // The page's last console lines and failed requests, for a failure's message.
+    const recent = [];
+    const note = (line) => {
+        recent.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+        recent.splice(0, Math.max(0, recent.length - 30));
+    };
+    page.on('requestfailed', (req) => note(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+    page.on('console', (message) => note(`console.${message.type()}: ${message.text()}`));
+    page.recent = recent;
     page.on('console', (message) => {
         if (/Content Security Policy|Refused to/i.test(message.text())) {
             problems.push(`console: ${message.text()}`);
@@ -332,7 +341,11 @@ export async function waitForCount(page, n, timeout = waitTimeout) {
                 return;
             }
         }
-        assert.ok(Date.now() < deadline, `count never showed ${n} deliveries (last: ${last})`);
+        if (Date.now() >= deadline) {
+            const rows = await visibleRows(page).catch(() => []);
+            assert.fail(`count never showed ${n} deliveries (last: ${last}); rows shown: ` +
+                `${rows.map((row) => row.seq).join(' ') || 'none'}; page log:\n${(page.recent ?? []).join('\n')}`);
+        }
         await page.waitForTimeout(50);
     }
 }
