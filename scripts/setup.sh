@@ -7,6 +7,8 @@ packages=(
     cmake ninja-build g++ git python3 curl
     libssl-dev openssl libcli11-dev nlohmann-json3-dev libexpected-dev
     catch2 libboost-dev scdoc groff-base clang-format clang-tidy
+    # The inspector's browser tests (tests/browser) drive Debian's Chromium through playwright-core.
+    chromium
 )
 # Node.js and npm run the interop tests against the providers' official libraries; keep a
 # newer Node that is already installed rather than replacing it with Debian's.
