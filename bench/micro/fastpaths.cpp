@@ -17,6 +17,7 @@
 // bad arguments.
 #include "core/events/catalog.hpp"
 #include "core/events/delivery.hpp"
+#include "core/inspect/views.hpp"
 #include "core/log/record.hpp"
 #include "core/log/record_parse.hpp"
 #include "core/text/text.hpp"
@@ -466,6 +467,14 @@ std::size_t size_of(const message::Message& message) {
     return message.body.size();
 }
 
+const inspect::Entry& pass(const inspect::Entry& entry) {
+    return entry;
+}
+
+std::size_t size_of(const inspect::Entry& entry) {
+    return entry.record.message.body.size();
+}
+
 /// Records in `group` whether `fast` and `library` give the same answer for `argument`.
 template <typename Argument, typename Fast, typename Library>
 void check(Group& group, const std::string& name, const Argument& argument, Fast fast,
@@ -634,6 +643,27 @@ Group log_line_group(const std::vector<Input>& lines) {
     return group;
 }
 
+Group inspector_summary_group(const std::vector<Input>& bodies) {
+    Group group("a delivery's summary for the inspector's list and stream (inspect::summary_json)",
+                "hand-written with text::append_json_string_lossy",
+                "nlohmann::json object + dump");
+    for (const Input& body : bodies) {
+        inspect::Entry entry;
+        entry.seq = 1041;
+        entry.record = make_record(body);
+        entry.provider = body.provider;
+        entry.event_type = events::describe_delivery(body.provider, body.message).event_type;
+        entry.record.verify->reason = "signature in X-Hub-Signature-256 matches --secret #1";
+        auto fast = [](const inspect::Entry& e) { return inspect::summary_json(e); };
+        auto library = [](const inspect::Entry& e) {
+            return inspect::detail::summary_json_library(e);
+        };
+        add_case(group, body.name, entry, fast, library,
+                 [](const std::string& out) { return out.size(); });
+    }
+    return group;
+}
+
 /// A group over texts whose paths take a std::string_view, checked on the edge texts as well.
 template <typename Fast, typename Library, typename Digest>
 Group text_group(Group group, const std::vector<Input>& texts,
@@ -654,6 +684,7 @@ std::vector<Group> make_groups() {
     std::vector<Group> groups;
     groups.push_back(delivery_facts_group(bodies));
     groups.push_back(log_line_group(make_log_lines(bodies)));
+    groups.push_back(inspector_summary_group(bodies));
     auto size = [](const std::optional<std::string>& out) { return out ? out->size() : 0; };
     groups.push_back(text_group(Group("a text written as a JSON string (log body_text, --json)",
                                       "text::append_json_string", "nlohmann::json(text).dump()"),

@@ -38,6 +38,12 @@ std::string_view verdict_of(const Entry& entry);
 /// verdict, reason, status, size, redelivery, attempt, content_type), compact JSON.
 std::string summary_json(const Entry& entry);
 
+namespace detail {
+/// summary_json() through nlohmann::json, which it replaces for speed: the same JSON value
+/// (tests and bench/fastpaths compare the two).
+std::string summary_json_library(const Entry& entry);
+} // namespace detail
+
 /// The detail object: the summary's fields, then remote, headers (wire order), body_text or
 /// body_b64, body_is_json, verify, attempts (with the delay since the one before) and curl.
 std::string detail_json(const Entry& entry,

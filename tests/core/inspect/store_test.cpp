@@ -124,6 +124,28 @@ TEST_CASE("the summary says what the record says", "[inspect]") {
     CHECK(summary["status"].is_null());
 }
 
+TEST_CASE("the hand-written summary writes what nlohmann writes", "[inspect]") {
+    inspect::Entry plain = entry_with(std::nullopt);
+    inspect::Entry full = entry_with("evt_\"quoted\"\n", R"({"a":1})");
+    full.seq = 123456789;
+    full.record.seq = 42;
+    full.provider = "stripe";
+    full.event_type = "invoice.paid\t\u2028";
+    full.attempt = 3;
+    full.is_redelivery = true;
+    full.record.verify = log::VerifyOutcome{"stripe", true, "matches --secret #1 \x01"};
+    full.record.response_status = 503;
+    full.record.message.target = "/hooks?q=<img src=x onerror=1>&e=caf\xc3\xa9";
+    inspect::Entry broken = full;
+    broken.record.message.target = "/bad\xff\xfe/x";
+    broken.record.message.headers = {{"Content-Type", "text/\xc3"}};
+    for (const inspect::Entry* entry : {&plain, &full, &broken}) {
+        std::string fast = inspect::summary_json(*entry);
+        CHECK(fast == inspect::detail::summary_json_library(*entry));
+        CHECK(nlohmann::json::accept(fast));
+    }
+}
+
 TEST_CASE("a delivery's HAR document reads back byte-exact through the replay reader",
           "[inspect]") {
     std::string binary("\x00\xff\xfe{\"a\":1}\r\n", 11);
