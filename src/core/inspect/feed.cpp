@@ -6,18 +6,21 @@
 
 namespace hooks::inspect {
 
-Entry entry_from(const listen::Receipt& receipt) {
+Entry entry_from(listen::Receipt&& receipt) {
     Entry entry;
-    entry.record = receipt.record;
-    entry.provider = receipt.provider;
-    entry.event_type = receipt.event_type;
+    entry.record = std::move(receipt.record);
+    entry.provider = std::move(receipt.provider);
+    entry.event_type = std::move(receipt.event_type);
     entry.is_redelivery = receipt.is_redelivery;
     return entry;
 }
 
 void ListenFeed::on_delivery(const listen::Receipt& receipt) {
     m_next.on_delivery(receipt);
-    m_store.add(entry_from(receipt));
+}
+
+void ListenFeed::keep(listen::Receipt&& receipt) {
+    m_store.add(entry_from(std::move(receipt)));
 }
 
 void ListenFeed::on_rejection(const http::Rejection& rejection) {

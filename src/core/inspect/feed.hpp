@@ -16,15 +16,17 @@
 
 namespace hooks::inspect {
 
-/// The entry a listen receipt makes: its record as logged, provider, event type, redelivery.
-Entry entry_from(const listen::Receipt& receipt);
+/// The entry a listen receipt makes: its record as logged, provider, event type, redelivery
+/// (moved from the receipt).
+Entry entry_from(listen::Receipt&& receipt);
 
-/// listen's observer for `listen --ui`: each receipt goes to `next` (which prints) and then to
-/// the store. Both must outlive it.
+/// listen's observer for `listen --ui`: each receipt goes to `next` (which prints) and is then
+/// kept in the store, moved rather than copied. Both must outlive it.
 class ListenFeed final : public listen::Observer {
   public:
     ListenFeed(listen::Observer& next, Store& store) : m_next(next), m_store(store) {}
     void on_delivery(const listen::Receipt& receipt) override;
+    void keep(listen::Receipt&& receipt) override;
     void on_rejection(const http::Rejection& rejection) override;
 
   private:

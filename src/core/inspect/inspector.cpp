@@ -7,7 +7,6 @@
 #include "core/inspect/assets.hpp"
 #include "core/text/text.hpp"
 
-
 namespace hooks::inspect {
 namespace {
 
@@ -351,7 +350,7 @@ void Inspector::handle_async(http::IncomingRequest& request, http::Responder res
     // EventSource sends the last id it saw when it reconnects; that wins over the query's.
     auto last_id = request.message.first_header("Last-Event-ID");
     auto after = text::parse_unsigned(last_id ? std::string(*last_id)
-                                      : query_value(target.query, "after").value_or("0"));
+                                              : query_value(target.query, "after").value_or("0"));
     if (!after) {
         responder.respond(error_response(400, "after (or Last-Event-ID) must be a whole number"));
         return;
@@ -370,8 +369,10 @@ void Inspector::handle_async(http::IncomingRequest& request, http::Responder res
 }
 
 http::Response Inspector::stream_batch(std::uint64_t after) const {
-    std::string body = "retry: 250\n\n";
     auto entries = m_store.after(after, k_stream_batch);
+    std::string body;
+    body.reserve(32 + entries.size() * 480);
+    body += "retry: 250\n\n";
     if (entries.empty()) {
         body += ": keep-alive\n\n";
     }

@@ -149,12 +149,15 @@ void Listener::stop() {
     m_server->stop();
 }
 
-/// Reports the delivery, counts it, and stops the server at the count.
-void Listener::conclude(const Receipt& receipt) {
+/// Reports the delivery, hands it to the observer to keep, counts it, and stops the server at
+/// the count.
+void Listener::conclude(Receipt& receipt) {
     m_observer.on_delivery(receipt);
+    bool is_invalid = receipt.record.verify && !receipt.record.verify->ok;
+    m_observer.keep(std::move(receipt));
     // Counted without a lock: this runs for every delivery on every I/O thread.
     std::uint64_t delivered = ++m_deliveries;
-    if (receipt.record.verify && !receipt.record.verify->ok) {
+    if (is_invalid) {
         ++m_invalid;
     }
     if (m_count && delivered == *m_count) {

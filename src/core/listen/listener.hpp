@@ -30,6 +30,11 @@ class Observer {
     /// A delivery, once it is recorded (or failed to be) and as its answer goes out.
     virtual void on_delivery(const Receipt& receipt) = 0;
 
+    /// Right after on_delivery(), the same receipt to keep: the listener is done with it, so an
+    /// observer that stores deliveries (the inspector's feed) takes it without a copy. By
+    /// default it is dropped.
+    virtual void keep(Receipt&& /*receipt*/) {}
+
     /// A request the server answered itself (400, 408, 413, 431, 503) or that was cut short.
     virtual void on_rejection(const http::Rejection& rejection) = 0;
 };
@@ -86,7 +91,7 @@ class Listener {
     void finish_turn();
 
   private:
-    void conclude(const Receipt& receipt);
+    void conclude(Receipt& receipt);
     void finish(bool has_stopped);
     void watch(const StopWhen& when);
 

@@ -92,7 +92,7 @@ struct CountingObserver final : listen::Observer {
 
 } // namespace
 
-TEST_CASE("listen's feed passes every receipt on and stores it", "[inspect]") {
+TEST_CASE("listen's feed passes every receipt on and keeps it in the store", "[inspect]") {
     CountingObserver printer;
     inspect::Store store;
     inspect::ListenFeed feed(printer, store);
@@ -105,7 +105,10 @@ TEST_CASE("listen's feed passes every receipt on and stores it", "[inspect]") {
     feed.on_rejection(http::Rejection{});
     CHECK(printer.deliveries == 1);
     CHECK(printer.rejections == 1);
+    CHECK(store.size() == 0);
+    feed.keep(std::move(receipt));
     REQUIRE(store.size() == 1);
+    CHECK(store.find(1)->record.message.body == "{}");
     CHECK(store.find(1)->provider == "stripe");
     CHECK(store.find(1)->event_type == "invoice.paid");
     CHECK(store.find(1)->is_redelivery);

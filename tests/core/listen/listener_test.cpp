@@ -65,9 +65,17 @@ class Recorder final : public listen::Observer {
         std::lock_guard lock(m_mutex);
         m_receipts.push_back(receipt);
     }
+    void keep(listen::Receipt&& receipt) override {
+        std::lock_guard lock(m_mutex);
+        m_kept.push_back(std::move(receipt));
+    }
     void on_rejection(const http::Rejection& rejection) override {
         std::lock_guard lock(m_mutex);
         m_rejections.push_back(rejection);
+    }
+    std::vector<listen::Receipt> kept() const {
+        std::lock_guard lock(m_mutex);
+        return m_kept;
     }
     std::vector<listen::Receipt> receipts() const {
         std::lock_guard lock(m_mutex);
@@ -81,6 +89,7 @@ class Recorder final : public listen::Observer {
   private:
     mutable std::mutex m_mutex;
     std::vector<listen::Receipt> m_receipts;
+    std::vector<listen::Receipt> m_kept;
     std::vector<http::Rejection> m_rejections;
 };
 
@@ -206,6 +215,14 @@ TEST_CASE("the listener stops after --count deliveries and reports what it serve
     CHECK(served.deliveries == 2);
     CHECK(served.invalid == 0);
     CHECK_FALSE(served.has_timed_out);
+    // Each receipt reported is then handed over whole, for an observer that keeps deliveries.
+    auto kept = recorder.kept();
+    REQUIRE(kept.size() == 2);
+    for (const listen::Receipt& receipt : recorder.receipts()) {
+        CHECK(std::count_if(kept.begin(), kept.end(), [&](const listen::Receipt& k) {
+                  return k.record == receipt.record;
+              }) == 1);
+    }
 }
 
 TEST_CASE("the listener stops at its deadline and says it timed out", "[listen]") {
