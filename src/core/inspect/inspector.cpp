@@ -16,8 +16,9 @@ constexpr std::string_view k_content_security_policy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// A stream answer carries at most this many deliveries; the page reconnects for the rest.
-constexpr std::size_t k_stream_batch = 1000;
+/// A stream answer carries at most this many deliveries (about 2 MB); the page reconnects for
+/// the rest. Under a flood, fewer and larger answers cost less per delivery.
+constexpr std::size_t k_stream_batch = 5000;
 
 /// The value of `name` in a query string, decoded; nothing when absent.
 std::optional<std::string> query_value(std::string_view query, std::string_view name) {
@@ -395,7 +396,7 @@ void Inspector::push_loop() {
         if (m_has_new) {
             // Deliveries come in bursts: gather a moment's worth into one answer per page.
             lock.unlock();
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
             lock.lock();
         }
         m_has_new = false;
