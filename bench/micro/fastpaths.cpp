@@ -645,8 +645,7 @@ Group log_line_group(const std::vector<Input>& lines) {
 
 Group inspector_summary_group(const std::vector<Input>& bodies) {
     Group group("a delivery's summary for the inspector's list and stream (inspect::summary_json)",
-                "hand-written with text::append_json_string_lossy",
-                "nlohmann::json object + dump");
+                "hand-written with text::append_json_string_lossy", "nlohmann::json object + dump");
     for (const Input& body : bodies) {
         inspect::Entry entry;
         entry.seq = 1041;

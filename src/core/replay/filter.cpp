@@ -115,8 +115,9 @@ std::string Filter::check_value(Term& term, const std::string& item) {
     if (term.key == Key::seq) {
         auto dash = item.find('-');
         auto low = text::parse_unsigned(std::string_view(item).substr(0, dash));
-        auto high =
-            dash == std::string::npos ? low : text::parse_unsigned(std::string_view(item).substr(dash + 1));
+        auto high = dash == std::string::npos
+                        ? low
+                        : text::parse_unsigned(std::string_view(item).substr(dash + 1));
         if (!low || !high || *low > *high) {
             return "seq is N or N-M";
         }
