@@ -54,6 +54,17 @@ function edited_message() {
     return message;
 }
 
+/// The edited message, or null with the problem shown (a header line that does not parse).
+function read_edit() {
+    problem('');
+    try {
+        return edited_message();
+    } catch (error) {
+        problem(error.message);
+        return null;
+    }
+}
+
 function problem(text) {
     problem_box.textContent = text || '';
     problem_box.hidden = !text;
@@ -65,14 +76,8 @@ function busy(is_busy) {
 }
 
 check_button.addEventListener('click', async () => {
-    problem('');
-    let message;
-    try {
-        message = edited_message();
-    } catch (error) {
-        problem(error.message);
-        return;
-    }
+    const message = read_edit();
+    if (!message) return;
     busy(true);
     try {
         const answer = await api.check_edit(current.delivery.seq, message);
@@ -88,14 +93,8 @@ check_button.addEventListener('click', async () => {
 });
 
 send_button.addEventListener('click', async () => {
-    problem('');
-    let message;
-    try {
-        message = edited_message();
-    } catch (error) {
-        problem(error.message);
-        return;
-    }
+    const message = read_edit();
+    if (!message) return;
     busy(true);
     result_box.textContent = 'Sending…';
     result_box.className = 'replay-result';

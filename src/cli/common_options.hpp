@@ -109,7 +109,7 @@ bool should_color(const OutputOptions& options, const Context& context);
 std::string paint(std::string_view text, int ansi_code, bool is_on);
 
 /// What is printed in place of a secret that a provider sends as a header's value.
-inline constexpr std::string_view k_secret_not_printed = "<secret, not printed>";
+using providers::k_secret_not_printed;
 
 /// `headers` with the value of `info`'s signature header replaced by k_secret_not_printed when
 /// the provider sends the secret itself (GitLab's token, Postmark's Basic auth), for printing:

@@ -4,6 +4,7 @@
 // never leave: answers carry verdicts, reasons and headers with credentials masked.
 #include "core/events/delivery_id.hpp"
 #include "core/inspect/answers.hpp"
+#include "core/inspect/arrival.hpp"
 #include "core/inspect/inspector.hpp"
 #include "core/providers/explain.hpp"
 #include "core/replay/request.hpp"
@@ -17,7 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view k_secret_not_printed = "<secret, not printed>";
+using providers::k_secret_not_printed;
 
 http::Response json_answer(int status, const json& value) {
     return json_response(status, value.dump(-1, ' ', false, json::error_handler_t::replace));
@@ -95,11 +96,6 @@ message::Message edited_message(const log::Record& record, const Edit& edit) {
     return edited;
 }
 
-std::string url_of(const message::Message& message) {
-    auto host = message.first_header("Host");
-    return "http://" + std::string(host ? *host : "127.0.0.1") + message.target;
-}
-
 json headers_array(const std::vector<message::Header>& headers, const providers::Scheme* scheme) {
     bool is_secret = scheme != nullptr && scheme->info().sends_secret_itself;
     json list = json::array();
@@ -163,12 +159,8 @@ std::optional<Verification> Inspector::verify_entry(const Entry& entry) const {
     }
     message::Message merged;
     const message::Message& message = message::with_trailers(entry.record.message, merged);
-    providers::VerifyInput input(message, m_config.secrets);
-    input.now = providers::UnixMillis{std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          entry.record.received_at.time_since_epoch())
-                                          .count()};
-    input.tolerance = m_config.tolerance;
-    input.url = url_of(message);
+    providers::VerifyInput input =
+        input_as_arrived(message, entry.record, m_config.secrets, m_config.tolerance);
     Verification verification;
     verification.provider = scheme->info().name;
     verification.header = scheme->info().signature_header;
@@ -206,7 +198,7 @@ json verdict_on(const providers::Scheme* scheme, std::span<const providers::Secr
     providers::VerifyInput input(message, secrets);
     input.now = time::unix_millis(clock);
     input.tolerance = tolerance;
-    input.url = url_of(message);
+    input.url = received_url(message);
     auto verified = scheme->verify(input);
     return {{"ok", verified && verified->is_valid},
             {"reason", verified ? verified->reason : verified.error().message},
@@ -226,7 +218,7 @@ http::Response Inspector::check(const Entry& entry, std::string_view body) const
                                          m_config.tolerance)},
                    {"after", nullptr}};
     if (edit->should_resign) {
-        if (auto refusal = resign(entry, message, url_of(message)); refusal) {
+        if (auto refusal = resign(entry, message, received_url(message)); refusal) {
             return (json_answer(409, {{"error", *refusal}}));
         }
         answer["after"] =

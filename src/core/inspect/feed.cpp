@@ -2,6 +2,7 @@
 #include "core/inspect/feed.hpp"
 
 #include "core/events/delivery.hpp"
+#include "core/inspect/arrival.hpp"
 #include "core/log/source.hpp"
 
 namespace hooks::inspect {
@@ -61,14 +62,8 @@ void verify_again(log::Record& record, const std::string& provider, const LoadOp
     }
     message::Message merged;
     const message::Message& message = message::with_trailers(record.message, merged);
-    providers::VerifyInput input(message, options.secrets);
-    input.now = providers::UnixMillis{
-        std::chrono::duration_cast<std::chrono::milliseconds>(record.received_at.time_since_epoch())
-            .count()};
-    input.tolerance = options.tolerance;
-    auto host = message.first_header("Host");
-    input.url = "http://" + std::string(host ? *host : "127.0.0.1") + message.target;
-    auto verified = scheme->verify(input);
+    auto verified =
+        scheme->verify(input_as_arrived(message, record, options.secrets, options.tolerance));
     record.verify = log::VerifyOutcome{scheme->info().name, verified && verified->is_valid,
                                        verified ? verified->reason : verified.error().message};
 }

@@ -2,6 +2,7 @@
 #include "core/inspect/views.hpp"
 
 #include "core/crypto/encoding.hpp"
+#include "core/inspect/arrival.hpp"
 #include "core/text/text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -129,11 +130,6 @@ std::string shell_quote(std::string_view text) {
     return quoted + "'";
 }
 
-std::string url_of(const log::Record& record) {
-    auto host = record.message.first_header("Host");
-    return "http://" + std::string(host ? *host : "127.0.0.1") + record.message.target;
-}
-
 } // namespace
 
 std::string_view verdict_of(const Entry& entry) {
@@ -233,7 +229,7 @@ std::string har_document(const Entry& entry, const std::string& version) {
         post_data["text"] = crypto::base64_encode(body);
         post_data["encoding"] = "base64";
     }
-    json request = {{"method", record.message.method},  {"url", url_of(record)},
+    json request = {{"method", record.message.method},  {"url", received_url(record.message)},
                     {"httpVersion", "HTTP/1.1"},        {"cookies", json::array()},
                     {"headers", std::move(headers)},    {"queryString", json::array()},
                     {"postData", std::move(post_data)}, {"headersSize", -1},
@@ -262,8 +258,8 @@ std::string har_document(const Entry& entry, const std::string& version) {
 
 std::string curl_command(const log::Record& record) {
     const message::Message& request = record.message;
-    std::string command =
-        "curl --request " + shell_quote(request.method) + " --url " + shell_quote(url_of(record));
+    std::string command = "curl --request " + shell_quote(request.method) + " --url " +
+                          shell_quote(received_url(record.message));
     for (const message::Header& header : request.headers) {
         if (message::names_equal(header.name, "Host") ||
             message::names_equal(header.name, "Content-Length") ||

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace hooks::providers {
 
@@ -12,5 +13,9 @@ struct Secret {
     std::string value;
     std::string label;
 };
+
+/// What is shown in place of a secret that travels in a header (GitLab's token, Postmark's
+/// Basic auth): by sign, send --dry-run, listen --show-headers and the inspector.
+inline constexpr std::string_view k_secret_not_printed = "<secret, not printed>";
 
 } // namespace hooks::providers
