@@ -9,12 +9,11 @@ import { after, before, describe, test } from 'node:test';
 
 import {
     assertNoProblems,
-    deliver,
     launchBrowser,
     openDetail,
     openPage,
+    recordLog,
     startInspect,
-    startRecorder,
     tempDir,
     testTimeout,
     tid,
@@ -55,10 +54,7 @@ describe('inspector: compare', () => {
     before(async () => {
         tmp = tempDir();
         const log = tmp.file('two.jsonl');
-        const recorder = await startRecorder(log);
-        assert.equal(await deliver(`${recorder.url}/stripe`, a.body, a.headers), 200);
-        assert.equal(await deliver(`${recorder.url}/stripe`, b.body, b.headers), 200);
-        await recorder.stop();
+        await recordLog(log, [{ path: '/stripe', ...a }, { path: '/stripe', ...b }]);
         inspect = await startInspect(log);
         browser = await launchBrowser();
         page = await openPage(browser);

@@ -11,15 +11,14 @@ import { after, before, describe, test } from 'node:test';
 
 import {
     assertNoProblems,
-    deliver,
     githubHeaders,
     launchBrowser,
     logLines,
     openDetail,
     openPage,
+    recordLog,
     secrets,
     startInspect,
-    startRecorder,
     tempDir,
     testTimeout,
     tid,
@@ -59,11 +58,10 @@ describe('inspector: a 10,000-delivery log', () => {
     before(async () => {
         tmp = tempDir();
         const recorded = tmp.file('recorded.jsonl');
-        const recorder = await startRecorder(recorded, ['--provider', 'github', '--secret', secrets.github]);
         const headers = await githubHeaders(body, { delivery: '00000000-0000-4000-8000-000000000000' });
-        assert.equal(await deliver(`${recorder.url}/github`, body, headers), 200);
-        assert.equal(await deliver(`${recorder.url}/github`, body.replace('ten', 'Ten'), headers), 200);
-        await recorder.stop();
+        await recordLog(recorded, [{ path: '/github', body, headers },
+            { path: '/github', body: body.replace('ten', 'Ten'), headers }],
+        ['--provider', 'github', '--secret', secrets.github]);
         const templates = logLines(recorded);
         assert.equal(templates.length, 2);
         assert.equal(JSON.parse(templates[0]).verify.ok, true);

@@ -16,15 +16,14 @@ import {
     api,
     apiJson,
     assertNoProblems,
-    deliver,
     githubHeaders,
     launchBrowser,
     logLines,
     openDetail,
     openPage,
+    recordLog,
     secrets,
     startInspect,
-    startRecorder,
     tempDir,
     testTimeout,
     tid,
@@ -56,10 +55,8 @@ describe('inspector: edit, re-sign and replay to a receiver that verifies with o
     before(async () => {
         tmp = tempDir();
         log = tmp.file('github.jsonl');
-        const recorder = await startRecorder(log, ['--provider', 'github', '--secret', secret]);
         const headers = await githubHeaders(body, { event: 'pull_request', delivery: 'a1b2c3d4-0000-4000-8000-000000000001' });
-        assert.equal(await deliver(`${recorder.url}/github`, body, headers), 200);
-        await recorder.stop();
+        await recordLog(log, [{ path: '/github', body, headers }], ['--provider', 'github', '--secret', secret]);
         receiver = await startReceiver(async (raw, headers) => ({
             ok: await octokitVerify(secret, raw.toString('utf8'), headers['x-hub-signature-256'] ?? 'none'),
         }));
@@ -184,9 +181,7 @@ describe('inspector: no replay target', () => {
     before(async () => {
         tmp = tempDir();
         const log = tmp.file('github.jsonl');
-        const recorder = await startRecorder(log);
-        assert.equal(await deliver(`${recorder.url}/github`, body, await githubHeaders(body)), 200);
-        await recorder.stop();
+        await recordLog(log, [{ path: '/github', body, headers: await githubHeaders(body) }]);
         inspect = await startInspect(log);
         browser = await launchBrowser();
         page = await openPage(browser);

@@ -123,6 +123,19 @@ export async function startRecorder(log, args = []) {
     return { ...started, url: started.found.listening[1] };
 }
 
+/// Records `deliveries` ({path, body, headers}) into `log` with a `hooks listen --log` of its own
+/// (`args` added), each answered 200, then stops it.
+export async function recordLog(log, deliveries, args = []) {
+    const recorder = await startRecorder(log, args);
+    try {
+        for (const { path: target, body, headers } of deliveries) {
+            assert.equal(await deliver(`${recorder.url}${target}`, body, headers), 200);
+        }
+    } finally {
+        await recorder.stop();
+    }
+}
+
 /// One HTTP request with Node's client (so that Host, Origin and the like can be anything):
 /// resolves to {status, headers, body (Buffer), text(), json()}.
 export function request(url, { method = 'GET', headers = {}, body } = {}) {
