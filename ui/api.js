@@ -26,10 +26,13 @@ async function request(method, path, body) {
     } catch (error) {
         throw new ApiError(0, 'the inspector server does not answer (is hooks still running?)');
     }
+    performance.mark('x-headers-' + path);
     const text = await response.text();
+    performance.mark('x-text-' + path);
     let data = null;
     try {
         data = text ? JSON.parse(text) : null;
+        performance.mark('x-parsed-' + path);
     } catch (error) {
         throw new ApiError(response.status, `${response.status}: not JSON`);
     }

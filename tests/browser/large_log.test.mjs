@@ -103,9 +103,11 @@ describe('inspector: a 10,000-delivery log', () => {
             const nav = performance.getEntriesByType('navigation')[0];
             return `page loaded ${round(nav?.domContentLoadedEventEnd)} ms, /api/deliveries requested ${round(list?.startTime)} ms, ` +
                 `first byte ${round(list?.responseStart)} ms, last byte ${round(list?.responseEnd)} ms ` +
-                `(${Math.round((list?.encodedBodySize ?? 0) / 1024)} KiB), list ready mark ${round(at('hooks-list-ready'))} ms`;
+                `(${Math.round((list?.encodedBodySize ?? 0) / 1024)} KiB), parsed ${round(at('hooks-list-received'))} ms, ` +
+                `list ready mark ${round(at('hooks-list-ready'))} ms`;
         });
         console.log(`inspector: ${parts}`);
+        console.log('marks: ' + await page.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name.replace(/\?.*/, '')}=${Math.round(m.startTime)}`).join(' ')));
         assert.ok(inPage < bound, `the list took ${inPage} ms (bound ${bound} ms)`);
         const rows = await visibleRows(page);
         assert.ok(rows.length >= 5, `only ${rows.length} rows visible at 720 px high`);

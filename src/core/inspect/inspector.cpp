@@ -256,9 +256,15 @@ http::Response Inspector::route_api(const http::IncomingRequest& request, std::s
         }
         std::string body = "{\"deliveries\":[";
         bool is_first = true;
-        for (const auto& entry : m_store.after(*after, *limit)) {
+        auto entries = m_store.after(*after, *limit);
+        std::size_t size = 64;
+        for (const auto& kept : entries) {
+            size += kept->summary().size() + 1;
+        }
+        body.reserve(size);
+        for (const auto& kept : entries) {
             body += is_first ? "" : ",";
-            body += summary_json(*entry);
+            body += kept->summary();
             is_first = false;
         }
         body += "],\"last_seq\":" + std::to_string(m_store.last_seq()) + "}";
@@ -279,15 +285,20 @@ http::Response Inspector::delivery_api(const http::IncomingRequest& request,
     std::size_t slash = rest.find('/');
     auto seq = text::parse_unsigned(rest.substr(0, slash));
     std::string_view action = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
-    auto entry = seq ? m_store.find(*seq) : nullptr;
-    if (!entry) {
+    auto kept = seq ? m_store.find(*seq) : nullptr;
+    if (!kept) {
         return error_response(404,
                               "no delivery numbered " + text::printable(rest.substr(0, slash)));
     }
+    auto entry = kept->entry();
+    if (!entry) {
+        return error_response(500, "cannot read delivery " + std::to_string(kept->seq()) +
+                                       " back: " + entry.error().message);
+    }
     bool is_get = message.method == "GET" || message.method == "HEAD";
     if (action.empty() && is_get) {
-        return json_response(200, detail_json(shown_entry(*entry), m_store.attempts_of(*entry),
-                                              verify_entry(*entry)));
+        return json_response(
+            200, detail_json(shown_entry(*entry), attempts_of(*kept), verify_entry(*entry)));
     }
     if ((action == "har" || action == "jsonl") && is_get) {
         http::Response response;
@@ -308,6 +319,16 @@ http::Response Inspector::delivery_api(const http::IncomingRequest& request,
         return replay(*entry, message.body);
     }
     return error_response(405, "no such action with " + text::printable(message.method));
+}
+
+std::vector<Entry> Inspector::attempts_of(const Kept& kept) const {
+    std::vector<Entry> attempts;
+    for (const auto& attempt : m_store.attempts_of(kept)) {
+        if (auto entry = attempt->entry()) {
+            attempts.push_back(std::move(*entry));
+        }
+    }
+    return attempts;
 }
 
 http::Response Inspector::info() const {
@@ -377,9 +398,9 @@ http::Response Inspector::stream_batch(std::uint64_t after) const {
     if (entries.empty()) {
         body += ": keep-alive\n\n";
     }
-    for (const auto& entry : entries) {
-        body += "id: " + std::to_string(entry->seq) + "\nevent: delivery\ndata: ";
-        body += summary_json(*entry);
+    for (const auto& kept : entries) {
+        body += "id: " + std::to_string(kept->seq()) + "\nevent: delivery\ndata: ";
+        body += kept->summary();
         body += "\n\n";
     }
     http::Response response;

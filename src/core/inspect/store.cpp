@@ -1,14 +1,92 @@
 // SPDX-License-Identifier: MIT
 #include "core/inspect/store.hpp"
 
+#include "core/inspect/views.hpp"
+
 #include <algorithm>
 
 namespace hooks::inspect {
 
+namespace {
+
+/// The parts of a Kept, in the order it keeps them.
+std::array<std::string_view, 5> parts_of(const Entry& entry, std::string_view line,
+                                         std::string_view summary) {
+    return {line, summary, entry.provider,
+            entry.event_type ? std::string_view(*entry.event_type) : std::string_view(),
+            entry.record.id ? std::string_view(*entry.record.id) : std::string_view()};
+}
+
+} // namespace
+
+std::size_t Kept::bytes_for(const Entry& entry, std::string_view line, std::string_view summary) {
+    std::size_t size = 0;
+    for (std::string_view part : parts_of(entry, line, summary)) {
+        size += part.size();
+    }
+    return size;
+}
+
+Kept::Kept(const Entry& entry, std::string_view line, std::string_view summary,
+           std::shared_ptr<char> memory)
+    : m_data(std::move(memory)), m_trailers(entry.record.message.trailers), m_seq(entry.seq),
+      m_log_seq(entry.record.seq), m_attempt(entry.attempt), m_is_redelivery(entry.is_redelivery),
+      m_has_event_type(entry.event_type.has_value()), m_has_id(entry.record.id.has_value()) {
+    static_assert(std::tuple_size_v<decltype(parts_of(entry, line, summary))> == k_parts);
+    std::size_t end = 0;
+    auto parts = parts_of(entry, line, summary);
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        std::copy(parts[i].begin(), parts[i].end(), m_data.get() + end);
+        end += parts[i].size();
+        m_ends[i] = end;
+    }
+}
+
+std::string_view Kept::part(Part which) const {
+    std::size_t begin = which == k_line ? 0 : m_ends[which - 1];
+    return {m_data.get() + begin, m_ends[which] - begin};
+}
+
+std::optional<std::string_view> Kept::id() const {
+    return m_has_id ? std::optional(part(k_id)) : std::nullopt;
+}
+
+Result<Entry> Kept::entry() const {
+    auto record = log::parse_json_line(part(k_line));
+    if (!record) {
+        return tl::unexpected(record.error());
+    }
+    Entry entry;
+    entry.seq = m_seq;
+    entry.record = std::move(*record);
+    entry.record.seq = m_log_seq;
+    entry.record.message.trailers = m_trailers;
+    entry.provider = part(k_provider);
+    if (m_has_event_type) {
+        entry.event_type = std::string(part(k_event_type));
+    }
+    entry.attempt = m_attempt;
+    entry.is_redelivery = m_is_redelivery;
+    return entry;
+}
+
+namespace {
+constexpr std::size_t k_scratch_kept = std::size_t{1} << 20;
+} // namespace
+
 Store::Store(std::size_t limit, std::size_t byte_limit)
     : m_limit(std::max<std::size_t>(limit, 1)), m_byte_limit(byte_limit) {}
 
-std::uint64_t Store::add(Entry entry) {
+std::uint64_t Store::add(Entry entry, std::string_view log_line) {
+    // Written into buffers of the adding thread's own, then copied into the Kept.
+    thread_local std::string scratch;
+    thread_local std::string summary;
+    std::string_view line = log_line;
+    if (line.empty()) {
+        scratch.clear();
+        log::append_json_line(entry.record, scratch); // costly: outside the lock
+        line = scratch;
+    }
     std::uint64_t seq = 0;
     {
         std::lock_guard lock(m_mutex);
@@ -20,17 +98,21 @@ std::uint64_t Store::add(Entry entry) {
             entry.attempt = ++attempts.count;
         }
         entry.is_redelivery = entry.is_redelivery || entry.attempt > 1;
-        m_bytes += entry.record.message.body.size();
-        m_entries.push_back(std::make_shared<const Entry>(std::move(entry)));
+        summary.clear();
+        append_summary_json(entry, summary);
+        auto kept = std::make_shared<const Kept>(entry, line, summary,
+                                                 carve(Kept::bytes_for(entry, line, summary)));
+        m_bytes += kept->bytes();
+        m_entries.push_back(std::move(kept));
         while (m_entries.size() > m_limit || (m_bytes > m_byte_limit && m_entries.size() > 1)) {
-            const Entry& oldest = *m_entries.front();
-            if (oldest.record.id) {
-                auto found = m_by_id.find(*oldest.record.id);
+            const Kept& oldest = *m_entries.front();
+            if (auto id = oldest.id()) {
+                auto found = m_by_id.find(*id);
                 if (found != m_by_id.end()) {
-                    std::erase(found->second.kept, oldest.seq);
+                    std::erase(found->second.kept, oldest.seq());
                 }
             }
-            m_bytes -= oldest.record.message.body.size();
+            m_bytes -= oldest.bytes();
             m_entries.pop_front();
         }
         // Ids of forgotten entries keep their count (a late retry is still numbered right)
@@ -39,20 +121,37 @@ std::uint64_t Store::add(Entry entry) {
             std::erase_if(m_by_id, [](const auto& item) { return item.second.kept.empty(); });
         }
     }
+    if (scratch.capacity() > k_scratch_kept) { // a rare huge body: give its memory back
+        std::string().swap(scratch);
+    }
     if (m_on_added) {
         m_on_added();
     }
     return seq;
 }
 
-std::vector<std::shared_ptr<const Entry>> Store::after(std::uint64_t after,
-                                                       std::size_t limit) const {
+std::shared_ptr<char> Store::carve(std::size_t size) {
+    if (size > k_block_size / 4) {
+        std::shared_ptr<char[]> own = std::make_shared_for_overwrite<char[]>(size);
+        return {own, own.get()};
+    }
+    if (size > k_block_size - m_block_used) {
+        m_block = std::make_shared_for_overwrite<char[]>(k_block_size);
+        m_block_used = 0;
+    }
+    std::shared_ptr<char> memory(m_block, m_block.get() + m_block_used);
+    m_block_used += size;
+    return memory;
+}
+
+std::vector<std::shared_ptr<const Kept>> Store::after(std::uint64_t after,
+                                                      std::size_t limit) const {
     std::lock_guard lock(m_mutex);
-    std::vector<std::shared_ptr<const Entry>> found;
+    std::vector<std::shared_ptr<const Kept>> found;
     if (m_entries.empty() || after >= m_last_seq) {
         return found;
     }
-    std::uint64_t first = m_entries.front()->seq;
+    std::uint64_t first = m_entries.front()->seq();
     std::size_t start = after < first ? 0 : static_cast<std::size_t>(after - first + 1);
     std::size_t end = std::min(m_entries.size(), start + std::min(limit, m_entries.size()));
     found.reserve(end - start);
@@ -62,25 +161,26 @@ std::vector<std::shared_ptr<const Entry>> Store::after(std::uint64_t after,
     return found;
 }
 
-std::shared_ptr<const Entry> Store::find(std::uint64_t seq) const {
+std::shared_ptr<const Kept> Store::find(std::uint64_t seq) const {
     std::lock_guard lock(m_mutex);
-    if (m_entries.empty() || seq < m_entries.front()->seq || seq > m_last_seq) {
+    if (m_entries.empty() || seq < m_entries.front()->seq() || seq > m_last_seq) {
         return nullptr;
     }
-    return m_entries[static_cast<std::size_t>(seq - m_entries.front()->seq)];
+    return m_entries[static_cast<std::size_t>(seq - m_entries.front()->seq())];
 }
 
-std::vector<std::shared_ptr<const Entry>> Store::attempts_of(const Entry& entry) const {
+std::vector<std::shared_ptr<const Kept>> Store::attempts_of(const Kept& kept) const {
     std::lock_guard lock(m_mutex);
-    std::vector<std::shared_ptr<const Entry>> attempts;
+    std::vector<std::shared_ptr<const Kept>> attempts;
     if (m_entries.empty()) {
         return attempts;
     }
-    std::uint64_t first = m_entries.front()->seq;
-    auto found = entry.record.id ? m_by_id.find(*entry.record.id) : m_by_id.end();
+    std::uint64_t first = m_entries.front()->seq();
+    auto id = kept.id();
+    auto found = id ? m_by_id.find(*id) : m_by_id.end();
     if (found == m_by_id.end() || found->second.kept.empty()) {
-        if (entry.seq >= first && entry.seq <= m_last_seq) {
-            attempts.push_back(m_entries[static_cast<std::size_t>(entry.seq - first)]);
+        if (kept.seq() >= first && kept.seq() <= m_last_seq) {
+            attempts.push_back(m_entries[static_cast<std::size_t>(kept.seq() - first)]);
         }
         return attempts;
     }

@@ -4,8 +4,10 @@
 /// with the attempts of one delivery id linked together.
 #pragma once
 
+#include "core/error.hpp"
 #include "core/log/record.hpp"
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -13,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -31,8 +34,56 @@ struct Entry {
     bool is_redelivery = false; ///< attempt > 1, or listen saw the same body before
 };
 
-/// Thread-safe. Keeps the last `limit` entries, and no more than `byte_limit` bytes of bodies
-/// (the newest entry is always kept); older ones leave memory (the log keeps them).
+/// One delivery as the store keeps it: its record as its log line (log::to_json_line), its
+/// summary (summary_json) and its provider, event type and id, one after another in memory the
+/// store carves out of blocks it shares between entries (and its trailers, which the log does
+/// not keep, apart: a rare chunked request has them).
+///
+/// Why: listen keeps 20,000 deliveries for days, each freed long after it was made. As full
+/// records they were dozens of long-lived allocations each (every header's name and value, the
+/// body...) and the allocator became the inspector's main cost; as one string each, every
+/// delivery still asked malloc for a few kilobytes that it must find among long-lived chunks.
+/// bench/listen's hooks-ui target measures it (see bench/README.md).
+class Kept {
+  public:
+    /// `entry` numbered by the store; `line` is log::to_json_line(entry.record) (its seq may be
+    /// 0), `summary` summary_json(entry); `memory` holds bytes_for() those bytes.
+    Kept(const Entry& entry, std::string_view line, std::string_view summary,
+         std::shared_ptr<char> memory);
+    static std::size_t bytes_for(const Entry& entry, std::string_view line,
+                                 std::string_view summary);
+
+    std::uint64_t seq() const { return m_seq; }
+    unsigned attempt() const { return m_attempt; }
+    bool is_redelivery() const { return m_is_redelivery; }
+    /// summary_json() of the entry, ready for the list and the stream.
+    std::string_view summary() const { return part(k_summary); }
+    std::optional<std::string_view> id() const;
+    /// Bytes held (the log line, the summary and the rest).
+    std::size_t bytes() const { return m_ends[k_parts - 1]; }
+
+    /// The delivery in full again, its record read back from its log line: exact, because the
+    /// log is (log::parse_json_line of to_json_line gives the same record).
+    Result<Entry> entry() const;
+
+  private:
+    enum Part : std::uint8_t { k_line, k_summary, k_provider, k_event_type, k_id, k_parts };
+    std::string_view part(Part which) const;
+
+    std::shared_ptr<char> m_data;              ///< the parts, one after another
+    std::array<std::size_t, k_parts> m_ends{}; ///< where each part ends in m_data
+    std::vector<message::Header> m_trailers;
+    std::uint64_t m_seq = 0;
+    std::uint64_t m_log_seq = 0; ///< record.seq, which the line may not hold
+    unsigned m_attempt = 1;
+    bool m_is_redelivery = false;
+    bool m_has_event_type = false;
+    bool m_has_id = false;
+};
+
+/// Thread-safe. Keeps the last `limit` entries, and no more than `byte_limit` bytes of them (as
+/// Kept::bytes() counts; the newest entry is always kept); older ones leave memory (the log
+/// keeps them).
 class Store {
   public:
     explicit Store(std::size_t limit = k_listen_limit, std::size_t byte_limit = k_byte_limit);
@@ -45,18 +96,20 @@ class Store {
     static constexpr std::size_t k_file_limit = 200'000;
     static constexpr std::size_t k_byte_limit = std::size_t{256} * 1024 * 1024;
 
-    /// Numbers `entry`, works out its attempt from the entries of the same id, keeps it, then
-    /// calls the added-callback (outside the lock). Returns its seq.
-    std::uint64_t add(Entry entry);
+    /// Numbers `entry`, works out its attempt from the entries of the same id, keeps it as a
+    /// Kept, then calls the added-callback (outside the lock). Returns its seq. `log_line`, when
+    /// given, is the record as the log wrote it but with seq 0 (listen::Observer::keep): kept
+    /// as it is instead of written again.
+    std::uint64_t add(Entry entry, std::string_view log_line = {});
 
     /// Entries with seq > `after`, ascending, at most `limit` of them.
-    std::vector<std::shared_ptr<const Entry>> after(std::uint64_t after, std::size_t limit) const;
+    std::vector<std::shared_ptr<const Kept>> after(std::uint64_t after, std::size_t limit) const;
 
     /// The entry numbered `seq`, or null when there is none (never, or dropped by the limit).
-    std::shared_ptr<const Entry> find(std::uint64_t seq) const;
+    std::shared_ptr<const Kept> find(std::uint64_t seq) const;
 
-    /// Every kept entry with the id of `entry` (just `entry` when it has none), ascending.
-    std::vector<std::shared_ptr<const Entry>> attempts_of(const Entry& entry) const;
+    /// Every kept entry with the id of `kept` (just `kept` when it has none), ascending.
+    std::vector<std::shared_ptr<const Kept>> attempts_of(const Kept& kept) const;
 
     /// The seq of the last entry added; 0 when empty.
     std::uint64_t last_seq() const;
@@ -73,16 +126,31 @@ class Store {
     std::size_t m_limit;
     std::size_t m_byte_limit;
     mutable std::mutex m_mutex;
-    std::size_t m_bytes = 0;                            ///< of the kept entries' bodies
-    std::deque<std::shared_ptr<const Entry>> m_entries; ///< ascending, consecutive seqs
+    std::size_t m_bytes = 0;                           ///< of the kept entries
+    std::deque<std::shared_ptr<const Kept>> m_entries; ///< ascending, consecutive seqs
     std::uint64_t m_last_seq = 0;
     /// What the store knows of one delivery id.
     struct Attempts {
         unsigned count = 0;              ///< attempts seen, those forgotten included
         std::vector<std::uint64_t> kept; ///< seqs of its kept entries, ascending
     };
-    std::unordered_map<std::string, Attempts> m_by_id;
+    /// Looks up by std::string_view too (an id read from a Kept).
+    struct IdHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view id) const {
+            return std::hash<std::string_view>{}(id);
+        }
+    };
+    std::unordered_map<std::string, Attempts, IdHash, std::equal_to<>> m_by_id;
     std::function<void()> m_on_added;
+
+    /// Memory for `size` bytes of a Kept: the next bytes of the current block (a new block when
+    /// they do not fit), or a block of its own when it is large. Entries leave in the order
+    /// they came, so a block is freed soon after its last entry goes. Under the lock.
+    std::shared_ptr<char> carve(std::size_t size);
+    static constexpr std::size_t k_block_size = std::size_t{256} * 1024;
+    std::shared_ptr<char[]> m_block;
+    std::size_t m_block_used = k_block_size;
 };
 
 } // namespace hooks::inspect

@@ -61,23 +61,23 @@ json verification_object(const Verification& verification) {
     };
 }
 
-json attempts_array(const std::vector<std::shared_ptr<const Entry>>& attempts) {
+json attempts_array(const std::vector<Entry>& attempts) {
     json list = json::array();
     const Entry* previous = nullptr;
-    for (const auto& attempt : attempts) {
+    for (const Entry& attempt : attempts) {
         json delay = nullptr;
         if (previous != nullptr) {
             delay = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        attempt->record.received_at - previous->record.received_at)
+                        attempt.record.received_at - previous->record.received_at)
                         .count();
         }
-        const auto& status = attempt->record.response_status;
-        list.push_back({{"seq", attempt->seq},
-                        {"received_at", log::format_rfc3339(attempt->record.received_at)},
+        const auto& status = attempt.record.response_status;
+        list.push_back({{"seq", attempt.seq},
+                        {"received_at", log::format_rfc3339(attempt.record.received_at)},
                         {"status", status ? json(*status) : json(nullptr)},
-                        {"verdict", verdict_of(*attempt)},
+                        {"verdict", verdict_of(attempt)},
                         {"delay_ms", delay}});
-        previous = attempt.get();
+        previous = &attempt;
     }
     return list;
 }
@@ -140,13 +140,18 @@ std::string_view verdict_of(const Entry& entry) {
 }
 
 std::string summary_json(const Entry& entry) {
+    std::string out;
+    out.reserve(320 + entry.record.message.target.size());
+    append_summary_json(entry, out);
+    return out;
+}
+
+void append_summary_json(const Entry& entry, std::string& out) {
     // Written by hand: listen --ui streams a summary of every delivery, and nlohmann's
     // object-then-dump cost more than the rest of the delivery together (bench/listen's
     // hooks-ui; bench/fastpaths compares the two). Keys in nlohmann's order (sorted), so that
     // both write the same text.
     const log::Record& record = entry.record;
-    std::string out;
-    out.reserve(320 + record.message.target.size());
     out += "{\"attempt\":";
     out += std::to_string(entry.attempt);
     out += ",\"content_type\":";
@@ -179,7 +184,6 @@ std::string summary_json(const Entry& entry) {
     out += ",\"verdict\":\"";
     out += verdict_of(entry);
     out += "\"}";
-    return out;
 }
 
 namespace detail {
@@ -190,8 +194,7 @@ std::string summary_json_library(const Entry& entry) {
 
 } // namespace detail
 
-std::string detail_json(const Entry& entry,
-                        const std::vector<std::shared_ptr<const Entry>>& attempts,
+std::string detail_json(const Entry& entry, const std::vector<Entry>& attempts,
                         const std::optional<Verification>& verification) {
     const log::Record& record = entry.record;
     json detail = summary_object(entry);

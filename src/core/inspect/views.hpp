@@ -37,6 +37,8 @@ std::string_view verdict_of(const Entry& entry);
 /// The summary object of an entry (seq, id, received_at, method, target, provider, event_type,
 /// verdict, reason, status, size, redelivery, attempt, content_type), compact JSON.
 std::string summary_json(const Entry& entry);
+/// summary_json() appended to `out`.
+void append_summary_json(const Entry& entry, std::string& out);
 
 namespace detail {
 /// summary_json() through nlohmann::json, which it replaces for speed: the same JSON value
@@ -46,8 +48,7 @@ std::string summary_json_library(const Entry& entry);
 
 /// The detail object: the summary's fields, then remote, headers (wire order), body_text or
 /// body_b64, body_is_json, verify, attempts (with the delay since the one before) and curl.
-std::string detail_json(const Entry& entry,
-                        const std::vector<std::shared_ptr<const Entry>>& attempts,
+std::string detail_json(const Entry& entry, const std::vector<Entry>& attempts,
                         const std::optional<Verification>& verification);
 
 /// A HAR 1.2 document holding this one request (and its answered status), as log::parse_har

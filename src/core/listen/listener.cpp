@@ -95,7 +95,7 @@ void Listener::finish_turn() {
             pending.receipt.record.seq = result.first_seq + i;
         }
         settle_log(pending.response, pending.receipt, is_written ? nullptr : &*result.error);
-        conclude(pending.receipt);
+        conclude(pending.receipt, is_written ? turn.batch.line(i) : std::string_view());
         pending.responder.respond(std::move(pending.response));
     }
     turn.batch.clear();
@@ -151,10 +151,10 @@ void Listener::stop() {
 
 /// Reports the delivery, hands it to the observer to keep, counts it, and stops the server at
 /// the count.
-void Listener::conclude(Receipt& receipt) {
+void Listener::conclude(Receipt& receipt, std::string_view log_line) {
     m_observer.on_delivery(receipt);
     bool is_invalid = receipt.record.verify && !receipt.record.verify->ok;
-    m_observer.keep(std::move(receipt));
+    m_observer.keep(std::move(receipt), log_line);
     // Counted without a lock: this runs for every delivery on every I/O thread.
     std::uint64_t delivered = ++m_deliveries;
     if (is_invalid) {

@@ -31,9 +31,11 @@ class Observer {
     virtual void on_delivery(const Receipt& receipt) = 0;
 
     /// Right after on_delivery(), the same receipt to keep: the listener is done with it, so an
-    /// observer that stores deliveries (the inspector's feed) takes it without a copy. By
-    /// default it is dropped.
-    virtual void keep(Receipt&& /*receipt*/) {}
+    /// observer that stores deliveries (the inspector's feed) takes it without a copy. With it,
+    /// `log_line`: the record as the log wrote it but with seq 0 (as log::Batch holds it), so
+    /// that it need not be written again; empty when the log did not write it in a batch. Valid
+    /// during the call only. By default both are dropped.
+    virtual void keep(Receipt&& /*receipt*/, std::string_view /*log_line*/) {}
 
     /// A request the server answered itself (400, 408, 413, 431, 503) or that was cut short.
     virtual void on_rejection(const http::Rejection& rejection) = 0;
@@ -91,7 +93,7 @@ class Listener {
     void finish_turn();
 
   private:
-    void conclude(Receipt& receipt);
+    void conclude(Receipt& receipt, std::string_view log_line = {});
     void finish(bool has_stopped);
     void watch(const StopWhen& when);
 

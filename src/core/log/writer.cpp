@@ -264,6 +264,11 @@ void Writer::wait_for_writeback() {
     }
 }
 
+std::string_view Batch::line(std::size_t i) const {
+    size_t start = i == 0 ? 0 : m_ends[i - 1];
+    return std::string_view(m_lines).substr(start, m_ends[i] - start);
+}
+
 void Batch::add(const Record& record) {
     size_t start = m_lines.size();
     if (record.seq == 0) {

@@ -26,6 +26,8 @@ class Batch {
     void add(const Record& record);
     std::size_t size() const { return m_ends.size(); }
     bool empty() const { return m_ends.empty(); }
+    /// Record `i` (0-based) as serialized: to_json_line() of it with seq 0.
+    std::string_view line(std::size_t i) const;
     /// Empties the batch and keeps its memory for the next one.
     void clear();
 

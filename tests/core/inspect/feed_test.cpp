@@ -53,10 +53,10 @@ TEST_CASE("a saved log is read with the recorded verdicts, or verified again wit
         REQUIRE(loaded.has_value());
         CHECK(loaded->records == 2);
         REQUIRE(store.size() == 2);
-        CHECK(store.find(2)->record.verify->ok); // as recorded
-        CHECK(store.find(2)->provider == "github");
-        CHECK(store.find(2)->event_type == "push");
-        CHECK(store.find(2)->record.id == "d-2");
+        CHECK(store.find(2)->entry()->record.verify->ok); // as recorded
+        CHECK(store.find(2)->entry()->provider == "github");
+        CHECK(store.find(2)->entry()->event_type == "push");
+        CHECK(store.find(2)->entry()->record.id == "d-2");
     }
     std::istringstream input(text);
     inspect::Store store;
@@ -66,9 +66,10 @@ TEST_CASE("a saved log is read with the recorded verdicts, or verified again wit
     options.secrets = {{"right", "--secret #1"}};
     auto loaded = inspect::load(input, "saved.jsonl", options, store);
     REQUIRE(loaded.has_value());
-    CHECK(store.find(1)->record.verify->ok);
-    CHECK_FALSE(store.find(2)->record.verify->ok);
-    CHECK(store.find(2)->record.verify->reason.find("X-Hub-Signature-256") != std::string::npos);
+    CHECK(store.find(1)->entry()->record.verify->ok);
+    CHECK_FALSE(store.find(2)->entry()->record.verify->ok);
+    CHECK(store.find(2)->entry()->record.verify->reason.find("X-Hub-Signature-256") !=
+          std::string::npos);
 }
 
 TEST_CASE("a log line that does not parse fails naming the file and line", "[inspect]") {
@@ -106,10 +107,30 @@ TEST_CASE("listen's feed passes every receipt on and keeps it in the store", "[i
     CHECK(printer.deliveries == 1);
     CHECK(printer.rejections == 1);
     CHECK(store.size() == 0);
-    feed.keep(std::move(receipt));
+    feed.keep(std::move(receipt), "");
     REQUIRE(store.size() == 1);
-    CHECK(store.find(1)->record.message.body == "{}");
-    CHECK(store.find(1)->provider == "stripe");
-    CHECK(store.find(1)->event_type == "invoice.paid");
-    CHECK(store.find(1)->is_redelivery);
+    CHECK(store.find(1)->entry()->record.message.body == "{}");
+    CHECK(store.find(1)->entry()->provider == "stripe");
+    CHECK(store.find(1)->entry()->event_type == "invoice.paid");
+    CHECK(store.find(1)->entry()->is_redelivery);
+
+    // With the line the log wrote (seq 0 in it), the store keeps that line, and the record
+    // reads back whole, its log seq included.
+    listen::Receipt logged;
+    logged.record.seq = 7;
+    logged.record.id = "evt_7";
+    logged.record.message.method = "POST";
+    logged.record.message.target = "/hooks";
+    logged.record.message.headers = {{"Content-Type", "application/json"}};
+    logged.record.message.body = R"({"n":7})";
+    logged.record.response_status = 204;
+    log::Record unnumbered = logged.record;
+    unnumbered.seq = 0;
+    std::string line = log::to_json_line(unnumbered);
+    log::Record expected = logged.record;
+    feed.keep(std::move(logged), line);
+    auto back = store.find(2)->entry();
+    REQUIRE(back);
+    CHECK(back->record == expected);
+    CHECK(store.find(2)->summary().find("\"log_seq\":7") != std::string_view::npos);
 }

@@ -217,7 +217,7 @@ TEST_CASE("the list and a delivery's detail say what was recorded and verify it 
     fixture.add_signed("stripe", R"({"id":"evt_1","type":"invoice.paid"})");
     fixture.add_signed("stripe", R"({"id":"evt_1","type":"invoice.paid","x":1})");
     // The second one's body changed after signing: a tampered retry.
-    inspect::Entry tampered = *fixture.store.find(2);
+    inspect::Entry tampered = *fixture.store.find(2)->entry();
     tampered.record.message.body = R"({"id":"evt_1","type":"invoice.paid","x":2})";
     tampered.record.verify = log::VerifyOutcome{"stripe", false, "signature mismatch"};
     fixture.store.add(std::move(tampered));
@@ -338,7 +338,7 @@ TEST_CASE("replay goes only to the configured destination, re-signed when asked"
     CHECK(first.target == "/webhooks");
     CHECK(first.body == body);
     // As recorded, in order, but for Host (the destination's, in its place).
-    std::vector<message::Header> expected = fixture.store.find(1)->record.message.headers;
+    std::vector<message::Header> expected = fixture.store.find(1)->entry()->record.message.headers;
     expected[0].value = "127.0.0.1:3000";
     CHECK(first.headers == expected);
 

@@ -26,10 +26,10 @@ inspect::Entry entry_with(std::optional<std::string> id, std::string body = "{}"
     return entry;
 }
 
-std::vector<std::uint64_t> seqs(const std::vector<std::shared_ptr<const inspect::Entry>>& entries) {
+std::vector<std::uint64_t> seqs(const std::vector<std::shared_ptr<const inspect::Kept>>& entries) {
     std::vector<std::uint64_t> numbers;
-    for (const auto& entry : entries) {
-        numbers.push_back(entry->seq);
+    for (const auto& kept : entries) {
+        numbers.push_back(kept->seq());
     }
     return numbers;
 }
@@ -53,11 +53,11 @@ TEST_CASE("the store numbers entries in arrival order and links the attempts of 
 
     auto third = store.find(3);
     REQUIRE(third);
-    CHECK(third->attempt == 2);
-    CHECK(third->is_redelivery);
-    CHECK(store.find(1)->attempt == 1);
-    CHECK_FALSE(store.find(1)->is_redelivery);
-    CHECK(store.find(5)->attempt == 3);
+    CHECK(third->attempt() == 2);
+    CHECK(third->is_redelivery());
+    CHECK(store.find(1)->attempt() == 1);
+    CHECK_FALSE(store.find(1)->is_redelivery());
+    CHECK(store.find(5)->attempt() == 3);
     CHECK(seqs(store.attempts_of(*third)) == std::vector<std::uint64_t>{1, 3, 5});
     CHECK(seqs(store.attempts_of(*store.find(2))) == std::vector<std::uint64_t>{2});
     CHECK(store.find(0) == nullptr);
@@ -73,23 +73,61 @@ TEST_CASE("beyond its limit the store forgets the oldest entries, and their atte
     CHECK(store.size() == 3);
     CHECK(store.find(2) == nullptr);
     REQUIRE(store.find(3));
-    CHECK(store.find(5)->attempt == 5);
+    CHECK(store.find(5)->attempt() == 5);
     CHECK(seqs(store.after(0, 100)) == std::vector<std::uint64_t>{3, 4, 5});
     CHECK(seqs(store.attempts_of(*store.find(4))) == std::vector<std::uint64_t>{3, 4, 5});
 }
 
-TEST_CASE("the store keeps no more than its byte limit of bodies, and always the newest",
-          "[inspect]") {
-    inspect::Store store(100, 10);
+TEST_CASE("the store keeps no more than its byte limit, and always the newest", "[inspect]") {
+    inspect::Store probe;
+    probe.add(entry_with("a", "1234"));
+    std::size_t one = probe.find(1)->bytes();
+    CHECK(one > std::string_view("1234").size());
+
+    inspect::Store store(100, 2 * one + one / 2);
     store.add(entry_with("a", "1234"));
     store.add(entry_with("b", "5678"));
     CHECK(store.size() == 2);
-    store.add(entry_with("c", "90"));
-    CHECK(store.size() == 3);
-    store.add(entry_with("d", "x"));
-    CHECK(seqs(store.after(0, 100)) == std::vector<std::uint64_t>{2, 3, 4});
-    store.add(entry_with("e", std::string(50, 'x')));
-    CHECK(seqs(store.after(0, 100)) == std::vector<std::uint64_t>{5});
+    store.add(entry_with("c", "9012"));
+    CHECK(seqs(store.after(0, 100)) == std::vector<std::uint64_t>{2, 3});
+    store.add(entry_with("d", std::string(4 * one, 'x')));
+    CHECK(seqs(store.after(0, 100)) == std::vector<std::uint64_t>{4});
+}
+
+TEST_CASE("a kept entry reads back as the entry it was, and carries its summary", "[inspect]") {
+    inspect::Store store;
+    inspect::Entry entry = entry_with("evt_1", std::string("{\"a\":\"\xff\xfe\x00\"}", 11));
+    entry.record.seq = 42;
+    entry.record.remote = "127.0.0.1:5000";
+    entry.record.message.method = "PUT";
+    entry.record.message.headers.push_back({"x-Mixed-CASE", "  two  spaces "});
+    entry.record.message.trailers = {{"X-Trailer", "t"}};
+    entry.record.verify = log::VerifyOutcome{"github", false, "signature mismatch"};
+    entry.record.response_status = 500;
+    entry.provider = "github";
+    entry.event_type = "push";
+    entry.is_redelivery = true;
+    inspect::Entry plain = entry_with(std::nullopt, "");
+
+    REQUIRE(store.add(entry) == 1);
+    REQUIRE(store.add(plain) == 2);
+    for (std::uint64_t seq : {std::uint64_t{1}, std::uint64_t{2}}) {
+        auto kept = store.find(seq);
+        REQUIRE(kept);
+        auto back = kept->entry();
+        REQUIRE(back);
+        inspect::Entry& expected = seq == 1 ? entry : plain;
+        expected.seq = seq;
+        CHECK(back->seq == seq);
+        CHECK(back->record == expected.record);
+        CHECK(back->record.message.body == expected.record.message.body);
+        CHECK(back->provider == expected.provider);
+        CHECK(back->event_type == expected.event_type);
+        CHECK(back->attempt == 1);
+        CHECK(back->is_redelivery == expected.is_redelivery);
+        CHECK(kept->summary() == inspect::summary_json(*back));
+        CHECK(kept->id() == expected.record.id);
+    }
 }
 
 TEST_CASE("the store calls back after each add, outside its lock", "[inspect]") {

@@ -65,9 +65,10 @@ class Recorder final : public listen::Observer {
         std::lock_guard lock(m_mutex);
         m_receipts.push_back(receipt);
     }
-    void keep(listen::Receipt&& receipt) override {
+    void keep(listen::Receipt&& receipt, std::string_view log_line) override {
         std::lock_guard lock(m_mutex);
         m_kept.push_back(std::move(receipt));
+        m_kept_lines.emplace_back(log_line);
     }
     void on_rejection(const http::Rejection& rejection) override {
         std::lock_guard lock(m_mutex);
@@ -76,6 +77,10 @@ class Recorder final : public listen::Observer {
     std::vector<listen::Receipt> kept() const {
         std::lock_guard lock(m_mutex);
         return m_kept;
+    }
+    std::vector<std::string> kept_lines() const {
+        std::lock_guard lock(m_mutex);
+        return m_kept_lines;
     }
     std::vector<listen::Receipt> receipts() const {
         std::lock_guard lock(m_mutex);
@@ -90,6 +95,7 @@ class Recorder final : public listen::Observer {
     mutable std::mutex m_mutex;
     std::vector<listen::Receipt> m_receipts;
     std::vector<listen::Receipt> m_kept;
+    std::vector<std::string> m_kept_lines;
     std::vector<http::Rejection> m_rejections;
 };
 
@@ -176,6 +182,22 @@ TEST_CASE("when the disk fills mid-batch, exactly the deliveries recorded are ac
         CHECK(receipt.record.response_status == (receipt.log_error.empty() ? 200 : 500));
     }
     CHECK(reported_ok == 4);
+    // Each recorded delivery is kept with its line as the log wrote it, seq aside; the others
+    // with none.
+    auto kept = recorder.kept();
+    auto lines = recorder.kept_lines();
+    REQUIRE(kept.size() == 10);
+    REQUIRE(lines.size() == 10);
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        if (!kept[i].log_error.empty()) {
+            CHECK(lines[i].empty());
+            continue;
+        }
+        log::Record unnumbered = kept[i].record;
+        CHECK(unnumbered.seq != 0);
+        unnumbered.seq = 0;
+        CHECK(lines[i] == log::to_json_line(unnumbered));
+    }
 }
 
 TEST_CASE("a forwarding listener logs each delivery alone, and a failed write is still a 500",
