@@ -26,13 +26,10 @@ async function request(method, path, body) {
     } catch (error) {
         throw new ApiError(0, 'the inspector server does not answer (is hooks still running?)');
     }
-    performance.mark('x-headers-' + path);
     const text = await response.text();
-    performance.mark('x-text-' + path);
     let data = null;
     try {
         data = text ? JSON.parse(text) : null;
-        performance.mark('x-parsed-' + path);
     } catch (error) {
         throw new ApiError(response.status, `${response.status}: not JSON`);
     }
@@ -43,8 +40,33 @@ async function request(method, path, body) {
     return data;
 }
 
+/// The field order of the list's rows, from the first list answer; the stream's rows use it too.
+let row_fields = null;
+
+/// Turns compact rows (arrays of values in the order of `fields`) into summary objects.
+export function summaries_from(fields, rows) {
+    const count = fields.length;
+    const summaries = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
+        const summary = {};
+        for (let j = 0; j < count; j++) {
+            summary[fields[j]] = row[j];
+        }
+        summaries[i] = summary;
+    }
+    return summaries;
+}
+
 export const get_info = () => request('GET', '/api/info');
-export const get_deliveries = (after) => request('GET', `/api/deliveries?after=${after}`);
+
+/// The list after seq `after`: {deliveries: [summary…], last_seq}, built from the server's rows.
+export async function get_deliveries(after) {
+    const data = await request('GET', `/api/deliveries?after=${after}`);
+    row_fields = data.fields;
+    return { deliveries: summaries_from(data.fields, data.rows), last_seq: data.last_seq };
+}
+
 export const get_delivery = (seq) => request('GET', `/api/deliveries/${seq}`);
 export const check_edit = (seq, edit) => request('POST', `/api/deliveries/${seq}/check`, edit);
 export const replay = (seq, edit) => request('POST', `/api/deliveries/${seq}/replay`, edit || {});
@@ -72,14 +94,15 @@ export async function download(seq, kind) {
     setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-/// The server ends the stream after each batch; EventSource reconnects by itself with
-/// Last-Event-ID, so errors are expected and ignored.
-export function open_stream(after, on_delivery) {
+/// The server ends the stream after each batch (one `deliveries` event whose data is an array
+/// of rows in the list's field order); EventSource reconnects by itself with Last-Event-ID, so
+/// errors are expected and ignored. Call get_deliveries first: it learns the field order.
+export function open_stream(after, on_deliveries) {
     const source = new EventSource(
         `/api/stream?token=${encodeURIComponent(token)}&after=${after}`);
-    source.addEventListener('delivery', (event) => {
+    source.addEventListener('deliveries', (event) => {
         try {
-            on_delivery(JSON.parse(event.data));
+            on_deliveries(summaries_from(row_fields, JSON.parse(event.data)));
         } catch (error) {
             console.warn('bad stream event', error);
         }

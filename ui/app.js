@@ -361,9 +361,10 @@ $('theme').addEventListener('click', () => {
 });
 try { set_theme(localStorage.getItem('hooks-theme') || 'auto'); } catch (error) { set_theme('auto'); }
 
-/// Stream events are applied once per frame: a burst of deliveries costs one list update.
+/// Stream batches are applied once per frame: a burst of deliveries costs one list update.
 let queued = [];
-function queue_delivery(summary) {
+function queue_deliveries(summaries) {
+    if (!summaries.length) return;
     if (!queued.length) {
         requestAnimationFrame(() => {
             const batch = queued;
@@ -371,7 +372,7 @@ function queue_delivery(summary) {
             add_deliveries(batch);
         });
     }
-    queued.push(summary);
+    for (const summary of summaries) queued.push(summary);
 }
 
 /// EventSource reconnects by itself after each batch; only when the browser gives up (the
@@ -381,7 +382,7 @@ function follow_stream() {
     live.hidden = false;
     live.textContent = 'live';
     live.classList.remove('off');
-    const source = api.open_stream(state.last_seq, queue_delivery);
+    const source = api.open_stream(state.last_seq, queue_deliveries);
     source.addEventListener('error', () => {
         if (source.readyState !== EventSource.CLOSED) return;
         live.textContent = 'disconnected, retrying';
@@ -397,6 +398,14 @@ async function start() {
         update_count();
         return;
     }
+    // The list is requested together with /api/info, not after its round trip. A failed list is
+    // reported only once the info has arrived, so a wrong token still shows the token banner.
+    performance.mark('hooks-list-requested');
+    const listing = api.get_deliveries(0).then((first) => {
+        performance.mark('hooks-list-received');
+        return first;
+    });
+    listing.catch(() => {});
     try {
         state.info = await api.get_info();
     } catch (error) {
@@ -413,9 +422,7 @@ async function start() {
     document.title = `hooks · ${info.mode === 'listen' ? info.source : info.source}`;
     update_count();
     try {
-        performance.mark('hooks-list-requested');
-        const first = await api.get_deliveries(0);
-        performance.mark('hooks-list-received');
+        const first = await listing;
         add_deliveries(first.deliveries);
         state.last_seq = Math.max(state.last_seq, first.last_seq || 0);
         state.unseen = 0;

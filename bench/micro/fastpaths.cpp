@@ -644,8 +644,9 @@ Group log_line_group(const std::vector<Input>& lines) {
 }
 
 Group inspector_summary_group(const std::vector<Input>& bodies) {
-    Group group("a delivery's summary for the inspector's list and stream (inspect::summary_json)",
-                "hand-written with text::append_json_string_lossy", "nlohmann::json object + dump");
+    Group group("a delivery's summary for the inspector's list and stream (inspect::summary_row)",
+                "hand-written with text::append_json_string_lossy",
+                "nlohmann::json object, array + dump");
     for (const Input& body : bodies) {
         inspect::Entry entry;
         entry.seq = 1041;
@@ -653,9 +654,9 @@ Group inspector_summary_group(const std::vector<Input>& bodies) {
         entry.provider = body.provider;
         entry.event_type = events::describe_delivery(body.provider, body.message).event_type;
         entry.record.verify->reason = "signature in X-Hub-Signature-256 matches --secret #1";
-        auto fast = [](const inspect::Entry& e) { return inspect::summary_json(e); };
+        auto fast = [](const inspect::Entry& e) { return inspect::summary_row(e); };
         auto library = [](const inspect::Entry& e) {
-            return inspect::detail::summary_json_library(e);
+            return inspect::detail::summary_row_library(e);
         };
         add_case(group, body.name, entry, fast, library,
                  [](const std::string& out) { return out.size(); });

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The inspector's API from Node, no browser: `hooks listen --ui --log FILE` receives deliveries
 // (UTF-8 with a trailing newline, binary with a NUL and invalid UTF-8); the list and detail
-// endpoints return them byte-exact; the HAR and JSONL downloads hold the exact body and the
-// exact log line; the event stream, opened with fetch and Last-Event-ID, resumes after the seq
+// endpoints return them byte-exact; the list sends compact rows in its named field order; the HAR
+// and JSONL downloads hold the exact body and the exact log line; the event stream, opened with
+// fetch and Last-Event-ID, sends one `deliveries` event of rows per batch, resumes after the seq
 // it names and brings nothing older.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -11,8 +12,11 @@ import {
     api,
     apiJson,
     deliver,
+    listDeliveries,
     logLines,
+    rowFields,
     startListen,
+    summariesFrom,
     tempDir,
     testTimeout,
     waitForDeliveries,
@@ -23,7 +27,7 @@ const binaryBody = Buffer.from([0x00, 0xff, 0xfe, 0x41, 0x0a, 0xc3, 0x28, 0x80, 
 const formBody = 'a=1&b=two%20words';
 
 /// Reads an event stream opened with fetch until the server ends it (or `timeout` ms pass):
-/// {status, text, events: [{id, event, data}]}.
+/// {status, text, events: [{id, event, data}], summaries (every event's rows as summary objects)}.
 async function readStream(ui, query, { lastEventId, timeout = 25000 } = {}) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeout);
@@ -60,7 +64,8 @@ async function readStream(ui, query, { lastEventId, timeout = 25000 } = {}) {
             events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
         }
     }
-    return { status, text, events };
+    const summaries = events.flatMap((e) => summariesFrom(rowFields, e.data));
+    return { status, text, events, summaries };
 }
 
 describe('inspector API', () => {
@@ -94,9 +99,27 @@ describe('inspector API', () => {
         assert.equal(first.redelivery, false);
         assert.equal(first.attempt, 1);
         assert.match(first.received_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-        const page = await apiJson(listen.ui, '/api/deliveries?after=1&limit=1');
-        assert.deepEqual(page.deliveries.map((s) => s.seq), [2]);
+        const page = await listDeliveries(listen.ui, '?after=1&limit=1');
+        assert.deepEqual(page.rows.map((row) => row[0]), [2]);
+        assert.equal(page.deliveries[0].target, '/binary');
         assert.equal(page.last_seq, 3);
+        const all = await apiJson(listen.ui, '/api/deliveries');
+        assert.deepEqual(all.fields, rowFields);
+        assert.deepEqual(Object.keys(all).sort(), ['fields', 'last_seq', 'rows']);
+        assert.equal(all.rows.length, 3);
+        for (const row of all.rows) {
+            assert.equal(row.length, rowFields.length);
+        }
+        // Each value sits at its field's index, with the summary's types.
+        const at = (name) => all.rows[0][rowFields.indexOf(name)];
+        assert.equal(at('seq'), 1);
+        assert.equal(at('target'), '/text?x=1');
+        assert.equal(at('redelivery'), false);
+        assert.equal(typeof at('size'), 'number');
+        assert.deepEqual(all.rows[0], rowFields.map((field) => first[field]));
+        const empty = await apiJson(listen.ui, '/api/deliveries?after=3');
+        assert.deepEqual(empty.rows, []);
+        assert.deepEqual(empty.fields, rowFields);
         const info = await apiJson(listen.ui, '/api/info');
         assert.equal(info.count, 3);
     });
@@ -154,26 +177,61 @@ describe('inspector API', () => {
     });
 
     test('the stream resumes after Last-Event-ID (over after=) and brings only later seqs', { timeout: testTimeout }, async () => {
-        const { status, text, events } = await readStream(listen.ui, `?token=${listen.ui.token}&after=0`, { lastEventId: 2 });
+        const { status, text, events, summaries: streamed } = await readStream(listen.ui, `?token=${listen.ui.token}&after=0`, { lastEventId: 2 });
         assert.equal(status, 200);
         assert.match(text, /^retry: 250\r?\n/);
-        assert.deepEqual(events.map((e) => [e.id, e.event, e.data.seq]), [['3', 'delivery', 3]]);
-        assert.equal(events[0].data.target, '/form');
+        assert.deepEqual(events.map((e) => [e.id, e.event, e.data.length]), [['3', 'deliveries', 1]]);
+        assert.deepEqual(streamed.map((s) => s.seq), [3]);
+        assert.equal(streamed[0].target, '/form');
+        // The stream's rows are the list's rows.
+        assert.deepEqual(events[0].data, (await apiJson(listen.ui, '/api/deliveries?after=2')).rows);
+    });
+
+    test('a stream from the start brings every delivery in one event whose id is the last seq', { timeout: testTimeout }, async () => {
+        const { events, summaries: streamed } = await readStream(listen.ui, `?token=${listen.ui.token}&after=0`);
+        assert.equal(events.length, 1);
+        assert.equal(events[0].event, 'deliveries');
+        assert.deepEqual(streamed.map((s) => s.seq), [1, 2, 3]);
+        assert.equal(events[0].id, String(streamed.at(-1).seq));
+        assert.deepEqual(streamed, summaries);
     });
 
     test('a stream opened after the last seq waits for the next delivery, brings it alone and ends', { timeout: testTimeout }, async () => {
         const reading = readStream(listen.ui, `?token=${listen.ui.token}`, { lastEventId: 3 });
         await new Promise((resolve) => setTimeout(resolve, 500));
         assert.equal(await deliver(`${listen.url}/fourth`, '{"n":4}'), 200);
-        const { status, events } = await reading;
+        const { status, text, events, summaries: streamed } = await reading;
         assert.equal(status, 200);
-        assert.deepEqual(events.map((e) => e.data.seq), [4]);
-        assert.equal(events[0].id, '4');
-        assert.equal(events[0].data.target, '/fourth');
+        assert.match(text, /^retry: 250\r?\n/);
+        assert.deepEqual(events.map((e) => [e.id, e.event]), [['4', 'deliveries']]);
+        assert.deepEqual(streamed.map((s) => s.seq), [4]);
+        assert.equal(streamed[0].target, '/fourth');
     });
 
-    test('after= alone resumes too', { timeout: testTimeout }, async () => {
-        const { events } = await readStream(listen.ui, `?token=${listen.ui.token}&after=2`);
-        assert.deepEqual(events.map((e) => e.data.seq), [3, 4]);
+    test('after= alone resumes too, the batch in one event', { timeout: testTimeout }, async () => {
+        const { events, summaries: streamed } = await readStream(listen.ui, `?token=${listen.ui.token}&after=2`);
+        assert.deepEqual(events.map((e) => [e.id, e.event]), [['4', 'deliveries']]);
+        assert.deepEqual(streamed.map((s) => s.seq), [3, 4]);
+    });
+
+    test('resuming with the id of the last event brings the next batch, nothing repeated', { timeout: testTimeout }, async () => {
+        const first = await readStream(listen.ui, `?token=${listen.ui.token}&after=0`);
+        const lastId = first.events.at(-1).id;
+        assert.equal(lastId, '4');
+        const reading = readStream(listen.ui, `?token=${listen.ui.token}`, { lastEventId: lastId });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.equal(await deliver(`${listen.url}/fifth`, '{"n":5}'), 200);
+        assert.equal(await deliver(`${listen.url}/sixth`, '{"n":6}'), 200);
+        const { events, summaries: streamed } = await reading;
+        assert.ok(events.length >= 1 && events.every((e) => e.event === 'deliveries'), JSON.stringify(events));
+        assert.equal(streamed[0].seq, 5, 'the resumed stream starts right after Last-Event-ID');
+        assert.equal(events[0].id, String(events[0].data.at(-1)[0]));
+        // The stream ends after its first batch; the sixth may come in the next one.
+        const seen = streamed.map((s) => s.seq);
+        if (seen.length === 1) {
+            const rest = await readStream(listen.ui, `?token=${listen.ui.token}`, { lastEventId: events.at(-1).id });
+            seen.push(...rest.summaries.map((s) => s.seq));
+        }
+        assert.deepEqual(seen, [5, 6]);
     });
 });

@@ -105,6 +105,12 @@ describe('inspector security', () => {
         assert.ok(typeof forbidden.json().error === 'string', 'errors are {"error": "..."}');
         assert.equal((await request(`${ui.origin}/api/stream`)).status, 403, 'the stream without a token');
         assert.equal((await request(`${ui.origin}/api/stream?token=${'0'.repeat(32)}`)).status, 403, 'the stream with a wrong token');
+        // With the token, in its header or in the query, the stream brings the delivery as one batch.
+        for (const [query, headers] of [['?after=0', { 'X-Hooks-Token': ui.token }], [`?token=${ui.token}&after=0`, {}]]) {
+            const stream = await request(`${ui.origin}/api/stream${query}`, { headers });
+            assert.equal(stream.status, 200, `the stream ${query} with the token`);
+            assert.match(stream.text(), /^retry: 250\n\nid: 1\nevent: deliveries\ndata: \[\[1,/, stream.text());
+        }
     });
 
     test('a POST without the token, with a wrong one, or only in the query is refused with 403', { timeout: testTimeout }, async () => {

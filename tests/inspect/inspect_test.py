@@ -72,6 +72,25 @@ class Inspector:
             return error.code, json.loads(error.read())
 
 
+ROW_FIELDS = ["seq", "received_at", "method", "target", "provider", "event_type", "verdict", "reason",
+              "status", "size", "redelivery", "attempt", "content_type", "id", "log_seq"]
+
+
+def summaries_from(test: unittest.TestCase, fields: list, rows: list) -> list:
+    """Summary dicts from the list's compact rows, asserting one value per field in each row."""
+    for row in rows:
+        test.assertEqual(len(row), len(fields), row)
+    return [dict(zip(fields, row)) for row in rows]
+
+
+def listed(test: unittest.TestCase, body: bytes) -> list:
+    """The summaries of a GET /api/deliveries answer, asserting its shape: fields, rows, last_seq."""
+    page = json.loads(body)
+    test.assertEqual(sorted(page), ["fields", "last_seq", "rows"])
+    test.assertEqual(page["fields"], ROW_FIELDS)
+    return summaries_from(test, page["fields"], page["rows"])
+
+
 def post_delivery(url: str, body: bytes, headers: dict) -> int:
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)
     try:
@@ -153,9 +172,11 @@ class InspectTest(unittest.TestCase):
         self.assertEqual(inspector.get("/api/deliveries", token=False)[0], 403)
         status, body = inspector.get("/api/deliveries")
         self.assertEqual(status, 200)
-        listed = json.loads(body)["deliveries"]
-        self.assertEqual([d["verdict"] for d in listed], ["valid", "invalid"])
-        self.assertEqual([d["event_type"] for d in listed], ["push", "push"])
+        summaries = listed(self, body)
+        self.assertEqual([d["seq"] for d in summaries], [1, 2])
+        self.assertEqual([d["verdict"] for d in summaries], ["valid", "invalid"])
+        self.assertEqual([d["event_type"] for d in summaries], ["push", "push"])
+        self.assertEqual([d["redelivery"] for d in summaries], [False, False])
         status, info = inspector.get("/api/info")
         self.assertEqual(json.loads(info)["replay_to"], receiver.url + "/app")
 
@@ -199,12 +220,21 @@ class InspectTest(unittest.TestCase):
                 "Content-Type": "application/json", "X-GitHub-Event": "push",
                 "X-Hub-Signature-256": github_signature(body, secret)})
             self.assertEqual(status, 200)
-        listed = json.loads(inspector.get("/api/deliveries")[1])["deliveries"]
-        self.assertEqual([d["verdict"] for d in listed], ["valid", "invalid"])
-        self.assertEqual([d["status"] for d in listed], [200, 200])
+        summaries = listed(self, inspector.get("/api/deliveries")[1])
+        self.assertEqual([d["verdict"] for d in summaries], ["valid", "invalid"])
+        self.assertEqual([d["status"] for d in summaries], [200, 200])
         status, stream = inspector.get(f"/api/stream?token={inspector.token}&after=1", token=False)
         self.assertEqual(status, 200)
-        self.assertIn(b"id: 2\nevent: delivery\n", stream)
+        self.assertTrue(stream.startswith(b"retry: 250\n\n"), stream)
+        # One event for the batch: its id is the last row's seq, its data the rows after seq 1.
+        prefix = b"id: 2\nevent: deliveries\ndata: "
+        self.assertIn(prefix, stream)
+        data = stream.split(prefix, 1)[1].split(b"\n", 1)[0]
+        streamed = summaries_from(self, ROW_FIELDS, json.loads(data))
+        self.assertEqual(streamed, summaries[1:])
+        status, stream = inspector.get("/api/stream?after=0", token=True)
+        self.assertEqual(status, 200)
+        self.assertIn(b"id: 2\nevent: deliveries\ndata: [[1,", stream)
         self.assertEqual(inspector.post("/api/deliveries/1/replay", {})[0], 409)
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=20), 0)

@@ -65,6 +65,27 @@ Target split_target(std::string_view target) {
     return {target.substr(0, question), target.substr(question + 1)};
 }
 
+/// The bytes append_rows() adds for `entries`.
+std::size_t rows_size(const std::vector<std::shared_ptr<const Kept>>& entries) {
+    std::size_t size = 2;
+    for (const auto& kept : entries) {
+        size += kept->summary().size() + 1;
+    }
+    return size;
+}
+
+/// The summary rows of `entries` as one JSON array, for the list and the stream.
+void append_rows(std::string& body, const std::vector<std::shared_ptr<const Kept>>& entries) {
+    body += '[';
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i != 0) {
+            body += ',';
+        }
+        body += entries[i]->summary();
+    }
+    body += ']';
+}
+
 } // namespace
 
 http::Response with_headers(http::Response response, std::string_view content_type) {
@@ -254,20 +275,14 @@ http::Response Inspector::route_api(const http::IncomingRequest& request, std::s
         if (!after || !limit) {
             return error_response(400, "after and limit must be whole numbers");
         }
-        std::string body = "{\"deliveries\":[";
-        bool is_first = true;
         auto entries = m_store.after(*after, *limit);
-        std::size_t size = 64;
-        for (const auto& kept : entries) {
-            size += kept->summary().size() + 1;
-        }
-        body.reserve(size);
-        for (const auto& kept : entries) {
-            body += is_first ? "" : ",";
-            body += kept->summary();
-            is_first = false;
-        }
-        body += "],\"last_seq\":" + std::to_string(m_store.last_seq()) + "}";
+        std::string body;
+        body.reserve(256 + rows_size(entries));
+        body += "{\"fields\":";
+        body += summary_fields_json();
+        body += ",\"rows\":";
+        append_rows(body, entries);
+        body += ",\"last_seq\":" + std::to_string(m_store.last_seq()) + "}";
         return json_response(200, std::move(body));
     }
     if (path.starts_with("deliveries/")) {
@@ -393,14 +408,13 @@ void Inspector::handle_async(http::IncomingRequest& request, http::Responder res
 http::Response Inspector::stream_batch(std::uint64_t after) const {
     auto entries = m_store.after(after, k_stream_batch);
     std::string body;
-    body.reserve(32 + entries.size() * 480);
+    body.reserve(64 + rows_size(entries));
     body += "retry: 250\n\n";
     if (entries.empty()) {
         body += ": keep-alive\n\n";
-    }
-    for (const auto& kept : entries) {
-        body += "id: " + std::to_string(kept->seq()) + "\nevent: delivery\ndata: ";
-        body += kept->summary();
+    } else {
+        body += "id: " + std::to_string(entries.back()->seq()) + "\nevent: deliveries\ndata: ";
+        append_rows(body, entries);
         body += "\n\n";
     }
     http::Response response;

@@ -99,7 +99,7 @@ std::uint64_t Store::add(Entry entry, std::string_view log_line) {
         }
         entry.is_redelivery = entry.is_redelivery || entry.attempt > 1;
         summary.clear();
-        append_summary_json(entry, summary);
+        append_summary_row(entry, summary);
         auto kept = std::make_shared<const Kept>(entry, line, summary,
                                                  carve(Kept::bytes_for(entry, line, summary)));
         m_bytes += kept->bytes();

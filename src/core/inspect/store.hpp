@@ -35,7 +35,7 @@ struct Entry {
 };
 
 /// One delivery as the store keeps it: its record as its log line (log::to_json_line), its
-/// summary (summary_json) and its provider, event type and id, one after another in memory the
+/// summary (summary_row) and its provider, event type and id, one after another in memory the
 /// store carves out of blocks it shares between entries (and its trailers, which the log does
 /// not keep, apart: a rare chunked request has them).
 ///
@@ -47,7 +47,7 @@ struct Entry {
 class Kept {
   public:
     /// `entry` numbered by the store; `line` is log::to_json_line(entry.record) (its seq may be
-    /// 0), `summary` summary_json(entry); `memory` holds bytes_for() those bytes.
+    /// 0), `summary` summary_row(entry); `memory` holds bytes_for() those bytes.
     Kept(const Entry& entry, std::string_view line, std::string_view summary,
          std::shared_ptr<char> memory);
     static std::size_t bytes_for(const Entry& entry, std::string_view line,
@@ -56,7 +56,7 @@ class Kept {
     std::uint64_t seq() const { return m_seq; }
     unsigned attempt() const { return m_attempt; }
     bool is_redelivery() const { return m_is_redelivery; }
-    /// summary_json() of the entry, ready for the list and the stream.
+    /// summary_row() of the entry, ready for the list and the stream.
     std::string_view summary() const { return part(k_summary); }
     std::optional<std::string_view> id() const;
     /// Bytes held (the log line, the summary and the rest).

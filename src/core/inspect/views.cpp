@@ -139,57 +139,69 @@ std::string_view verdict_of(const Entry& entry) {
     return entry.record.verify->ok ? "valid" : "invalid";
 }
 
-std::string summary_json(const Entry& entry) {
+std::string summary_row(const Entry& entry) {
     std::string out;
-    out.reserve(320 + entry.record.message.target.size());
-    append_summary_json(entry, out);
+    out.reserve(256 + entry.record.message.target.size());
+    append_summary_row(entry, out);
     return out;
 }
 
-void append_summary_json(const Entry& entry, std::string& out) {
-    // Written by hand: listen --ui streams a summary of every delivery, and nlohmann's
-    // object-then-dump cost more than the rest of the delivery together (bench/listen's
-    // hooks-ui; bench/fastpaths compares the two). Keys in nlohmann's order (sorted), so that
-    // both write the same text.
+void append_summary_row(const Entry& entry, std::string& out) {
+    // Written by hand: listen --ui streams the summary of every delivery, and nlohmann's
+    // array-then-dump cost more than the rest of the delivery together (bench/listen's
+    // hooks-ui; bench/fastpaths compares the two). In k_summary_fields' order.
     const log::Record& record = entry.record;
-    out += "{\"attempt\":";
+    out += '[';
+    out += std::to_string(entry.seq);
+    out += ",\"";
+    out += log::format_rfc3339(record.received_at);
+    out += "\",";
+    text::append_json_string_lossy(out, record.message.method);
+    out += ',';
+    text::append_json_string_lossy(out, record.message.target);
+    out += ',';
+    text::append_json_string_lossy(out, entry.provider);
+    out += ',';
+    append_optional_string(out, entry.event_type);
+    out += ",\"";
+    out += verdict_of(entry);
+    out += "\",";
+    text::append_json_string_lossy(out, record.verify ? record.verify->reason : std::string());
+    out += ',';
+    out += record.response_status ? std::to_string(*record.response_status) : "null";
+    out += ',';
+    out += std::to_string(record.message.body.size());
+    out += ',';
+    out += entry.is_redelivery ? "true" : "false";
+    out += ',';
     out += std::to_string(entry.attempt);
-    out += ",\"content_type\":";
+    out += ',';
     auto content_type = record.message.first_header("Content-Type");
     text::append_json_string_lossy(out, content_type ? *content_type : std::string_view());
-    out += ",\"event_type\":";
-    append_optional_string(out, entry.event_type);
-    out += ",\"id\":";
+    out += ',';
     append_optional_string(out, record.id);
-    out += ",\"log_seq\":";
+    out += ',';
     out += record.seq == 0 ? "null" : std::to_string(record.seq);
-    out += ",\"method\":";
-    text::append_json_string_lossy(out, record.message.method);
-    out += ",\"provider\":";
-    text::append_json_string_lossy(out, entry.provider);
-    out += ",\"reason\":";
-    text::append_json_string_lossy(out, record.verify ? record.verify->reason : std::string());
-    out += ",\"received_at\":\"";
-    out += log::format_rfc3339(record.received_at);
-    out += "\",\"redelivery\":";
-    out += entry.is_redelivery ? "true" : "false";
-    out += ",\"seq\":";
-    out += std::to_string(entry.seq);
-    out += ",\"size\":";
-    out += std::to_string(record.message.body.size());
-    out += ",\"status\":";
-    out += record.response_status ? std::to_string(*record.response_status) : "null";
-    out += ",\"target\":";
-    text::append_json_string_lossy(out, record.message.target);
-    out += ",\"verdict\":\"";
-    out += verdict_of(entry);
-    out += "\"}";
+    out += ']';
+}
+
+std::string summary_fields_json() {
+    json fields = json::array();
+    for (std::string_view field : k_summary_fields) {
+        fields.push_back(field);
+    }
+    return fields.dump();
 }
 
 namespace detail {
 
-std::string summary_json_library(const Entry& entry) {
-    return dump(summary_object(entry));
+std::string summary_row_library(const Entry& entry) {
+    json object = summary_object(entry);
+    json row = json::array();
+    for (std::string_view field : k_summary_fields) {
+        row.push_back(object.at(field));
+    }
+    return dump(row);
 }
 
 } // namespace detail

@@ -6,9 +6,11 @@
 
 #include "core/inspect/store.hpp"
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hooks::inspect {
@@ -34,16 +36,26 @@ struct Verification {
 /// "valid", "invalid" or "unchecked" for an entry's recorded outcome.
 std::string_view verdict_of(const Entry& entry);
 
-/// The summary object of an entry (seq, id, received_at, method, target, provider, event_type,
-/// verdict, reason, status, size, redelivery, attempt, content_type), compact JSON.
-std::string summary_json(const Entry& entry);
-/// summary_json() appended to `out`.
-void append_summary_json(const Entry& entry, std::string& out);
+/// The fields of a delivery's summary, in the order of summary_row()'s values.
+inline constexpr std::array<std::string_view, 15> k_summary_fields = {
+    "seq",        "received_at", "method",       "target", "provider",
+    "event_type", "verdict",     "reason",       "status", "size",
+    "redelivery", "attempt",     "content_type", "id",     "log_seq"};
+
+/// A delivery's summary for the list and the stream: a compact JSON array of the values of
+/// k_summary_fields, in order (the field names once per answer, not once per delivery: the
+/// list of 10,000 is half the bytes, and listen --ui streams every delivery).
+std::string summary_row(const Entry& entry);
+/// summary_row() appended to `out`.
+void append_summary_row(const Entry& entry, std::string& out);
+/// k_summary_fields as a JSON array.
+std::string summary_fields_json();
 
 namespace detail {
-/// summary_json() through nlohmann::json, which it replaces for speed: the same JSON value
-/// (tests and bench/fastpaths compare the two).
-std::string summary_json_library(const Entry& entry);
+/// summary_row() through nlohmann::json (the summary object of detail_json(), its values in
+/// k_summary_fields' order), which it replaces for speed: the same text (tests and
+/// bench/fastpaths compare the two).
+std::string summary_row_library(const Entry& entry);
 } // namespace detail
 
 /// The detail object: the summary's fields, then remote, headers (wire order), body_text or

@@ -192,11 +192,34 @@ export async function apiJson(ui, apiPath) {
     return response.json();
 }
 
+/// The list's row fields, in the order the server sends them (the wire contract, verbatim).
+export const rowFields = ['seq', 'received_at', 'method', 'target', 'provider', 'event_type', 'verdict', 'reason',
+    'status', 'size', 'redelivery', 'attempt', 'content_type', 'id', 'log_seq'];
+
+/// Summary objects from compact rows, asserting that each row holds one value per field.
+export function summariesFrom(fields, rows) {
+    assert.ok(Array.isArray(rows), `rows is ${JSON.stringify(rows)}, not an array`);
+    return rows.map((row) => {
+        assert.ok(Array.isArray(row) && row.length === fields.length,
+            `a row holds ${JSON.stringify(row)}, not ${fields.length} values`);
+        return Object.fromEntries(fields.map((field, index) => [field, row[index]]));
+    });
+}
+
+/// GET /api/deliveries (plus `query`), asserting its shape: {deliveries (summary objects built
+/// from the rows), last_seq, fields, rows}.
+export async function listDeliveries(ui, query = '') {
+    const page = await apiJson(ui, `/api/deliveries${query}`);
+    assert.deepEqual(page.fields, rowFields, 'the list names its row fields');
+    assert.equal(page.deliveries, undefined, 'the list sends rows, not objects');
+    return { ...page, deliveries: summariesFrom(page.fields, page.rows) };
+}
+
 /// Waits until GET /api/deliveries lists at least N deliveries; returns the summaries.
 export async function waitForDeliveries(ui, n, timeout = waitTimeout) {
     const deadline = Date.now() + timeout;
     for (;;) {
-        const { deliveries } = await apiJson(ui, '/api/deliveries');
+        const { deliveries } = await listDeliveries(ui);
         if (deliveries.length >= n || Date.now() > deadline) {
             assert.ok(deliveries.length >= n, `the inspector lists ${deliveries.length} deliveries, expected ${n}`);
             return deliveries;
