@@ -9,6 +9,9 @@ namespace hooks::inspect {
 
 namespace {
 
+/// A scratch buffer that grew beyond this (a huge body) gives its memory back after use.
+constexpr std::size_t k_scratch_kept = std::size_t{1} << 20;
+
 /// The parts of a Kept, in the order it keeps them.
 std::array<std::string_view, 5> parts_of(const Entry& entry, std::string_view line,
                                          std::string_view summary) {
@@ -69,10 +72,6 @@ Result<Entry> Kept::entry() const {
     entry.is_redelivery = m_is_redelivery;
     return entry;
 }
-
-namespace {
-constexpr std::size_t k_scratch_kept = std::size_t{1} << 20;
-} // namespace
 
 Store::Store(std::size_t limit, std::size_t byte_limit)
     : m_limit(std::max<std::size_t>(limit, 1)), m_byte_limit(byte_limit) {}
