@@ -185,12 +185,15 @@ void append_summary_row(const Entry& entry, std::string& out) {
     out += ']';
 }
 
-std::string summary_fields_json() {
-    json fields = json::array();
-    for (std::string_view field : k_summary_fields) {
-        fields.push_back(field);
-    }
-    return fields.dump();
+const std::string& summary_fields_json() {
+    static const std::string fields = [] {
+        json names = json::array();
+        for (std::string_view field : k_summary_fields) {
+            names.push_back(field);
+        }
+        return names.dump();
+    }();
+    return fields;
 }
 
 namespace detail {

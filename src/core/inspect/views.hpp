@@ -48,8 +48,8 @@ inline constexpr std::array<std::string_view, 15> k_summary_fields = {
 std::string summary_row(const Entry& entry);
 /// summary_row() appended to `out`.
 void append_summary_row(const Entry& entry, std::string& out);
-/// k_summary_fields as a JSON array.
-std::string summary_fields_json();
+/// k_summary_fields as a JSON array (written once).
+const std::string& summary_fields_json();
 
 namespace detail {
 /// summary_row() through nlohmann::json (the summary object of detail_json(), its values in
