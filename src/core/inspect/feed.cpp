@@ -20,8 +20,8 @@ void ListenFeed::on_delivery(const listen::Receipt& receipt) {
     m_next.on_delivery(receipt);
 }
 
-void ListenFeed::keep(listen::Receipt&& receipt, std::string_view log_line) {
-    m_store.add(entry_from(std::move(receipt)), log_line);
+void ListenFeed::keep(listen::Receipt&& receipt, const log::Logged& logged) {
+    m_store.add(entry_from(std::move(receipt)), logged);
 }
 
 void ListenFeed::on_rejection(const http::Rejection& rejection) {

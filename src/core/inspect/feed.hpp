@@ -26,7 +26,7 @@ class ListenFeed final : public listen::Observer {
   public:
     ListenFeed(listen::Observer& next, Store& store) : m_next(next), m_store(store) {}
     void on_delivery(const listen::Receipt& receipt) override;
-    void keep(listen::Receipt&& receipt, std::string_view log_line) override;
+    void keep(listen::Receipt&& receipt, const log::Logged& logged) override;
     void on_rejection(const http::Rejection& rejection) override;
 
   private:

@@ -307,8 +307,10 @@ http::Response Inspector::delivery_api(const http::IncomingRequest& request,
     }
     auto entry = kept->entry();
     if (!entry) {
-        return error_response(500, "cannot read delivery " + std::to_string(kept->seq()) +
-                                       " back: " + entry.error().message);
+        // Gone from a log file changed under listen is the user's doing; else it is a bug.
+        return error_response(kept->is_in_log() ? 410 : 500, "cannot read delivery " +
+                                                                 std::to_string(kept->seq()) +
+                                                                 " back: " + entry.error().message);
     }
     bool is_get = message.method == "GET" || message.method == "HEAD";
     if (action.empty() && is_get) {

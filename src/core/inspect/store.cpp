@@ -31,8 +31,9 @@ std::size_t Kept::bytes_for(const Entry& entry, std::string_view line, std::stri
 }
 
 Kept::Kept(const Entry& entry, std::string_view line, std::string_view summary,
-           std::shared_ptr<char> memory)
-    : m_data(std::move(memory)), m_trailers(entry.record.message.trailers), m_seq(entry.seq),
+           std::shared_ptr<char> memory, const log::Sink* log, log::Place place)
+    : m_data(std::move(memory)), m_trailers(entry.record.message.trailers),
+      m_log(line.empty() ? log : nullptr), m_place(place), m_seq(entry.seq),
       m_log_seq(entry.record.seq), m_attempt(entry.attempt), m_is_redelivery(entry.is_redelivery),
       m_has_event_type(entry.event_type.has_value()), m_has_id(entry.record.id.has_value()) {
     static_assert(std::tuple_size_v<decltype(parts_of(entry, line, summary))> == k_parts);
@@ -55,7 +56,20 @@ std::optional<std::string_view> Kept::id() const {
 }
 
 Result<Entry> Kept::entry() const {
-    auto record = log::parse_json_line(part(k_line));
+    std::string read_back;
+    if (m_log != nullptr) {
+        auto read = m_log->read_line(m_place);
+        if (!read) {
+            return tl::unexpected(read.error());
+        }
+        read_back = std::move(*read);
+    }
+    auto record = log::parse_json_line(m_log != nullptr ? read_back : part(k_line));
+    if (m_log != nullptr && (!record || record->seq != m_log_seq || !read_back.ends_with('\n'))) {
+        return fail(ErrorKind::input, "the log no longer holds record " +
+                                          std::to_string(m_log_seq) +
+                                          " where it was written (was it truncated or replaced?)");
+    }
     if (!record) {
         return tl::unexpected(record.error());
     }
@@ -76,12 +90,13 @@ Result<Entry> Kept::entry() const {
 Store::Store(std::size_t limit, std::size_t byte_limit)
     : m_limit(std::max<std::size_t>(limit, 1)), m_byte_limit(byte_limit) {}
 
-std::uint64_t Store::add(Entry entry, std::string_view log_line) {
+std::uint64_t Store::add(Entry entry, const log::Logged& logged) {
     // Written into buffers of the adding thread's own, then copied into the Kept.
     thread_local std::string scratch;
     thread_local std::string summary;
-    std::string_view line = log_line;
-    if (line.empty()) {
+    bool is_in_log = logged.place && logged.sink != nullptr;
+    std::string_view line = is_in_log ? std::string_view() : logged.line;
+    if (line.empty() && !is_in_log) {
         scratch.clear();
         log::append_json_line(entry.record, scratch); // costly: outside the lock
         line = scratch;
@@ -100,7 +115,8 @@ std::uint64_t Store::add(Entry entry, std::string_view log_line) {
         summary.clear();
         append_summary_row(entry, summary);
         auto kept = std::make_shared<const Kept>(entry, line, summary,
-                                                 carve(Kept::bytes_for(entry, line, summary)));
+                                                 carve(Kept::bytes_for(entry, line, summary)),
+                                                 logged.sink, logged.place.value_or(log::Place{}));
         m_bytes += kept->bytes();
         m_entries.push_back(std::move(kept));
         while (m_entries.size() > m_limit || (m_bytes > m_byte_limit && m_entries.size() > 1)) {

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/log/record.hpp"
+#include "core/log/writer.hpp"
 
 #include <array>
 #include <cstdint>
@@ -34,22 +35,25 @@ struct Entry {
     bool is_redelivery = false; ///< attempt > 1, or listen saw the same body before
 };
 
-/// One delivery as the store keeps it: its record as its log line (log::to_json_line), its
-/// summary (summary_row) and its provider, event type and id, one after another in memory the
+/// One delivery as the store keeps it: its summary (summary_row), its provider, event type and
+/// id, and its record either as a place in listen's log, read back when needed, or, without a
+/// log that can read back, as its log line (log::to_json_line), one after another in memory the
 /// store carves out of blocks it shares between entries (and its trailers, which the log does
 /// not keep, apart: a rare chunked request has them).
 ///
 /// Why: listen keeps 20,000 deliveries for days, each freed long after it was made. As full
 /// records they were dozens of long-lived allocations each (every header's name and value, the
 /// body...) and the allocator became the inspector's main cost; as one string each, every
-/// delivery still asked malloc for a few kilobytes that it must find among long-lived chunks.
+/// delivery still asked malloc for a few kilobytes that it must find among long-lived chunks;
+/// as its line in shared blocks, copying it and cycling the memory through the cache remained.
 /// bench/listen's hooks-ui target measures it (see bench/README.md).
 class Kept {
   public:
-    /// `entry` numbered by the store; `line` is log::to_json_line(entry.record) (its seq may be
-    /// 0), `summary` summary_row(entry); `memory` holds bytes_for() those bytes.
+    /// `entry` numbered by the store, `summary` summary_row(entry), and its record: `line`,
+    /// log::to_json_line(entry.record) (its seq may be 0), or, when `line` is empty, read back
+    /// from `log` at `place` (`log` outlives the Kept). `memory` holds bytes_for() those bytes.
     Kept(const Entry& entry, std::string_view line, std::string_view summary,
-         std::shared_ptr<char> memory);
+         std::shared_ptr<char> memory, const log::Sink* log = nullptr, log::Place place = {});
     static std::size_t bytes_for(const Entry& entry, std::string_view line,
                                  std::string_view summary);
 
@@ -59,11 +63,14 @@ class Kept {
     /// summary_row() of the entry, ready for the list and the stream.
     std::string_view summary() const { return part(k_summary); }
     std::optional<std::string_view> id() const;
-    /// Bytes held (the log line, the summary and the rest).
+    /// Bytes held in memory (the summary and the rest, and the log line when kept).
     std::size_t bytes() const { return m_ends[k_parts - 1]; }
+    /// Whether its record is read back from the log file rather than kept in memory.
+    bool is_in_log() const { return m_log != nullptr; }
 
     /// The delivery in full again, its record read back from its log line: exact, because the
-    /// log is (log::parse_json_line of to_json_line gives the same record).
+    /// log is (log::parse_json_line of to_json_line gives the same record). Fails when the log
+    /// file no longer holds that line where it was written (truncated, or replaced).
     Result<Entry> entry() const;
 
   private:
@@ -73,6 +80,8 @@ class Kept {
     std::shared_ptr<char> m_data;              ///< the parts, one after another
     std::array<std::size_t, k_parts> m_ends{}; ///< where each part ends in m_data
     std::vector<message::Header> m_trailers;
+    const log::Sink* m_log = nullptr; ///< holds the line at m_place, when not kept
+    log::Place m_place;
     std::uint64_t m_seq = 0;
     std::uint64_t m_log_seq = 0; ///< record.seq, which the line may not hold
     unsigned m_attempt = 1;
@@ -97,10 +106,10 @@ class Store {
     static constexpr std::size_t k_byte_limit = std::size_t{256} * 1024 * 1024;
 
     /// Numbers `entry`, works out its attempt from the entries of the same id, keeps it as a
-    /// Kept, then calls the added-callback (outside the lock). Returns its seq. `log_line`, when
-    /// given, is the record as the log wrote it but with seq 0 (listen::Observer::keep): kept
-    /// as it is instead of written again.
-    std::uint64_t add(Entry entry, std::string_view log_line = {});
+    /// Kept, then calls the added-callback (outside the lock). Returns its seq. `logged`, when
+    /// given, is how the log wrote the record (listen::Observer::keep): its place, to read it
+    /// back from there, else its line, kept as it is instead of written again.
+    std::uint64_t add(Entry entry, const log::Logged& logged = {});
 
     /// Entries with seq > `after`, ascending, at most `limit` of them.
     std::vector<std::shared_ptr<const Kept>> after(std::uint64_t after, std::size_t limit) const;

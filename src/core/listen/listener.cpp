@@ -88,14 +88,22 @@ void Listener::finish_turn() {
         return;
     }
     log::BatchResult result = m_log->append_batch(turn.batch);
+    std::optional<std::uint64_t> offset = result.first_offset;
     for (std::size_t i = 0; i < turn.deliveries.size(); ++i) {
         Pending& pending = turn.deliveries[i];
         bool is_written = i < result.written;
+        log::Logged logged;
         if (is_written) {
             pending.receipt.record.seq = result.first_seq + i;
+            logged.line = turn.batch.line(i);
+            if (offset) {
+                logged.place = {*offset, turn.batch.written_size(i, pending.receipt.record.seq)};
+                logged.sink = m_log;
+                *offset += logged.place->size;
+            }
         }
         settle_log(pending.response, pending.receipt, is_written ? nullptr : &*result.error);
-        conclude(pending.receipt, is_written ? turn.batch.line(i) : std::string_view());
+        conclude(pending.receipt, logged);
         pending.responder.respond(std::move(pending.response));
     }
     turn.batch.clear();
@@ -151,10 +159,10 @@ void Listener::stop() {
 
 /// Reports the delivery, hands it to the observer to keep, counts it, and stops the server at
 /// the count.
-void Listener::conclude(Receipt& receipt, std::string_view log_line) {
+void Listener::conclude(Receipt& receipt, const log::Logged& logged) {
     m_observer.on_delivery(receipt);
     bool is_invalid = receipt.record.verify && !receipt.record.verify->ok;
-    m_observer.keep(std::move(receipt), log_line);
+    m_observer.keep(std::move(receipt), logged);
     // Counted without a lock: this runs for every delivery on every I/O thread.
     std::uint64_t delivered = ++m_deliveries;
     if (is_invalid) {

@@ -32,10 +32,11 @@ class Observer {
 
     /// Right after on_delivery(), the same receipt to keep: the listener is done with it, so an
     /// observer that stores deliveries (the inspector's feed) takes it without a copy. With it,
-    /// `log_line`: the record as the log wrote it but with seq 0 (as log::Batch holds it), so
-    /// that it need not be written again; empty when the log did not write it in a batch. Valid
-    /// during the call only. By default both are dropped.
-    virtual void keep(Receipt&& /*receipt*/, std::string_view /*log_line*/) {}
+    /// `logged`: when the log wrote it in a batch, its line as the batch holds it (seq 0), so
+    /// that it need not be written again, and where in the file the log put it (which the
+    /// store can read back instead of keeping the line); else empty. Valid during the call
+    /// only. By default both are dropped.
+    virtual void keep(Receipt&& /*receipt*/, const log::Logged& /*logged*/) {}
 
     /// A request the server answered itself (400, 408, 413, 431, 503) or that was cut short.
     virtual void on_rejection(const http::Rejection& rejection) = 0;
@@ -93,7 +94,7 @@ class Listener {
     void finish_turn();
 
   private:
-    void conclude(Receipt& receipt, std::string_view log_line = {});
+    void conclude(Receipt& receipt, const log::Logged& logged = {});
     void finish(bool has_stopped);
     void watch(const StopWhen& when);
 

@@ -243,7 +243,7 @@ Result<std::unique_ptr<Writer>> Writer::open(const std::string& path, off_t drop
 Writer::Writer(int fd, std::string path, std::uint64_t next_seq, std::string repair_note,
                std::optional<off_t> drop_behind_from, off_t drop_behind_window)
     : m_fd(fd), m_path(std::move(path)), m_next_seq(next_seq),
-      m_repair_note(std::move(repair_note)) {
+      m_repair_note(std::move(repair_note)), m_is_regular(drop_behind_from.has_value()) {
     if (drop_behind_from && *drop_behind_from >= 0) {
         m_drop_behind.emplace(fd, *drop_behind_from, drop_behind_window);
     }
@@ -267,6 +267,13 @@ void Writer::wait_for_writeback() {
 std::string_view Batch::line(std::size_t i) const {
     size_t start = i == 0 ? 0 : m_ends[i - 1];
     return std::string_view(m_lines).substr(start, m_ends[i] - start);
+}
+
+std::size_t Batch::written_size(std::size_t i, std::uint64_t seq) const {
+    std::array<char, k_max_seq_digits> digits{};
+    auto digit_count = static_cast<size_t>(
+        std::to_chars(digits.data(), digits.data() + digits.size(), seq).ptr - digits.data());
+    return line(i).size() - 1 + digit_count;
 }
 
 void Batch::add(const Record& record) {
@@ -300,16 +307,65 @@ Result<void> Writer::append(Record& record) {
     return {};
 }
 
+Result<std::string> Sink::read_line(Place /*place*/) const {
+    return fail(ErrorKind::input, "this log cannot be read back");
+}
+
 BatchResult Writer::append_batch(const Batch& batch) {
     std::lock_guard lock(m_mutex);
-    BatchResult result{m_next_seq, 0, std::nullopt};
+    BatchResult result{m_next_seq, 0, std::nullopt, std::nullopt};
+    std::uint64_t bytes = 0;
     while (result.written < batch.size() && !result.error) {
         size_t count = std::min(batch.size() - result.written, k_max_records_per_write);
         size_t whole = write_records(batch, result.written, count, result.error);
+        for (size_t i = 0; i < whole; ++i) {
+            bytes += m_sizes[i];
+        }
         result.written += whole;
         m_next_seq += whole;
     }
+    if (!result.error && result.written > 0) {
+        result.first_offset = start_of_last(bytes);
+    }
     return result;
+}
+
+// The descriptor's offset is the end of what it wrote last (O_APPEND moves it to the end of
+// the file first): the batch's lines lie just before it, unless another process appended
+// between two of its writes (then a line read back is not the one expected: its reader checks).
+std::optional<std::uint64_t> Writer::start_of_last(std::uint64_t bytes) const {
+    if (!m_is_regular) {
+        return std::nullopt;
+    }
+    off_t end = lseek(m_fd, 0, SEEK_CUR);
+    if (end < 0 || static_cast<std::uint64_t>(end) < bytes) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(end) - bytes;
+}
+
+Result<std::string> Writer::read_line(Place place) const {
+    if (!m_is_regular) {
+        return Sink::read_line(place);
+    }
+    std::string line(place.size, '\0');
+    size_t done = 0;
+    while (done < line.size()) {
+        ssize_t got = pread(m_fd, line.data() + done, line.size() - done,
+                            static_cast<off_t>(place.offset + done));
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            return io_error("cannot read back from", m_path, errno);
+        }
+        if (got == 0) {
+            return fail(ErrorKind::input, m_path + " is shorter than when the record was written "
+                                                   "(was it truncated?)");
+        }
+        done += static_cast<size_t>(got);
+    }
+    return line;
 }
 
 // Under m_mutex: records [first, first + count) of `batch`, numbered from m_next_seq, with one

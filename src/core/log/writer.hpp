@@ -28,6 +28,8 @@ class Batch {
     bool empty() const { return m_ends.empty(); }
     /// Record `i` (0-based) as serialized: to_json_line() of it with seq 0.
     std::string_view line(std::size_t i) const;
+    /// The size of record `i`'s line in the log once the writer numbered it `seq`.
+    std::size_t written_size(std::size_t i, std::uint64_t seq) const;
     /// Empties the batch and keeps its memory for the next one.
     void clear();
 
@@ -43,6 +45,26 @@ struct BatchResult {
     std::uint64_t first_seq = 0;
     std::size_t written = 0;
     std::optional<Error> error;
+    /// Where the first record's line starts in the log file, when the whole batch was written
+    /// and the log can read lines back (Sink::read_line); each next line follows the one
+    /// before (Batch::written_size).
+    std::optional<std::uint64_t> first_offset;
+};
+
+/// Where a record's line lies in a log file.
+struct Place {
+    std::uint64_t offset = 0; ///< of its first byte
+    std::size_t size = 0;     ///< its '\n' included
+};
+
+class Sink;
+
+/// A record as the log wrote it in a batch, for those that keep deliveries (listen's
+/// Observer::keep): its line as the batch holds it (with seq 0), and where the log put it.
+struct Logged {
+    std::string_view line;
+    std::optional<Place> place; ///< when `sink` can read it back
+    const Sink* sink = nullptr;
 };
 
 /// Where a receiver records deliveries: the log file (Writer), or a fake in tests (a disk that
@@ -59,6 +81,12 @@ class Sink {
 
     /// Records a batch in order; see BatchResult for what a failure leaves.
     virtual BatchResult append_batch(const Batch& batch) = 0;
+
+    /// The bytes at `place` (a line's, as BatchResult::first_offset told), read back from the
+    /// log. Fails (input error) when the log cannot be read or no longer holds that many bytes
+    /// there; the caller checks that they are the line it expects (the file may have been
+    /// truncated or replaced since). By default the sink cannot read back.
+    virtual Result<std::string> read_line(Place place) const;
 };
 
 class Writer final : public Sink {
@@ -90,6 +118,9 @@ class Writer final : public Sink {
     /// them. Thread-safe.
     BatchResult append_batch(const Batch& batch) override;
 
+    /// pread(2) of a regular file's bytes; thread-safe, and it does not wait for writers.
+    Result<std::string> read_line(Place place) const override;
+
     /// Empty unless open() repaired a torn last line: "removed a torn last line of 17 bytes".
     const std::string& repair_note() const { return m_repair_note; }
 
@@ -111,6 +142,8 @@ class Writer final : public Sink {
            std::optional<off_t> drop_behind_from, off_t drop_behind_window);
     std::size_t write_records(const Batch& batch, std::size_t first, std::size_t count,
                               std::optional<Error>& error);
+    /// Under m_mutex, after all of a batch's `bytes` were written: where they start.
+    std::optional<std::uint64_t> start_of_last(std::uint64_t bytes) const;
 
     int m_fd;
     std::string m_path;
@@ -120,6 +153,7 @@ class Writer final : public Sink {
     std::vector<iovec> m_vectors;     ///< guarded by m_mutex
     std::vector<std::size_t> m_sizes; ///< of the lines being written, guarded by m_mutex
     std::string m_repair_note;
+    bool m_is_regular = false;               ///< a file that lines can be read back from
     std::optional<DropBehind> m_drop_behind; ///< regular files only; used under m_mutex
 };
 

@@ -107,7 +107,7 @@ TEST_CASE("listen's feed passes every receipt on and keeps it in the store", "[i
     CHECK(printer.deliveries == 1);
     CHECK(printer.rejections == 1);
     CHECK(store.size() == 0);
-    feed.keep(std::move(receipt), "");
+    feed.keep(std::move(receipt), {});
     REQUIRE(store.size() == 1);
     CHECK(store.find(1)->entry()->record.message.body == "{}");
     CHECK(store.find(1)->entry()->provider == "stripe");
@@ -128,7 +128,7 @@ TEST_CASE("listen's feed passes every receipt on and keeps it in the store", "[i
     unnumbered.seq = 0;
     std::string line = log::to_json_line(unnumbered);
     log::Record expected = logged.record;
-    feed.keep(std::move(logged), line);
+    feed.keep(std::move(logged), log::Logged{line, std::nullopt, nullptr});
     auto back = store.find(2)->entry();
     REQUIRE(back);
     CHECK(back->record == expected);

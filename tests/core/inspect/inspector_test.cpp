@@ -5,12 +5,14 @@
 #include "core/http/client.hpp"
 #include "core/inspect/inspector.hpp"
 #include "core/inspect/views.hpp"
+#include "core/log/writer.hpp"
 #include "support/fake_clock.hpp"
 #include "support/fake_transport.hpp"
 #include "support/temp_dir.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -273,6 +275,38 @@ TEST_CASE("without secrets the detail shows the verdict the log recorded", "[ins
     auto info = json::parse(inspector.handle(api_get("/api/info")).body);
     CHECK(info["can_resign"] == false);
     CHECK(info["replay_to"].is_null());
+}
+
+TEST_CASE("a delivery the log holds is read from it; once the log lost it, the answer is 410",
+          "[inspect]") {
+    Fixture fixture;
+    test::TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    auto writer = log::Writer::open(path);
+    REQUIRE(writer.has_value());
+    inspect::Entry entry;
+    entry.record.received_at = arrival();
+    entry.record.message.target = "/hooks";
+    entry.record.message.body = R"({"kept":"in the log"})";
+    log::Batch batch;
+    batch.add(entry.record);
+    log::BatchResult written = (*writer)->append_batch(batch);
+    REQUIRE(written.first_offset.has_value());
+    entry.record.seq = written.first_seq;
+    fixture.store.add(entry, log::Logged{batch.line(0),
+                                         log::Place{*written.first_offset,
+                                                    batch.written_size(0, written.first_seq)},
+                                         writer->get()});
+    inspect::Inspector inspector(fixture.config, fixture.store);
+    auto found = inspector.handle(api_get("/api/deliveries/1"));
+    REQUIRE(found.status == 200);
+    CHECK(json::parse(found.body)["body_text"] == R"({"kept":"in the log"})");
+
+    std::filesystem::resize_file(path, 0);
+    auto gone = inspector.handle(api_get("/api/deliveries/1/jsonl"));
+    CHECK(gone.status == 410);
+    CHECK(json::parse(gone.body)["error"].get<std::string>().starts_with(
+        "cannot read delivery 1 back: " + path + " is shorter than when"));
 }
 
 TEST_CASE("check: an edited body is invalid as it stands and valid once re-signed; the secret "

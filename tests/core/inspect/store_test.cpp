@@ -4,9 +4,12 @@
 #include "core/inspect/store.hpp"
 #include "core/inspect/views.hpp"
 #include "core/log/source.hpp"
+#include "core/log/writer.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -141,6 +144,58 @@ TEST_CASE("a kept entry reads back as the entry it was, and carries its summary"
         CHECK(kept->summary() == inspect::summary_row(*back));
         CHECK(kept->id() == expected.record.id);
     }
+}
+
+TEST_CASE("an entry the log holds is read back from the file, and a changed file is said so",
+          "[inspect]") {
+    test::TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    auto writer = log::Writer::open(path);
+    REQUIRE(writer.has_value());
+    inspect::Entry entry = entry_with("evt_1", std::string("{\"a\":\"\xff\x00\"}", 10));
+    entry.record.message.trailers = {{"X-Trailer", "t"}}; // the log does not keep trailers
+    entry.provider = "github";
+    entry.event_type = "push";
+    log::Batch batch;
+    batch.add(entry.record);
+    batch.add(entry_with("evt_2").record);
+    log::BatchResult written = (*writer)->append_batch(batch);
+    REQUIRE(written.written == 2);
+    REQUIRE(written.first_offset.has_value());
+    entry.record.seq = written.first_seq;
+    log::Logged logged{batch.line(0),
+                       log::Place{*written.first_offset, batch.written_size(0, written.first_seq)},
+                       writer->get()};
+
+    inspect::Store store;
+    inspect::Store memory_store;
+    REQUIRE(store.add(entry, logged) == 1);
+    // Given a line alone, the store keeps it in memory.
+    REQUIRE(memory_store.add(entry, log::Logged{batch.line(0), std::nullopt, nullptr}) == 1);
+    auto in_log = store.find(1);
+    auto in_memory = memory_store.find(1);
+    CHECK(in_log->is_in_log());
+    CHECK_FALSE(in_memory->is_in_log());
+    CHECK(in_memory->bytes() == in_log->bytes() + batch.line(0).size());
+    for (const auto& kept : {in_log, in_memory}) {
+        auto back = kept->entry();
+        REQUIRE(back.has_value());
+        CHECK(back->record == entry.record);
+        CHECK(back->provider == "github");
+        CHECK(back->event_type == "push");
+    }
+
+    // Truncated: too short. Then written again: the bytes there are another record's.
+    std::filesystem::resize_file(path, 0);
+    auto shorter = in_log->entry();
+    REQUIRE_FALSE(shorter.has_value());
+    CHECK(shorter.error().message.ends_with("(was it truncated?)"));
+    REQUIRE((*writer)->append_batch(batch).written == 2);
+    auto replaced = in_log->entry();
+    REQUIRE_FALSE(replaced.has_value());
+    CHECK(replaced.error().message == "the log no longer holds record 1 where it was written (was "
+                                      "it truncated or replaced?)");
+    CHECK(in_memory->entry().has_value());
 }
 
 TEST_CASE("the store calls back after each add, outside its lock", "[inspect]") {

@@ -4,6 +4,7 @@
 #include "core/http/server_fixture.hpp"
 #include "core/listen/listener.hpp"
 #include "support/fake_clock.hpp"
+#include "support/temp_dir.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -65,10 +66,12 @@ class Recorder final : public listen::Observer {
         std::lock_guard lock(m_mutex);
         m_receipts.push_back(receipt);
     }
-    void keep(listen::Receipt&& receipt, std::string_view log_line) override {
+    void keep(listen::Receipt&& receipt, const log::Logged& logged) override {
         std::lock_guard lock(m_mutex);
         m_kept.push_back(std::move(receipt));
-        m_kept_lines.emplace_back(log_line);
+        m_kept_lines.emplace_back(logged.line);
+        m_kept_places.push_back(logged.place);
+        m_kept_sinks.push_back(logged.sink);
     }
     void on_rejection(const http::Rejection& rejection) override {
         std::lock_guard lock(m_mutex);
@@ -81,6 +84,14 @@ class Recorder final : public listen::Observer {
     std::vector<std::string> kept_lines() const {
         std::lock_guard lock(m_mutex);
         return m_kept_lines;
+    }
+    std::vector<std::optional<log::Place>> kept_places() const {
+        std::lock_guard lock(m_mutex);
+        return m_kept_places;
+    }
+    std::vector<const log::Sink*> kept_sinks() const {
+        std::lock_guard lock(m_mutex);
+        return m_kept_sinks;
     }
     std::vector<listen::Receipt> receipts() const {
         std::lock_guard lock(m_mutex);
@@ -96,6 +107,8 @@ class Recorder final : public listen::Observer {
     std::vector<listen::Receipt> m_receipts;
     std::vector<listen::Receipt> m_kept;
     std::vector<std::string> m_kept_lines;
+    std::vector<std::optional<log::Place>> m_kept_places;
+    std::vector<const log::Sink*> m_kept_sinks;
     std::vector<http::Rejection> m_rejections;
 };
 
@@ -197,6 +210,47 @@ TEST_CASE("when the disk fills mid-batch, exactly the deliveries recorded are ac
         CHECK(unnumbered.seq != 0);
         unnumbered.seq = 0;
         CHECK(lines[i] == log::to_json_line(unnumbered));
+    }
+    // A sink that cannot read back gives no place.
+    for (const auto& place : recorder.kept_places()) {
+        CHECK_FALSE(place.has_value());
+    }
+}
+
+TEST_CASE("each delivery logged in a batch is kept with where the log file holds its line",
+          "[listen]") {
+    TempDir dir;
+    auto writer = log::Writer::open(dir.file("log.jsonl"));
+    REQUIRE(writer.has_value());
+    testing::FakeClock clock;
+    Recorder recorder;
+    constexpr int k_deliveries = 12;
+    {
+        Running running(config_with(writer->get(), clock), recorder);
+        std::string pipelined;
+        for (int i = 0; i < k_deliveries; ++i) {
+            pipelined +=
+                post("/" + std::to_string(i), std::string(static_cast<std::size_t>(i), 'b'));
+        }
+        RawClient client(running.listener.port());
+        client.send(pipelined);
+        for (int i = 0; i < k_deliveries; ++i) {
+            REQUIRE(client.read_response().status == 200);
+        }
+    }
+    auto kept = recorder.kept();
+    auto places = recorder.kept_places();
+    auto sinks = recorder.kept_sinks();
+    REQUIRE(kept.size() == k_deliveries);
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        REQUIRE(places[i].has_value());
+        CHECK(sinks[i] == writer->get());
+        auto line = (*writer)->read_line(*places[i]);
+        REQUIRE(line.has_value());
+        auto record = log::parse_json_line(*line);
+        REQUIRE(record.has_value());
+        CHECK(*record == kept[i].record);
+        CHECK(record->seq == i + 1);
     }
 }
 

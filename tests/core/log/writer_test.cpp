@@ -392,6 +392,67 @@ TEST_CASE("a batch larger than one writev takes is written whole and in order", 
     }
 }
 
+TEST_CASE("a batch says where its lines lie, and each reads back as the file holds it", "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    auto writer = open_writer(path);
+    append(*writer, record_with_id("before")); // the batches do not start at offset 0
+    // Small, then beyond one writev's worth of records; seqs of 1, 2 and 3 digits.
+    for (std::size_t records : {std::size_t{3}, std::size_t{700}}) {
+        Batch batch;
+        for (std::size_t i = 0; i < records; ++i) {
+            batch.add(record_with_id(std::to_string(i), std::string(i % 40, 'q')));
+        }
+        std::uint64_t size_before = fs::file_size(path);
+        BatchResult result = writer->append_batch(batch);
+        REQUIRE(result.written == records);
+        REQUIRE(result.first_offset.has_value());
+        CHECK(*result.first_offset == size_before);
+        std::string file = read_file(path);
+        std::uint64_t offset = *result.first_offset;
+        for (std::size_t i = 0; i < records; ++i) {
+            Place place{offset, batch.written_size(i, result.first_seq + i)};
+            auto line = writer->read_line(place);
+            REQUIRE(line.has_value());
+            CHECK(*line == file.substr(offset, place.size));
+            CHECK(line->ends_with('\n'));
+            auto record = parse_json_line(*line);
+            REQUIRE(record.has_value());
+            CHECK(record->seq == result.first_seq + i);
+            CHECK(record->id == std::to_string(i));
+            offset += place.size;
+        }
+        CHECK(offset == file.size());
+    }
+}
+
+TEST_CASE("reading a line back fails with one line once the log is shorter, or not a file",
+          "[log]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    auto writer = open_writer(path);
+    Batch batch;
+    batch.add(record_with_id("gone"));
+    BatchResult result = writer->append_batch(batch);
+    REQUIRE(result.first_offset == 0);
+    Place place{0, batch.written_size(0, result.first_seq)};
+    REQUIRE(writer->read_line(place).has_value());
+    fs::resize_file(path, 10);
+    auto line = writer->read_line(place);
+    REQUIRE_FALSE(line.has_value());
+    CHECK(line.error().message == path + " is shorter than when the record was written (was it "
+                                         "truncated?)");
+
+    // A log on a device has no place to read back from.
+    auto device = open_writer("/dev/null");
+    BatchResult to_device = device->append_batch(batch);
+    CHECK(to_device.written == 1);
+    CHECK_FALSE(to_device.first_offset.has_value());
+    auto from_device = device->read_line(place);
+    REQUIRE_FALSE(from_device.has_value());
+    CHECK(from_device.error().message == "this log cannot be read back");
+}
+
 // As above, in a forked child under RLIMIT_FSIZE: the limit falls inside the second record of
 // a batch, so the kernel writes the first whole and part of the second.
 TEST_CASE("a short write in a batch keeps the whole records and cuts the rest away", "[log]") {
