@@ -121,10 +121,13 @@ std::string make_token() {
 Inspector::Inspector(InspectorConfig config, Store& store)
     : m_config(std::move(config)), m_store(store) {
     m_store.on_added([this] {
-        {
-            std::lock_guard lock(m_mutex);
-            m_has_new = true;
+        // Deliveries come by the thousand a second: most find the pusher told already.
+        if (m_has_new.exchange(true)) {
+            return;
         }
+        // Taken and let go, so that the wake cannot fall between the pusher's look at
+        // m_has_new and its wait.
+        { std::lock_guard lock(m_mutex); }
         m_changed.notify_one();
     });
     m_pusher = std::thread([this] { push_loop(); });

@@ -20,6 +20,7 @@
 #include "core/providers/registry.hpp"
 #include "core/time/clock.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -132,8 +133,9 @@ class Inspector {
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::vector<Waiter> m_waiters; ///< guarded by m_mutex
-    bool m_has_new = false;        ///< guarded by m_mutex
-    bool m_is_stopping = false;    ///< guarded by m_mutex
+    /// Set by each add; only the add that turns it on takes m_mutex to wake the pusher.
+    std::atomic<bool> m_has_new = false;
+    bool m_is_stopping = false; ///< guarded by m_mutex
     std::thread m_pusher;
 };
 

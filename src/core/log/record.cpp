@@ -44,29 +44,6 @@ void append_digits(std::string& out, long long value, int width) {
     out.append(digits.data(), static_cast<size_t>(width));
 }
 
-void append_rfc3339(std::string& out, system_clock::time_point time) {
-    using namespace std::chrono;
-    auto millis = floor<milliseconds>(time);
-    auto day = floor<days>(millis);
-    year_month_day date(day);
-    hh_mm_ss clock(millis - day);
-    // system_clock's range (about 1678 to 2262 with nanoseconds) keeps the year to 4 digits.
-    append_digits(out, int(date.year()), 4);
-    out += '-';
-    append_digits(out, unsigned(date.month()), 2);
-    out += '-';
-    append_digits(out, unsigned(date.day()), 2);
-    out += 'T';
-    append_digits(out, clock.hours().count(), 2);
-    out += ':';
-    append_digits(out, clock.minutes().count(), 2);
-    out += ':';
-    append_digits(out, clock.seconds().count(), 2);
-    out += '.';
-    append_digits(out, clock.subseconds().count(), 3);
-    out += 'Z';
-}
-
 size_t estimated_size(const Record& record) {
     size_t size = 320 + record.message.target.size() + record.remote.size();
     for (const auto* fields : {&record.message.headers, &record.message.trailers}) {
@@ -113,6 +90,29 @@ void append_body(std::string& out, std::string_view body) {
 }
 
 } // namespace
+
+void append_rfc3339(std::string& out, system_clock::time_point time) {
+    using namespace std::chrono;
+    auto millis = floor<milliseconds>(time);
+    auto day = floor<days>(millis);
+    year_month_day date(day);
+    hh_mm_ss clock(millis - day);
+    // system_clock's range (about 1678 to 2262 with nanoseconds) keeps the year to 4 digits.
+    append_digits(out, int(date.year()), 4);
+    out += '-';
+    append_digits(out, unsigned(date.month()), 2);
+    out += '-';
+    append_digits(out, unsigned(date.day()), 2);
+    out += 'T';
+    append_digits(out, clock.hours().count(), 2);
+    out += ':';
+    append_digits(out, clock.minutes().count(), 2);
+    out += ':';
+    append_digits(out, clock.seconds().count(), 2);
+    out += '.';
+    append_digits(out, clock.subseconds().count(), 3);
+    out += 'Z';
+}
 
 bool operator==(const Record& a, const Record& b) {
     return a.seq == b.seq && a.id == b.id && a.received_at == b.received_at &&

@@ -66,6 +66,8 @@ Result<Record> parse_json_line(std::string_view line);
 
 /// "2026-11-23T13:20:00.123Z": UTC, milliseconds (rounded down).
 std::string format_rfc3339(std::chrono::system_clock::time_point time);
+/// format_rfc3339(time) at the end of `out`.
+void append_rfc3339(std::string& out, std::chrono::system_clock::time_point time);
 
 /// The log reads its times as core/time/rfc3339.hpp parses them.
 using time::parse_rfc3339;
