@@ -6,6 +6,7 @@
 // fetch and Last-Event-ID, sends one `deliveries` event of rows per batch, resumes after the seq
 // it names and brings nothing older.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import {
@@ -233,5 +234,24 @@ describe('inspector API', () => {
             seen.push(...rest.summaries.map((s) => s.seq));
         }
         assert.deepEqual(seen, [5, 6]);
+    });
+
+    // Last: it empties the log. listen keeps each delivery's place in its log, not the line.
+    test('a delivery whose log line is gone answers 410 with the reason; later ones read back', { timeout: testTimeout }, async () => {
+        fs.truncateSync(log, 0);
+        const shorter = await api(listen.ui, '/api/deliveries/6');
+        assert.equal(shorter.status, 410);
+        assert.match(JSON.parse(shorter.text()).error, /^cannot read delivery 6 back: .*api\.jsonl is shorter than when the record was written \(was it truncated\?\)$/);
+        // Longer than the first delivery's line, so that the bytes where it was are another's.
+        const seventhBody = JSON.stringify({ n: 7, pad: 'x'.repeat(4096) });
+        assert.equal(await deliver(`${listen.url}/seventh`, seventhBody), 200);
+        const replaced = await api(listen.ui, '/api/deliveries/1');
+        assert.equal(replaced.status, 410);
+        assert.equal(JSON.parse(replaced.text()).error,
+            'cannot read delivery 1 back: the log no longer holds record 1 where it was written (was it truncated or replaced?)');
+        await waitForDeliveries(listen.ui, 7);
+        const seventh = await apiJson(listen.ui, '/api/deliveries/7');
+        assert.equal(seventh.body_text, seventhBody);
+        assert.equal(seventh.target, '/seventh');
     });
 });
