@@ -27,6 +27,7 @@ class ListenFeed final : public listen::Observer {
     ListenFeed(listen::Observer& next, Store& store) : m_next(next), m_store(store) {}
     void on_delivery(const listen::Receipt& receipt) override;
     void keep(listen::Receipt&& receipt, const log::Logged& logged) override;
+    bool wants_places() const override { return true; }
     void on_rejection(const http::Rejection& rejection) override;
 
   private:

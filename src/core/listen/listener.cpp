@@ -31,7 +31,8 @@ PendingTurn& this_thread_turn() {
 
 Listener::Listener(ReceiverConfig config, Observer& observer)
     : m_log(config.log), m_is_forwarding(config.forward_to || !config.routes.empty()),
-      m_receiver(std::move(config)), m_observer(observer) {}
+      m_receiver(std::move(config)), m_observer(observer), m_wants_places(observer.wants_places()) {
+}
 
 Listener::~Listener() = default;
 
@@ -78,6 +79,7 @@ http::Response Listener::handle(http::IncomingRequest& request) {
 void Listener::handle_later(http::IncomingRequest& request, http::Responder responder) {
     auto [response, receipt] = m_receiver.prepare(request);
     PendingTurn& turn = this_thread_turn();
+    turn.batch.ask_place(m_wants_places);
     turn.batch.add(receipt.record);
     turn.deliveries.push_back({std::move(response), std::move(receipt), std::move(responder)});
 }

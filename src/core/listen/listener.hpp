@@ -37,6 +37,9 @@ class Observer {
     /// store can read back instead of keeping the line); else empty. Valid during the call
     /// only. By default both are dropped.
     virtual void keep(Receipt&& /*receipt*/, const log::Logged& /*logged*/) {}
+    /// Whether keep() wants to know where the log put each delivery: asking costs a system
+    /// call per batch. Asked once, when the listener is made.
+    virtual bool wants_places() const { return false; }
 
     /// A request the server answered itself (400, 408, 413, 431, 503) or that was cut short.
     virtual void on_rejection(const http::Rejection& rejection) = 0;
@@ -102,6 +105,7 @@ class Listener {
     bool m_is_forwarding;
     Receiver m_receiver;
     Observer& m_observer;
+    bool m_wants_places; ///< m_observer.wants_places()
     std::unique_ptr<http::Server> m_server;
     std::optional<std::uint64_t> m_count;
     std::atomic<std::uint64_t> m_deliveries{0};

@@ -324,7 +324,7 @@ BatchResult Writer::append_batch(const Batch& batch) {
         result.written += whole;
         m_next_seq += whole;
     }
-    if (!result.error && result.written > 0) {
+    if (batch.asks_place() && !result.error && result.written > 0) {
         result.first_offset = start_of_last(bytes);
     }
     return result;

@@ -30,13 +30,19 @@ class Batch {
     std::string_view line(std::size_t i) const;
     /// The size of record `i`'s line in the log once the writer numbered it `seq`.
     std::size_t written_size(std::size_t i, std::uint64_t seq) const;
-    /// Empties the batch and keeps its memory for the next one.
+    /// Empties the batch and keeps its memory for the next one (and whether it asks for its
+    /// place).
     void clear();
+    /// Whether the writer is to say where in the file the batch went (BatchResult::
+    /// first_offset): one more system call per batch, so only when someone reads lines back.
+    void ask_place(bool asks) { m_asks_place = asks; }
+    bool asks_place() const { return m_asks_place; }
 
   private:
     friend class Writer;
     std::string m_lines;             ///< each line as to_json_line writes it with seq 0
     std::vector<std::size_t> m_ends; ///< where each line ends in m_lines
+    bool m_asks_place = false;
 };
 
 /// What Writer::append_batch did: the first `written` records of the batch are in the log,
@@ -45,9 +51,9 @@ struct BatchResult {
     std::uint64_t first_seq = 0;
     std::size_t written = 0;
     std::optional<Error> error;
-    /// Where the first record's line starts in the log file, when the whole batch was written
-    /// and the log can read lines back (Sink::read_line); each next line follows the one
-    /// before (Batch::written_size).
+    /// Where the first record's line starts in the log file, when the batch asked for it, was
+    /// written whole, and the log can read lines back (Sink::read_line); each next line follows
+    /// the one before (Batch::written_size).
     std::optional<std::uint64_t> first_offset;
 };
 

@@ -289,6 +289,7 @@ TEST_CASE("a delivery the log holds is read from it; once the log lost it, the a
     entry.record.message.target = "/hooks";
     entry.record.message.body = R"({"kept":"in the log"})";
     log::Batch batch;
+    batch.ask_place(true);
     batch.add(entry.record);
     log::BatchResult written = (*writer)->append_batch(batch);
     REQUIRE(written.first_offset.has_value());

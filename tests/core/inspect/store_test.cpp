@@ -157,6 +157,7 @@ TEST_CASE("an entry the log holds is read back from the file, and a changed file
     entry.provider = "github";
     entry.event_type = "push";
     log::Batch batch;
+    batch.ask_place(true);
     batch.add(entry.record);
     batch.add(entry_with("evt_2").record);
     log::BatchResult written = (*writer)->append_batch(batch);

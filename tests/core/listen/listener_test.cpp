@@ -85,6 +85,8 @@ class Recorder final : public listen::Observer {
         std::lock_guard lock(m_mutex);
         return m_kept_lines;
     }
+    bool wants_places() const override { return m_wants_places; }
+    void want_places(bool wants) { m_wants_places = wants; }
     std::vector<std::optional<log::Place>> kept_places() const {
         std::lock_guard lock(m_mutex);
         return m_kept_places;
@@ -109,6 +111,7 @@ class Recorder final : public listen::Observer {
     std::vector<std::string> m_kept_lines;
     std::vector<std::optional<log::Place>> m_kept_places;
     std::vector<const log::Sink*> m_kept_sinks;
+    bool m_wants_places = true;
     std::vector<http::Rejection> m_rejections;
 };
 
@@ -252,6 +255,19 @@ TEST_CASE("each delivery logged in a batch is kept with where the log file holds
         CHECK(*record == kept[i].record);
         CHECK(record->seq == i + 1);
     }
+
+    // An observer that does not want places gets the line alone.
+    Recorder lines_only;
+    lines_only.want_places(false);
+    {
+        Running running(config_with(writer->get(), clock), lines_only);
+        RawClient client(running.listener.port());
+        client.send(post("/alone", "{}"));
+        REQUIRE(client.read_response().status == 200);
+    }
+    REQUIRE(lines_only.kept().size() == 1);
+    CHECK_FALSE(lines_only.kept_places()[0].has_value());
+    CHECK_FALSE(lines_only.kept_lines()[0].empty());
 }
 
 TEST_CASE("a forwarding listener logs each delivery alone, and a failed write is still a 500",

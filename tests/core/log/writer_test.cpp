@@ -403,6 +403,9 @@ TEST_CASE("a batch says where its lines lie, and each reads back as the file hol
         for (std::size_t i = 0; i < records; ++i) {
             batch.add(record_with_id(std::to_string(i), std::string(i % 40, 'q')));
         }
+        // Only when asked.
+        CHECK_FALSE(writer->append_batch(batch).first_offset.has_value());
+        batch.ask_place(true);
         std::uint64_t size_before = fs::file_size(path);
         BatchResult result = writer->append_batch(batch);
         REQUIRE(result.written == records);
@@ -432,6 +435,7 @@ TEST_CASE("reading a line back fails with one line once the log is shorter, or n
     std::string path = dir.file("log.jsonl");
     auto writer = open_writer(path);
     Batch batch;
+    batch.ask_place(true);
     batch.add(record_with_id("gone"));
     BatchResult result = writer->append_batch(batch);
     REQUIRE(result.first_offset == 0);
