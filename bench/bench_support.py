@@ -115,14 +115,18 @@ def cpu_seconds(pid: int) -> float:
     """CPU time of `pid`, its live descendants (nginx's workers) and its reaped children
     (webhook's commands), in seconds."""
     parents, times = {}, {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    # Listed, then each read on its own: a process may end in between (webhook's commands do by
+    # the thousand), and Path.glob's own look at each entry then fails outside any try.
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
         try:
-            fields = stat.read_text().rpartition(")")[2].split()
+            fields = Path("/proc", name, "stat").read_text().rpartition(")")[2].split()
         except OSError:
             continue
         # After the command: state ppid ... utime(12) stime(13) cutime(14) cstime(15).
-        parents[int(stat.parent.name)] = int(fields[1])
-        times[int(stat.parent.name)] = sum(int(f) for f in fields[11:15])
+        parents[int(name)] = int(fields[1])
+        times[int(name)] = sum(int(f) for f in fields[11:15])
     tree = {pid}
     for candidate in sorted(parents):
         ancestor = candidate
