@@ -2,13 +2,12 @@
 // Bytes in and out: the request reader over Beast's parser, the framing rules it adds, and the
 // responses the server writes.
 #include "core/http/server_session.hpp"
+#include "core/text/text.hpp"
 
 #include <algorithm>
-#include <array>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/http/status.hpp>
-#include <charconv>
 #include <limits>
 
 namespace hooks::http::detail {
@@ -16,12 +15,6 @@ namespace hooks::http::detail {
 namespace {
 
 namespace http = beast::http;
-
-void append_number(std::string& out, std::uint64_t value) {
-    std::array<char, 24> digits{};
-    auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), value);
-    out.append(digits.data(), end);
-}
 
 bool is_framing_header(std::string_view name) {
     return message::names_equal(name, "Content-Length") ||
@@ -54,7 +47,7 @@ bool status_has_body(int status) {
 void write_response_head(const Response& response, unsigned version, bool& close,
                          std::string& out) {
     out.append("HTTP/1.1 ");
-    append_number(out, static_cast<std::uint64_t>(response.status));
+    text::append_number(out, static_cast<std::uint64_t>(response.status));
     out.push_back(' ');
     out.append(status_reason(response.status));
     out.append("\r\n");
@@ -76,7 +69,7 @@ void write_response_head(const Response& response, unsigned version, bool& close
     // A HEAD answer states the length its GET would have had.
     if (status_has_body(response.status)) {
         out.append("Content-Length: ");
-        append_number(out, response.body.size());
+        text::append_number(out, response.body.size());
         out.append("\r\n");
     }
     if (close) {
@@ -89,11 +82,11 @@ void write_response_head(const Response& response, unsigned version, bool& close
 
 void write_error_response(int status, std::string_view reason, std::string& out) {
     out.append("HTTP/1.1 ");
-    append_number(out, static_cast<std::uint64_t>(status));
+    text::append_number(out, static_cast<std::uint64_t>(status));
     out.push_back(' ');
     out.append(reason);
     out.append("\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ");
-    append_number(out, reason.size() + 1);
+    text::append_number(out, reason.size() + 1);
     out.append("\r\nConnection: close\r\n\r\n");
     out.append(reason);
     out.push_back('\n');

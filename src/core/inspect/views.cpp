@@ -5,8 +5,6 @@
 #include "core/inspect/arrival.hpp"
 #include "core/text/text.hpp"
 
-#include <array>
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 namespace hooks::inspect {
@@ -84,13 +82,6 @@ json attempts_array(const std::vector<Entry>& attempts) {
     return list;
 }
 
-/// A whole number in decimal at the end of `out`.
-template <typename Number> void append_number(std::string& out, Number number) {
-    std::array<char, 24> digits{};
-    out.append(digits.data(),
-               std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
-}
-
 void append_optional_string(std::string& out, const std::optional<std::string>& value) {
     if (value) {
         text::append_json_string_lossy(out, *value);
@@ -162,7 +153,7 @@ void append_summary_row(const Entry& entry, std::string& out) {
     // k_summary_fields' order.
     const log::Record& record = entry.record;
     out += '[';
-    append_number(out, entry.seq);
+    text::append_number(out, entry.seq);
     out += ",\"";
     log::append_rfc3339(out, record.received_at);
     out += "\",";
@@ -180,16 +171,16 @@ void append_summary_row(const Entry& entry, std::string& out) {
                                                       : std::string_view());
     out += ',';
     if (record.response_status) {
-        append_number(out, *record.response_status);
+        text::append_number(out, *record.response_status);
     } else {
         out += "null";
     }
     out += ',';
-    append_number(out, record.message.body.size());
+    text::append_number(out, record.message.body.size());
     out += ',';
     out += entry.is_redelivery ? "true" : "false";
     out += ',';
-    append_number(out, entry.attempt);
+    text::append_number(out, entry.attempt);
     out += ',';
     auto content_type = record.message.first_header("Content-Type");
     text::append_json_string_lossy(out, content_type ? *content_type : std::string_view());
@@ -199,7 +190,7 @@ void append_summary_row(const Entry& entry, std::string& out) {
     if (record.seq == 0) {
         out += "null";
     } else {
-        append_number(out, record.seq);
+        text::append_number(out, record.seq);
     }
     out += ']';
 }

@@ -6,7 +6,6 @@
 #include "core/text/text.hpp"
 
 #include <array>
-#include <charconv>
 #include <cstring>
 
 // to_json_line is on the hot path of `listen` (one call per delivery), so the line is built by
@@ -26,12 +25,6 @@ void append_text(std::string& out, std::string_view text) {
     out += R"({"b64":")";
     crypto::append_base64(out, text);
     out += "\"}";
-}
-
-template <typename Integer> void append_number(std::string& out, Integer value) {
-    std::array<char, 24> digits{};
-    auto [end, error] = std::to_chars(digits.data(), digits.data() + digits.size(), value);
-    out.append(digits.data(), end);
 }
 
 // Appends `value` as exactly `width` decimal digits (value < 10^width).
@@ -83,7 +76,7 @@ void append_body(std::string& out, std::string_view body) {
         out += '"';
     }
     out += R"(,"body_len":)";
-    append_number(out, body.size());
+    text::append_number(out, body.size());
     out += R"(,"body_sha256":")";
     crypto::append_hex(out, crypto::digest(crypto::DigestAlgorithm::sha256, body));
     out += '"';
@@ -131,7 +124,7 @@ std::string to_json_line(const Record& record) {
 void append_json_line(const Record& record, std::string& out) {
     out.reserve(out.size() + estimated_size(record));
     out += R"({"v":2,"seq":)";
-    append_number(out, record.seq);
+    text::append_number(out, record.seq);
     out += R"(,"id":)";
     if (record.id) {
         append_text(out, *record.id);
@@ -160,7 +153,7 @@ void append_json_line(const Record& record, std::string& out) {
     }
     if (record.response_status) {
         out += R"(,"response":{"status":)";
-        append_number(out, *record.response_status);
+        text::append_number(out, *record.response_status);
         out += '}';
     }
     out += "}\n";

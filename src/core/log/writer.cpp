@@ -318,7 +318,7 @@ BatchResult Writer::append_batch(const Batch& batch) {
     while (result.written < batch.size() && !result.error) {
         size_t count = std::min(batch.size() - result.written, k_max_records_per_write);
         size_t whole = write_records(batch, result.written, count, result.error);
-        for (size_t i = 0; i < whole; ++i) {
+        for (size_t i = 0; batch.asks_place() && i < whole; ++i) {
             bytes += m_sizes[i];
         }
         result.written += whole;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -10,6 +11,13 @@
 #include <string_view>
 
 namespace hooks::text {
+
+/// `value`, a whole number, in decimal at the end of `out` (no string made on the way).
+template <typename Integer> void append_number(std::string& out, Integer value) {
+    std::array<char, 24> digits{};
+    out.append(digits.data(),
+               std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr);
+}
 
 /// `text` without leading and trailing spaces and tabs.
 std::string_view trim_blanks(std::string_view text);
