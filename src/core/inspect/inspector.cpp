@@ -397,7 +397,12 @@ void Inspector::handle_async(http::IncomingRequest& request, http::Responder res
         responder.respond(error_response(400, "after (or Last-Event-ID) must be a whole number"));
         return;
     }
-    if (m_store.last_seq() > *after) {
+    // A client a full answer behind (catching up) gets it at once. Any other waits for the
+    // pusher's next gather, even when something is new already: a client that reconnects at
+    // once after each answer then gets about ten answers a second, not one per reconnect, and
+    // under a flood each answer carries more deliveries for its cost.
+    std::uint64_t last = m_store.last_seq();
+    if (last > *after && last - *after >= k_stream_batch) {
         responder.respond(stream_batch(*after));
         return;
     }
@@ -408,6 +413,9 @@ void Inspector::handle_async(http::IncomingRequest& request, http::Responder res
     }
     m_waiters.push_back(
         {*after, std::move(responder), std::chrono::steady_clock::now() + m_config.stream_wait});
+    if (last > *after && !m_has_new.exchange(true)) {
+        m_changed.notify_one();
+    }
 }
 
 http::Response Inspector::stream_batch(std::uint64_t after) const {
