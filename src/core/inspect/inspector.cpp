@@ -66,22 +66,22 @@ Target split_target(std::string_view target) {
 }
 
 /// The bytes append_rows() adds for `entries`.
-std::size_t rows_size(const std::vector<std::shared_ptr<const Kept>>& entries) {
+std::size_t rows_size(const std::vector<Kept>& entries) {
     std::size_t size = 2;
     for (const auto& kept : entries) {
-        size += kept->summary().size() + 1;
+        size += kept.summary().size() + 1;
     }
     return size;
 }
 
 /// The summary rows of `entries` as one JSON array, for the list and the stream.
-void append_rows(std::string& body, const std::vector<std::shared_ptr<const Kept>>& entries) {
+void append_rows(std::string& body, const std::vector<Kept>& entries) {
     body += '[';
     for (std::size_t i = 0; i < entries.size(); ++i) {
         if (i != 0) {
             body += ',';
         }
-        body += entries[i]->summary();
+        body += entries[i].summary();
     }
     body += ']';
 }
@@ -303,7 +303,7 @@ http::Response Inspector::delivery_api(const http::IncomingRequest& request,
     std::size_t slash = rest.find('/');
     auto seq = text::parse_unsigned(rest.substr(0, slash));
     std::string_view action = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
-    auto kept = seq ? m_store.find(*seq) : nullptr;
+    auto kept = seq ? m_store.find(*seq) : std::nullopt;
     if (!kept) {
         return error_response(404,
                               "no delivery numbered " + text::printable(rest.substr(0, slash)));
@@ -344,7 +344,7 @@ http::Response Inspector::delivery_api(const http::IncomingRequest& request,
 std::vector<Entry> Inspector::attempts_of(const Kept& kept) const {
     std::vector<Entry> attempts;
     for (const auto& attempt : m_store.attempts_of(kept)) {
-        if (auto entry = attempt->entry()) {
+        if (auto entry = attempt.entry()) {
             attempts.push_back(std::move(*entry));
         }
     }
@@ -426,7 +426,7 @@ http::Response Inspector::stream_batch(std::uint64_t after) const {
     if (entries.empty()) {
         body += ": keep-alive\n\n";
     } else {
-        body += "id: " + std::to_string(entries.back()->seq()) + "\nevent: deliveries\ndata: ";
+        body += "id: " + std::to_string(entries.back().seq()) + "\nevent: deliveries\ndata: ";
         append_rows(body, entries);
         body += "\n\n";
     }

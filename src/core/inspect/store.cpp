@@ -114,21 +114,26 @@ std::uint64_t Store::add(Entry entry, const log::Logged& logged) {
         entry.is_redelivery = entry.is_redelivery || entry.attempt > 1;
         summary.clear();
         append_summary_row(entry, summary);
-        auto kept = std::make_shared<const Kept>(entry, line, summary,
-                                                 carve(Kept::bytes_for(entry, line, summary)),
-                                                 logged.sink, logged.place.value_or(log::Place{}));
-        m_bytes += kept->bytes();
-        m_entries.push_back(std::move(kept));
-        while (m_entries.size() > m_limit || (m_bytes > m_byte_limit && m_entries.size() > 1)) {
-            const Kept& oldest = *m_entries.front();
-            if (auto id = oldest.id()) {
-                auto found = m_by_id.find(*id);
-                if (found != m_by_id.end()) {
-                    std::erase(found->second.kept, oldest.seq());
-                }
+        Kept kept(entry, line, summary, carve(Kept::bytes_for(entry, line, summary)), logged.sink,
+                  logged.place.value_or(log::Place{}));
+        m_bytes += kept.bytes();
+        if (m_count == m_ring.size() && m_ring.size() == m_limit) {
+            drop_oldest(); // full: the newest takes the oldest's slot
+        }
+        if (m_count < m_ring.size()) {
+            m_ring[slot(m_count)] = std::move(kept);
+        } else { // every slot in use, and room to grow
+            std::rotate(m_ring.begin(), m_ring.begin() + static_cast<std::ptrdiff_t>(m_first),
+                        m_ring.end());
+            m_first = 0;
+            if (m_ring.size() == m_ring.capacity()) { // doubling, but never beyond the limit
+                m_ring.reserve(std::min(m_limit, std::max<std::size_t>(64, 2 * m_ring.size())));
             }
-            m_bytes -= oldest.bytes();
-            m_entries.pop_front();
+            m_ring.push_back(std::move(kept));
+        }
+        ++m_count;
+        while (m_bytes > m_byte_limit && m_count > 1) {
+            drop_oldest();
         }
         // Ids of forgotten entries keep their count (a late retry is still numbered right)
         // until they outnumber the limit several times over: listen runs for days.
@@ -159,48 +164,68 @@ std::shared_ptr<char> Store::carve(std::size_t size) {
     return memory;
 }
 
-std::vector<std::shared_ptr<const Kept>> Store::after(std::uint64_t after,
-                                                      std::size_t limit) const {
+void Store::drop_oldest() {
+    Kept& oldest = m_ring[m_first];
+    if (auto id = oldest.id()) {
+        auto found = m_by_id.find(*id);
+        if (found != m_by_id.end()) {
+            std::erase(found->second.kept, oldest.seq());
+        }
+    }
+    m_bytes -= oldest.bytes();
+    oldest = Kept(); // its memory goes now, not when the slot is reused
+    m_first = (m_first + 1) % m_ring.size();
+    --m_count;
+}
+
+std::optional<std::size_t> Store::slot_of(std::uint64_t seq) const {
+    if (m_count == 0) {
+        return std::nullopt;
+    }
+    std::uint64_t first = m_ring[m_first].seq();
+    if (seq < first || seq > m_last_seq) {
+        return std::nullopt;
+    }
+    return slot(static_cast<std::size_t>(seq - first));
+}
+
+std::vector<Kept> Store::after(std::uint64_t after, std::size_t limit) const {
     std::lock_guard lock(m_mutex);
-    std::vector<std::shared_ptr<const Kept>> found;
-    if (m_entries.empty() || after >= m_last_seq) {
+    std::vector<Kept> found;
+    if (m_count == 0 || after >= m_last_seq) {
         return found;
     }
-    std::uint64_t first = m_entries.front()->seq();
+    std::uint64_t first = m_ring[m_first].seq();
     std::size_t start = after < first ? 0 : static_cast<std::size_t>(after - first + 1);
-    std::size_t end = std::min(m_entries.size(), start + std::min(limit, m_entries.size()));
+    std::size_t end = std::min(m_count, start + std::min(limit, m_count));
     found.reserve(end - start);
     for (std::size_t i = start; i < end; ++i) {
-        found.push_back(m_entries[i]);
+        found.push_back(m_ring[slot(i)]);
     }
     return found;
 }
 
-std::shared_ptr<const Kept> Store::find(std::uint64_t seq) const {
+std::optional<Kept> Store::find(std::uint64_t seq) const {
     std::lock_guard lock(m_mutex);
-    if (m_entries.empty() || seq < m_entries.front()->seq() || seq > m_last_seq) {
-        return nullptr;
-    }
-    return m_entries[static_cast<std::size_t>(seq - m_entries.front()->seq())];
+    auto at = slot_of(seq);
+    return at ? std::optional(m_ring[*at]) : std::nullopt;
 }
 
-std::vector<std::shared_ptr<const Kept>> Store::attempts_of(const Kept& kept) const {
+std::vector<Kept> Store::attempts_of(const Kept& kept) const {
     std::lock_guard lock(m_mutex);
-    std::vector<std::shared_ptr<const Kept>> attempts;
-    if (m_entries.empty()) {
-        return attempts;
-    }
-    std::uint64_t first = m_entries.front()->seq();
+    std::vector<Kept> attempts;
     auto id = kept.id();
     auto found = id ? m_by_id.find(*id) : m_by_id.end();
     if (found == m_by_id.end() || found->second.kept.empty()) {
-        if (kept.seq() >= first && kept.seq() <= m_last_seq) {
-            attempts.push_back(m_entries[static_cast<std::size_t>(kept.seq() - first)]);
+        if (auto at = slot_of(kept.seq())) {
+            attempts.push_back(m_ring[*at]);
         }
         return attempts;
     }
     for (std::uint64_t seq : found->second.kept) {
-        attempts.push_back(m_entries[static_cast<std::size_t>(seq - first)]);
+        if (auto at = slot_of(seq)) {
+            attempts.push_back(m_ring[*at]);
+        }
     }
     return attempts;
 }
@@ -212,7 +237,7 @@ std::uint64_t Store::last_seq() const {
 
 std::size_t Store::size() const {
     std::lock_guard lock(m_mutex);
-    return m_entries.size();
+    return m_count;
 }
 
 } // namespace hooks::inspect

@@ -10,7 +10,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -45,10 +44,13 @@ struct Entry {
 /// records they were dozens of long-lived allocations each (every header's name and value, the
 /// body...) and the allocator became the inspector's main cost; as one string each, every
 /// delivery still asked malloc for a few kilobytes that it must find among long-lived chunks;
-/// as its line in shared blocks, copying it and cycling the memory through the cache remained.
-/// bench/listen's hooks-ui target measures it (see bench/README.md).
+/// as its line in shared blocks, copying it and cycling the memory through the cache remained;
+/// each Kept made with make_shared was one more long-lived allocation, which the store's ring
+/// of slots (held by value) removed. bench/listen's hooks-ui target measures it (see
+/// bench/README.md).
 class Kept {
   public:
+    Kept() = default; ///< an empty slot of the store
     /// `entry` numbered by the store, `summary` summary_row(entry), and its record: `line`,
     /// log::to_json_line(entry.record) (its seq may be 0), or, when `line` is empty, read back
     /// from `log` at `place` (`log` outlives the Kept). `memory` holds bytes_for() those bytes.
@@ -111,14 +113,15 @@ class Store {
     /// back from there, else its line, kept as it is instead of written again.
     std::uint64_t add(Entry entry, const log::Logged& logged = {});
 
-    /// Entries with seq > `after`, ascending, at most `limit` of them.
-    std::vector<std::shared_ptr<const Kept>> after(std::uint64_t after, std::size_t limit) const;
+    /// Entries with seq > `after`, ascending, at most `limit` of them. Copies: a Kept's memory
+    /// is shared, so a copy outlives its leaving the store and costs no allocation.
+    std::vector<Kept> after(std::uint64_t after, std::size_t limit) const;
 
-    /// The entry numbered `seq`, or null when there is none (never, or dropped by the limit).
-    std::shared_ptr<const Kept> find(std::uint64_t seq) const;
+    /// The entry numbered `seq`, or nothing when there is none (never, or dropped by the limit).
+    std::optional<Kept> find(std::uint64_t seq) const;
 
     /// Every kept entry with the id of `kept` (just `kept` when it has none), ascending.
-    std::vector<std::shared_ptr<const Kept>> attempts_of(const Kept& kept) const;
+    std::vector<Kept> attempts_of(const Kept& kept) const;
 
     /// The seq of the last entry added; 0 when empty.
     std::uint64_t last_seq() const;
@@ -135,9 +138,20 @@ class Store {
     std::size_t m_limit;
     std::size_t m_byte_limit;
     mutable std::mutex m_mutex;
-    std::size_t m_bytes = 0;                           ///< of the kept entries
-    std::deque<std::shared_ptr<const Kept>> m_entries; ///< ascending, consecutive seqs
+    std::size_t m_bytes = 0; ///< of the kept entries
+    /// The kept entries, ascending with consecutive seqs, in a ring that grows up to the limit
+    /// and then reuses the slot of the oldest: no allocation per entry, and a delivery's slot
+    /// is where the one `limit` deliveries before it was (listen's rate: bench/listen).
+    std::vector<Kept> m_ring;
+    std::size_t m_first = 0; ///< the slot of the oldest
+    std::size_t m_count = 0; ///< slots in use, from m_first on (wrapping)
     std::uint64_t m_last_seq = 0;
+    /// The slot of the `index`th oldest kept entry (index < m_count).
+    std::size_t slot(std::size_t index) const { return (m_first + index) % m_ring.size(); }
+    /// The slot of the entry numbered `seq`, if kept.
+    std::optional<std::size_t> slot_of(std::uint64_t seq) const;
+    /// Drops the oldest entry (m_count > 0): its bytes, its seq from its id's attempts.
+    void drop_oldest();
     /// What the store knows of one delivery id.
     struct Attempts {
         unsigned count = 0;              ///< attempts seen, those forgotten included

@@ -9,8 +9,10 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 
 using namespace hooks;
@@ -29,10 +31,10 @@ inspect::Entry entry_with(std::optional<std::string> id, std::string body = "{}"
     return entry;
 }
 
-std::vector<std::uint64_t> seqs(const std::vector<std::shared_ptr<const inspect::Kept>>& entries) {
+std::vector<std::uint64_t> seqs(const std::vector<inspect::Kept>& entries) {
     std::vector<std::uint64_t> numbers;
     for (const auto& kept : entries) {
-        numbers.push_back(kept->seq());
+        numbers.push_back(kept.seq());
     }
     return numbers;
 }
@@ -76,8 +78,8 @@ TEST_CASE("the store numbers entries in arrival order and links the attempts of 
     CHECK(store.find(5)->attempt() == 3);
     CHECK(seqs(store.attempts_of(*third)) == std::vector<std::uint64_t>{1, 3, 5});
     CHECK(seqs(store.attempts_of(*store.find(2))) == std::vector<std::uint64_t>{2});
-    CHECK(store.find(0) == nullptr);
-    CHECK(store.find(6) == nullptr);
+    CHECK(store.find(0) == std::nullopt);
+    CHECK(store.find(6) == std::nullopt);
 }
 
 TEST_CASE("beyond its limit the store forgets the oldest entries, and their attempts",
@@ -87,7 +89,7 @@ TEST_CASE("beyond its limit the store forgets the oldest entries, and their atte
         store.add(entry_with("evt_same"));
     }
     CHECK(store.size() == 3);
-    CHECK(store.find(2) == nullptr);
+    CHECK(store.find(2) == std::nullopt);
     REQUIRE(store.find(3));
     CHECK(store.find(5)->attempt() == 5);
     CHECK(seqs(store.after(0, 100)) == std::vector<std::uint64_t>{3, 4, 5});
@@ -108,6 +110,67 @@ TEST_CASE("the store keeps no more than its byte limit, and always the newest", 
     CHECK(seqs(store.after(0, 100)) == std::vector<std::uint64_t>{2, 3});
     store.add(entry_with("d", std::string(4 * one, 'x')));
     CHECK(seqs(store.after(0, 100)) == std::vector<std::uint64_t>{4});
+}
+
+TEST_CASE("the store keeps what a plain list under both limits would, as its ring wraps and grows",
+          "[inspect]") {
+    // A model: every entry in order, dropped from the front as the limits say. The store keeps
+    // its entries in a ring of slots that grows up to the count limit; drops under the byte
+    // limit leave it part-full and wrapped, so later entries reuse slots and it grows again.
+    struct Modelled {
+        std::uint64_t seq;
+        std::string id;
+        std::string body;
+        std::size_t bytes;
+    };
+    constexpr std::size_t k_limit = 12;
+    inspect::Store probe;
+    probe.add(entry_with("i0", std::string(200, 'b')));
+    const std::size_t byte_limit = 5 * probe.find(1)->bytes();
+    inspect::Store store(k_limit, byte_limit);
+    std::deque<Modelled> model;
+    std::size_t model_bytes = 0;
+    std::mt19937 random(18); // the same sequence on every run
+    for (std::uint64_t seq = 1; seq <= 400; ++seq) {
+        std::string id = "i" + std::to_string(random() % 4);
+        // Mostly small, now and then large enough to push out several at once.
+        std::size_t size = random() % 5 == 0 ? 300 + random() % 500 : random() % 120;
+        std::string body = std::to_string(seq) + ":" + std::string(size, 'x');
+        REQUIRE(store.add(entry_with(id, body)) == seq);
+        std::size_t bytes = store.find(seq)->bytes();
+        model.push_back({seq, id, body, bytes});
+        model_bytes += bytes;
+        while (model.size() > k_limit || (model_bytes > byte_limit && model.size() > 1)) {
+            model_bytes -= model.front().bytes;
+            model.pop_front();
+        }
+        INFO("after adding " << seq);
+        REQUIRE(store.size() == model.size());
+        std::vector<std::uint64_t> expected;
+        for (const auto& kept : model) {
+            expected.push_back(kept.seq);
+        }
+        REQUIRE(seqs(store.after(0, 100)) == expected);
+        REQUIRE(seqs(store.after(model.front().seq, 2)) ==
+                std::vector<std::uint64_t>(expected.begin() + 1,
+                                           expected.begin() +
+                                               std::min<std::ptrdiff_t>(3, std::ssize(expected))));
+        REQUIRE_FALSE(store.find(model.front().seq - 1));
+        for (const auto& kept : model) {
+            auto found = store.find(kept.seq);
+            REQUIRE(found);
+            auto entry = found->entry();
+            REQUIRE(entry);
+            REQUIRE(entry->record.message.body == kept.body);
+            std::vector<std::uint64_t> same_id;
+            for (const auto& other : model) {
+                if (other.id == kept.id) {
+                    same_id.push_back(other.seq);
+                }
+            }
+            REQUIRE(seqs(store.attempts_of(*found)) == same_id);
+        }
+    }
 }
 
 TEST_CASE("a kept entry reads back as the entry it was, and carries its summary", "[inspect]") {
