@@ -147,6 +147,7 @@ TEST_CASE("the store keeps what a plain list under both limits would, as its rin
         INFO("after adding " << seq);
         REQUIRE(store.size() == model.size());
         std::vector<std::uint64_t> expected;
+        expected.reserve(model.size());
         for (const auto& kept : model) {
             expected.push_back(kept.seq);
         }
