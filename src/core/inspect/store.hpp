@@ -114,7 +114,8 @@ class Store {
     std::uint64_t add(Entry entry, const log::Logged& logged = {});
 
     /// Entries with seq > `after`, ascending, at most `limit` of them. Copies: a Kept's memory
-    /// is shared, so a copy outlives its leaving the store and costs no allocation.
+    /// is shared, so a copy outlives its leaving the store and allocates nothing (but for the
+    /// trailers of a rare chunked request).
     std::vector<Kept> after(std::uint64_t after, std::size_t limit) const;
 
     /// The entry numbered `seq`, or nothing when there is none (never, or dropped by the limit).
