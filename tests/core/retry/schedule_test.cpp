@@ -16,6 +16,15 @@ using std::chrono::seconds;
 
 namespace {
 
+/// The time from the first attempt to the last retry.
+milliseconds total(const Schedule& schedule) {
+    milliseconds sum{0};
+    for (milliseconds delay : schedule.delays) {
+        sum += delay;
+    }
+    return sum;
+}
+
 // Wed, 21 Oct 2015 07:28:00 GMT.
 const std::chrono::system_clock::time_point k_now{seconds(1'445'412'480)};
 
@@ -80,13 +89,6 @@ TEST_CASE("every preset matches its provider's documented schedule", "[retry]") 
 }
 
 TEST_CASE("representative presets keep the documented shape", "[retry]") {
-    auto total = [](const Schedule& schedule) {
-        milliseconds sum{0};
-        for (milliseconds delay : schedule.delays) {
-            sum += delay;
-        }
-        return sum;
-    };
     // Stripe: exponential backoff for up to 3 days.
     Schedule stripe = preset("stripe");
     CHECK(std::is_sorted(stripe.delays.begin(), stripe.delays.end()));
@@ -438,16 +440,8 @@ TEST_CASE("the gitlab ... postmark presets follow their providers' documents", "
         CHECK(is_one_line(schedule.source));
     }
     // PagerDuty: retried for up to 48 hours; Dropbox: about ten minutes.
-    milliseconds pagerduty_total{0};
-    for (milliseconds delay : preset("pagerduty").delays) {
-        pagerduty_total += delay;
-    }
-    CHECK(pagerduty_total == hours(46) + minutes(63));
-    milliseconds dropbox_total{0};
-    for (milliseconds delay : preset("dropbox").delays) {
-        dropbox_total += delay;
-    }
-    CHECK(dropbox_total == seconds(620));
+    CHECK(total(preset("pagerduty")) == hours(46) + minutes(63));
+    CHECK(total(preset("dropbox")) == seconds(620));
 
     // Coinbase Commerce: doubling from 1 minute to the 1 hour cap, then hourly, for 3 days.
     Schedule coinbase = preset("coinbase-commerce");
@@ -456,11 +450,7 @@ TEST_CASE("the gitlab ... postmark presets follow their providers' documents", "
           std::vector<milliseconds>{minutes(1), minutes(2), minutes(4), minutes(8), minutes(16),
                                     minutes(32), hours(1)});
     CHECK(*std::max_element(coinbase.delays.begin(), coinbase.delays.end()) == hours(1));
-    milliseconds coinbase_total{0};
-    for (milliseconds delay : coinbase.delays) {
-        coinbase_total += delay;
-    }
-    CHECK(coinbase_total == hours(71) + minutes(63));
+    CHECK(total(coinbase) == hours(71) + minutes(63));
     CHECK(coinbase.timeout == seconds(30));
     CHECK(coinbase.source.find("representative") != std::string::npos);
 }
@@ -514,16 +504,8 @@ TEST_CASE("the presets of Square, Zoom, Linear, Twitch, Intercom, Mailgun, SendG
         CHECK(parse_schedule(want.name).value().delays == want.delays);
     }
     // Square's table: retries 7 to 78 hourly after 63 minutes; SendGrid "for up to 24 hours".
-    milliseconds square_total{0};
-    for (milliseconds delay : preset("square").delays) {
-        square_total += delay;
-    }
-    CHECK(square_total == hours(72) + minutes(63));
-    milliseconds sendgrid_total{0};
-    for (milliseconds delay : preset("sendgrid").delays) {
-        sendgrid_total += delay;
-    }
-    CHECK(sendgrid_total == hours(24));
+    CHECK(total(preset("square")) == hours(72) + minutes(63));
+    CHECK(total(preset("sendgrid")) == hours(24));
     // The representative rows say so.
     CHECK(preset("twitch").source.find("representative") != std::string::npos);
     CHECK(preset("sendgrid").source.find("representative") != std::string::npos);
