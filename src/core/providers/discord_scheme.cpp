@@ -58,21 +58,12 @@ Result<void> DiscordScheme::check_secrets(std::span<const Secret> secrets) const
 }
 
 Result<VerifyResult> DiscordScheme::verify(const VerifyInput& input) const {
-    auto signature_text = single_header(input.message, k_signature_header);
-    if (!signature_text) {
-        return signature_text.error();
+    auto sent = signature_and_time(input.message, k_signature_header, k_timestamp_header);
+    if (!sent) {
+        return sent.error();
     }
-    auto timestamp = single_header(input.message, k_timestamp_header);
-    if (!timestamp) {
-        return timestamp.error();
-    }
-    auto sent_at = parse_timestamp(*timestamp, TimestampUnit::seconds);
-    if (!sent_at) {
-        return invalid("timestamp", "malformed timestamp '" + text::printable(*timestamp) +
-                                        "': " + sent_at.error().message);
-    }
-    auto signature = crypto::hex_decode(*signature_text);
-    std::string content = std::string(*timestamp) + input.message.body;
+    auto signature = crypto::hex_decode(sent->signature);
+    std::string content = std::string(sent->timestamp) + input.message.body;
     std::optional<std::string> matched;
     for (const Secret& secret : input.secrets) {
         auto key = decode_hex_key(secret);
@@ -90,7 +81,7 @@ Result<VerifyResult> DiscordScheme::verify(const VerifyInput& input) const {
         return signature_mismatch(k_signature_header, input.secrets, is_malformed);
     }
     VerifyResult result = valid_result(k_signature_header, *matched);
-    apply_tolerance(result, *sent_at, input.now, input.tolerance, false);
+    apply_tolerance(result, sent->sent_at, input.now, input.tolerance, false);
     return result;
 }
 

@@ -145,10 +145,9 @@ Result<VerifyResult> MailgunScheme::verify(const VerifyInput& input) const {
     if (!fields) {
         return invalid("format", "no signature object (timestamp, token, signature) in the body");
     }
-    auto time = parse_timestamp(fields->timestamp, TimestampUnit::seconds);
+    auto time = sent_time(fields->timestamp, TimestampUnit::seconds);
     if (!time) {
-        return invalid("timestamp", "malformed timestamp '" + text::printable(fields->timestamp) +
-                                        "': " + time.error().message);
+        return time.error();
     }
     auto candidate = crypto::hex_decode(fields->signature);
     std::optional<std::string> matched;

@@ -255,11 +255,9 @@ tl::expected<SignedParts, VerifyResult> read_signed_parts(const SchemeProfile& p
         return tl::unexpected(
             invalid("header", "no '" + p.timestamp_key + "=' timestamp in " + p.signature_header));
     }
-    auto time = parse_timestamp(parts.timestamp, p.timestamp_unit);
+    auto time = sent_time(parts.timestamp, p.timestamp_unit);
     if (!time) {
-        return tl::unexpected(invalid("timestamp", "malformed timestamp '" +
-                                                       text::printable(parts.timestamp) +
-                                                       "': " + time.error().message));
+        return tl::unexpected(time.error());
     }
     parts.sent_at = *time;
     return parts;

@@ -51,25 +51,15 @@ Result<VerifyResult> SendgridScheme::verify(const VerifyInput& input) const {
         }
         keys.push_back(std::move(*key));
     }
-    const message::Message& m = input.message;
-    auto header = single_header(m, k_signature_header);
-    if (!header) {
-        return header.error();
+    auto sent = signature_and_time(input.message, k_signature_header, k_timestamp_header);
+    if (!sent) {
+        return sent.error();
     }
-    auto timestamp = single_header(m, k_timestamp_header);
-    if (!timestamp) {
-        return timestamp.error();
-    }
-    auto sent_at = parse_timestamp(*timestamp, TimestampUnit::seconds);
-    if (!sent_at) {
-        return invalid("timestamp", "malformed timestamp '" + text::printable(*timestamp) +
-                                        "': " + sent_at.error().message);
-    }
-    auto signature = crypto::base64_decode(*header);
+    auto signature = crypto::base64_decode(sent->signature);
     if (!signature || signature->empty()) {
         return invalid("format", "no base64 signature in " + std::string(k_signature_header));
     }
-    std::string content = std::string(*timestamp) + m.body;
+    std::string content = std::string(sent->timestamp) + input.message.body;
     std::optional<std::string> matched;
     for (size_t i = 0; i < keys.size(); ++i) {
         if (keys[i].verify(content, *signature)) {
@@ -80,7 +70,7 @@ Result<VerifyResult> SendgridScheme::verify(const VerifyInput& input) const {
     VerifyResult result = matched ? valid_result(k_signature_header, *matched)
                                   : signature_mismatch(k_signature_header, input.secrets, false);
     if (input.tolerance && input.tolerance->count() > 0) {
-        apply_tolerance(result, *sent_at, input.now, input.tolerance, false);
+        apply_tolerance(result, sent->sent_at, input.now, input.tolerance, false);
         result.has_replay_protection = true;
     }
     return result;

@@ -45,6 +45,34 @@ tl::expected<std::string_view, VerifyResult> single_header(const message::Messag
     return *first;
 }
 
+tl::expected<UnixMillis, VerifyResult> sent_time(std::string_view timestamp, TimestampUnit unit) {
+    auto time = parse_timestamp(timestamp, unit);
+    if (!time) {
+        return tl::unexpected(invalid("timestamp", "malformed timestamp '" +
+                                                       text::printable(timestamp) +
+                                                       "': " + time.error().message));
+    }
+    return *time;
+}
+
+tl::expected<SignatureAndTime, VerifyResult> signature_and_time(const message::Message& message,
+                                                                std::string_view signature_header,
+                                                                std::string_view timestamp_header) {
+    auto signature = single_header(message, signature_header);
+    if (!signature) {
+        return tl::unexpected(signature.error());
+    }
+    auto timestamp = single_header(message, timestamp_header);
+    if (!timestamp) {
+        return tl::unexpected(timestamp.error());
+    }
+    auto sent_at = sent_time(*timestamp, TimestampUnit::seconds);
+    if (!sent_at) {
+        return tl::unexpected(sent_at.error());
+    }
+    return SignatureAndTime{*signature, *timestamp, *sent_at};
+}
+
 VerifyResult no_supported_signature(std::string_view header, const std::vector<std::string>& found,
                                     const std::string& expected) {
     std::string list;

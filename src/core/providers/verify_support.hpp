@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/providers/scheme.hpp"
+#include "core/providers/timestamp.hpp"
 
 #include <tl/expected.hpp>
 
@@ -18,6 +19,22 @@ VerifyResult valid_result(std::string_view header, std::string_view secret_label
 /// with differing values are an invalid "ambiguous" result, never resolved silently.
 tl::expected<std::string_view, VerifyResult> single_header(const message::Message& message,
                                                            std::string_view name);
+
+/// The send time a timestamp says, in `unit`; a malformed one is an invalid "timestamp" result
+/// quoting it.
+tl::expected<UnixMillis, VerifyResult> sent_time(std::string_view timestamp, TimestampUnit unit);
+
+/// A signature sent with its timestamp in a header of its own (Discord, SendGrid).
+struct SignatureAndTime {
+    std::string_view signature;
+    std::string_view timestamp; ///< as sent: it is signed
+    UnixMillis sent_at;
+};
+
+/// Both headers, each single_header(), the timestamp in UNIX seconds (sent_time()).
+tl::expected<SignatureAndTime, VerifyResult> signature_and_time(const message::Message& message,
+                                                                std::string_view signature_header,
+                                                                std::string_view timestamp_header);
 
 /// The result when a header holds no signature this scheme checks: `found` lists what it
 /// held instead (versions or prefixes), `expected` says what was looked for.

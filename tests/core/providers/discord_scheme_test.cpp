@@ -45,3 +45,33 @@ TEST_CASE("discord rejects a malformed signature and a non-hex key", "[providers
     REQUIRE_FALSE(bad_key);
     CHECK_THAT(bad_key.error().message, Catch::Contains("64 or 128 hex digits"));
 }
+
+TEST_CASE("discord names the timestamp header when it is missing, doubled or not a time",
+          "[providers]") {
+    std::string seed_hex = crypto::hex_encode(k_seed);
+    std::string public_hex = crypto::hex_encode(crypto::ed25519_public_key(k_seed).value());
+    auto headers = sign_with("discord", seed_hex, k_body, 1'700'000'000);
+    REQUIRE(headers.size() == 2);
+    message::Header signature = headers[0];
+
+    auto missing =
+        verify_with("discord", make_message({signature}, k_body), {public_hex}, 1'700'000'000);
+    CHECK(missing.check == "header");
+    CHECK(missing.reason == "missing header X-Signature-Timestamp");
+
+    auto doubled = verify_with("discord",
+                               make_message({signature,
+                                             {"X-Signature-Timestamp", "1700000000"},
+                                             {"X-Signature-Timestamp", "1700000001"}},
+                                            k_body),
+                               {public_hex}, 1'700'000'000);
+    CHECK(doubled.check == "ambiguous");
+    CHECK_THAT(doubled.reason, Catch::Contains("2 differing X-Signature-Timestamp headers"));
+
+    auto not_a_time =
+        verify_with("discord", make_message({signature, {"X-Signature-Timestamp", "17e8"}}, k_body),
+                    {public_hex}, 1'700'000'000);
+    CHECK_FALSE(not_a_time.is_valid);
+    CHECK(not_a_time.check == "timestamp");
+    CHECK_THAT(not_a_time.reason, Catch::StartsWith("malformed timestamp '17e8': "));
+}
