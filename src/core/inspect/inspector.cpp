@@ -308,6 +308,13 @@ http::Response Inspector::delivery_api(const http::IncomingRequest& request,
         return error_response(404,
                               "no delivery numbered " + text::printable(rest.substr(0, slash)));
     }
+    bool is_get = message.method == "GET" || message.method == "HEAD";
+    bool is_post = message.method == "POST";
+    bool is_download = action == "har" || action == "jsonl";
+    if (!((action.empty() || is_download) && is_get) &&
+        !((action == "check" || action == "replay") && is_post)) {
+        return error_response(405, "no such action with " + text::printable(message.method));
+    }
     auto entry = kept->entry();
     if (!entry) {
         // Gone from a log file changed under listen is the user's doing; else it is a bug.
@@ -315,12 +322,11 @@ http::Response Inspector::delivery_api(const http::IncomingRequest& request,
                                                                  std::to_string(kept->seq()) +
                                                                  " back: " + entry.error().message);
     }
-    bool is_get = message.method == "GET" || message.method == "HEAD";
-    if (action.empty() && is_get) {
+    if (action.empty()) {
         return json_response(
             200, detail_json(shown_entry(*entry), attempts_of(*kept), verify_entry(*entry)));
     }
-    if ((action == "har" || action == "jsonl") && is_get) {
+    if (is_download) {
         http::Response response;
         response.status = 200;
         Entry shown = shown_entry(*entry);
@@ -332,13 +338,10 @@ http::Response Inspector::delivery_api(const http::IncomingRequest& request,
         return with_headers(std::move(response),
                             action == "har" ? "application/json" : "application/x-ndjson");
     }
-    if (action == "check" && message.method == "POST") {
+    if (action == "check") {
         return check(*entry, message.body);
     }
-    if (action == "replay" && message.method == "POST") {
-        return replay(*entry, message.body);
-    }
-    return error_response(405, "no such action with " + text::printable(message.method));
+    return replay(*entry, message.body);
 }
 
 std::vector<Entry> Inspector::attempts_of(const Kept& kept) const {

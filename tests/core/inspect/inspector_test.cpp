@@ -310,6 +310,10 @@ TEST_CASE("a delivery the log holds is read from it; once the log lost it, the a
     CHECK(gone.status == 410);
     CHECK(json::parse(gone.body)["error"].get<std::string>().starts_with(
         "cannot read delivery 1 back: " + path + " is shorter than when"));
+    // A request no delivery answers is refused as such, before the log is read.
+    CHECK(inspector.handle(api_post("/api/deliveries/1", "{}")).status == 405);
+    CHECK(inspector.handle(api_get("/api/deliveries/1/replay")).status == 405);
+    CHECK(inspector.handle(api_get("/api/deliveries/1/nothing")).status == 405);
 }
 
 TEST_CASE("check: an edited body is invalid as it stands and valid once re-signed; the secret "
