@@ -344,12 +344,10 @@ http::Response Inspector::delivery_api(const http::IncomingRequest& request,
     return replay(*entry, message.body);
 }
 
-std::vector<Entry> Inspector::attempts_of(const Kept& kept) const {
-    std::vector<Entry> attempts;
-    for (const auto& attempt : m_store.attempts_of(kept)) {
-        if (auto entry = attempt.entry()) {
-            attempts.push_back(std::move(*entry));
-        }
+std::vector<Attempt> Inspector::attempts_of(const Kept& kept) const {
+    std::vector<Attempt> attempts;
+    for (const Kept& attempt : m_store.attempts_of(kept)) {
+        attempts.push_back(attempt.attempt_view());
     }
     return attempts;
 }

@@ -117,8 +117,9 @@ class Inspector {
     /// `entry` as the page may see it: a credential the provider sends as its "signature"
     /// (GitLab's token, Postmark's Basic auth) masked.
     Entry shown_entry(const Entry& entry) const;
-    /// The attempts of `kept`'s delivery id still in the store, in full.
-    std::vector<Entry> attempts_of(const Kept& kept) const;
+    /// The attempts of `kept`'s delivery id still in the store, as the detail lists them
+    /// (none read back from the log).
+    std::vector<Attempt> attempts_of(const Kept& kept) const;
     /// Signs `message` afresh (the entry's id, the clock's time); why not, when it cannot be.
     std::optional<std::string> resign(const Entry& entry, message::Message& message,
                                       const std::string& url) const;

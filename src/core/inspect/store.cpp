@@ -34,7 +34,9 @@ Kept::Kept(const Entry& entry, std::string_view line, std::string_view summary,
            std::shared_ptr<char> memory, const log::Sink* log, log::Place place)
     : m_data(std::move(memory)), m_trailers(entry.record.message.trailers),
       m_log(line.empty() ? log : nullptr), m_place(place), m_seq(entry.seq),
-      m_log_seq(entry.record.seq), m_attempt(entry.attempt), m_is_redelivery(entry.is_redelivery),
+      m_log_seq(entry.record.seq), m_received_at(entry.record.received_at),
+      m_status(entry.record.response_status), m_verdict(verdict_of(entry)),
+      m_attempt(entry.attempt), m_is_redelivery(entry.is_redelivery),
       m_has_event_type(entry.event_type.has_value()), m_has_id(entry.record.id.has_value()) {
     static_assert(std::tuple_size_v<decltype(parts_of(entry, line, summary))> == k_parts);
     std::size_t end = 0;

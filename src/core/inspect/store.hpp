@@ -9,6 +9,7 @@
 #include "core/log/writer.hpp"
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -32,6 +33,15 @@ struct Entry {
     /// 1-based: this delivery id's attempts so far, this one included (1 without an id).
     unsigned attempt = 1;
     bool is_redelivery = false; ///< attempt > 1, or listen saw the same body before
+};
+
+/// One attempt of a delivery id, as its detail lists them: known without reading the record
+/// back, so that an attempt whose log line is gone is still listed.
+struct Attempt {
+    std::uint64_t seq = 0;
+    std::chrono::system_clock::time_point received_at;
+    std::optional<int> status; ///< the answer given; none when none was recorded
+    std::string_view verdict;  ///< verdict_of(): "valid", "invalid" or "unchecked"
 };
 
 /// One delivery as the store keeps it: its summary (summary_row), its provider, event type and
@@ -69,6 +79,8 @@ class Kept {
     std::size_t bytes() const { return m_ends[k_parts - 1]; }
     /// Whether its record is read back from the log file rather than kept in memory.
     bool is_in_log() const { return m_log != nullptr; }
+    /// What its delivery id's list of attempts shows of it.
+    Attempt attempt_view() const { return {m_seq, m_received_at, m_status, m_verdict}; }
 
     /// The delivery in full again, its record read back from its log line: exact, because the
     /// log is (log::parse_json_line of to_json_line gives the same record). Fails when the log
@@ -86,6 +98,9 @@ class Kept {
     log::Place m_place;
     std::uint64_t m_seq = 0;
     std::uint64_t m_log_seq = 0; ///< record.seq, which the line may not hold
+    std::chrono::system_clock::time_point m_received_at;
+    std::optional<int> m_status;
+    std::string_view m_verdict; ///< a literal of verdict_of()
     unsigned m_attempt = 1;
     bool m_is_redelivery = false;
     bool m_has_event_type = false;

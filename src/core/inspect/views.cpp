@@ -61,21 +61,20 @@ json verification_object(const Verification& verification) {
     };
 }
 
-json attempts_array(const std::vector<Entry>& attempts) {
+json attempts_array(const std::vector<Attempt>& attempts) {
     json list = json::array();
-    const Entry* previous = nullptr;
-    for (const Entry& attempt : attempts) {
+    const Attempt* previous = nullptr;
+    for (const Attempt& attempt : attempts) {
         json delay = nullptr;
         if (previous != nullptr) {
-            delay = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        attempt.record.received_at - previous->record.received_at)
+            delay = std::chrono::duration_cast<std::chrono::milliseconds>(attempt.received_at -
+                                                                          previous->received_at)
                         .count();
         }
-        const auto& status = attempt.record.response_status;
         list.push_back({{"seq", attempt.seq},
-                        {"received_at", log::format_rfc3339(attempt.record.received_at)},
-                        {"status", status ? json(*status) : json(nullptr)},
-                        {"verdict", verdict_of(attempt)},
+                        {"received_at", log::format_rfc3339(attempt.received_at)},
+                        {"status", attempt.status ? json(*attempt.status) : json(nullptr)},
+                        {"verdict", attempt.verdict},
                         {"delay_ms", delay}});
         previous = &attempt;
     }
@@ -219,7 +218,7 @@ std::string summary_row_library(const Entry& entry) {
 
 } // namespace detail
 
-std::string detail_json(const Entry& entry, const std::vector<Entry>& attempts,
+std::string detail_json(const Entry& entry, const std::vector<Attempt>& attempts,
                         const std::optional<Verification>& verification) {
     const log::Record& record = entry.record;
     json detail = summary_object(entry);

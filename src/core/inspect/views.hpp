@@ -60,7 +60,7 @@ std::string summary_row_library(const Entry& entry);
 
 /// The detail object: the summary's fields, then remote, headers (wire order), body_text or
 /// body_b64, body_is_json, verify, attempts (with the delay since the one before) and curl.
-std::string detail_json(const Entry& entry, const std::vector<Entry>& attempts,
+std::string detail_json(const Entry& entry, const std::vector<Attempt>& attempts,
                         const std::optional<Verification>& verification);
 
 /// A HAR 1.2 document holding this one request (and its answered status), as log::parse_har

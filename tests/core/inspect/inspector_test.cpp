@@ -316,6 +316,54 @@ TEST_CASE("a delivery the log holds is read from it; once the log lost it, the a
     CHECK(inspector.handle(api_get("/api/deliveries/1/nothing")).status == 405);
 }
 
+TEST_CASE("a delivery's attempts are listed from the store, also one the log lost", "[inspect]") {
+    Fixture fixture;
+    test::TempDir dir;
+    std::string path = dir.file("log.jsonl");
+    auto writer = log::Writer::open(path);
+    REQUIRE(writer.has_value());
+    inspect::Entry first;
+    first.record.id = "evt_retried";
+    first.record.received_at = arrival();
+    first.record.message.target = "/hooks";
+    first.record.message.body = "{}";
+    first.record.response_status = 500;
+    first.record.verify = log::VerifyOutcome{"github", false, "no match"};
+    log::Batch batch;
+    batch.ask_place(true);
+    batch.add(first.record);
+    log::BatchResult written = (*writer)->append_batch(batch);
+    REQUIRE(written.first_offset.has_value());
+    first.record.seq = written.first_seq;
+    fixture.store.add(first, log::Logged{batch.line(0),
+                                         log::Place{*written.first_offset,
+                                                    batch.written_size(0, written.first_seq)},
+                                         writer->get()});
+    inspect::Entry second = first; // kept in memory
+    second.record.seq = 0;
+    second.record.received_at = arrival() + 90s;
+    second.record.response_status = 204;
+    second.record.verify = log::VerifyOutcome{"github", true, "matches"};
+    fixture.store.add(second);
+    std::filesystem::resize_file(path, 0);
+
+    inspect::Inspector inspector(fixture.config, fixture.store);
+    CHECK(inspector.handle(api_get("/api/deliveries/1")).status == 410);
+    auto found = inspector.handle(api_get("/api/deliveries/2"));
+    REQUIRE(found.status == 200);
+    auto attempts = json::parse(found.body)["attempts"];
+    REQUIRE(attempts.size() == 2);
+    CHECK(attempts[0]["seq"] == 1);
+    CHECK(attempts[0]["received_at"] == log::format_rfc3339(arrival()));
+    CHECK(attempts[0]["status"] == 500);
+    CHECK(attempts[0]["verdict"] == "invalid");
+    CHECK(attempts[0]["delay_ms"].is_null());
+    CHECK(attempts[1]["seq"] == 2);
+    CHECK(attempts[1]["status"] == 204);
+    CHECK(attempts[1]["verdict"] == "valid");
+    CHECK(attempts[1]["delay_ms"] == 90'000);
+}
+
 TEST_CASE("check: an edited body is invalid as it stands and valid once re-signed; the secret "
           "never comes back",
           "[inspect]") {
