@@ -81,6 +81,20 @@ struct Fixture {
         entry.provider = std::string(provider);
         return store.add(std::move(entry));
     }
+
+    /// `entry` written to `log` and stored with its place there, as listen --ui --log does.
+    std::uint64_t add_logged(inspect::Entry entry, log::Writer& log) {
+        log::Batch batch;
+        batch.ask_place(true);
+        batch.add(entry.record);
+        log::BatchResult written = log.append_batch(batch);
+        REQUIRE(written.first_offset.has_value());
+        entry.record.seq = written.first_seq;
+        return store.add(entry, log::Logged{batch.line(0),
+                                            log::Place{*written.first_offset,
+                                                       batch.written_size(0, written.first_seq)},
+                                            &log});
+    }
 };
 
 http::IncomingRequest request_for(std::string method, std::string target,
@@ -290,16 +304,7 @@ TEST_CASE("a delivery the log holds is read from it; once the log lost it, the a
     entry.record.received_at = arrival();
     entry.record.message.target = "/hooks";
     entry.record.message.body = R"({"kept":"in the log"})";
-    log::Batch batch;
-    batch.ask_place(true);
-    batch.add(entry.record);
-    log::BatchResult written = (*writer)->append_batch(batch);
-    REQUIRE(written.first_offset.has_value());
-    entry.record.seq = written.first_seq;
-    fixture.store.add(entry, log::Logged{batch.line(0),
-                                         log::Place{*written.first_offset,
-                                                    batch.written_size(0, written.first_seq)},
-                                         writer->get()});
+    fixture.add_logged(entry, **writer);
     inspect::Inspector inspector(fixture.config, fixture.store);
     auto found = inspector.handle(api_get("/api/deliveries/1"));
     REQUIRE(found.status == 200);
@@ -329,18 +334,8 @@ TEST_CASE("a delivery's attempts are listed from the store, also one the log los
     first.record.message.body = "{}";
     first.record.response_status = 500;
     first.record.verify = log::VerifyOutcome{"github", false, "no match"};
-    log::Batch batch;
-    batch.ask_place(true);
-    batch.add(first.record);
-    log::BatchResult written = (*writer)->append_batch(batch);
-    REQUIRE(written.first_offset.has_value());
-    first.record.seq = written.first_seq;
-    fixture.store.add(first, log::Logged{batch.line(0),
-                                         log::Place{*written.first_offset,
-                                                    batch.written_size(0, written.first_seq)},
-                                         writer->get()});
+    fixture.add_logged(first, **writer);
     inspect::Entry second = first; // kept in memory
-    second.record.seq = 0;
     second.record.received_at = arrival() + 90s;
     second.record.response_status = 204;
     second.record.verify = log::VerifyOutcome{"github", true, "matches"};
